@@ -1,0 +1,56 @@
+"""The `companion` command: parses arguments and hands each subcommand to its module.
+
+Each subcommand lives in `companion/cli/<name>.py` with `add_parser(subparsers)`, which sets the
+parser's `run` default to a function `(args) -> int`. Modules import their heavy dependencies
+inside `run`, so `companion start` reaches the session screen quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from companion import __version__
+from companion.errors import UserError
+
+# Order is the order shown in --help.
+COMMANDS = ("start", "list", "validate", "history")
+
+Runner = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="companion",
+        description="A voice-guided workout companion for the terminal. "
+        "With no command, opens the workout picker.",
+    )
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"companion.cli.{name}")
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Runner | None = getattr(args, "run", None)
+    if run is None:
+        from companion.cli.start import run_picker
+
+        run = run_picker
+    try:
+        return run(args)
+    except UserError as err:
+        print(f"companion: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""What a session asks the world to do: the outputs of the state machine.
+
+Adapters carry these out (speech out, the screen, history). They are plain frozen values so a test
+can compare a whole list of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+
+from companion.domain.workout import Unit
+
+
+class Priority(IntEnum):
+    """Speech priority. A clip cuts off a playing clip of strictly lower priority."""
+
+    CHATTER = 0  # form reminders between reps: nice to have, never worth a late count
+    INSTRUCTION = 1  # what to do now: set intros, setup checks
+    COUNT = 2  # tempo counts and rest calls, scheduled at exact times
+    SAFETY = 3  # pain and stop: interrupts anything
+
+
+class StepKind(Enum):
+    BRIEFING = "briefing"  # equipment and safety rules
+    SETUP = "setup"
+    WARMUP = "warmup"
+    SET = "set"
+    REST = "rest"
+    QUESTION = "question"  # stop confirmation, pain triage
+    SUMMARY = "summary"
+
+
+class Outcome(Enum):
+    DONE = "done"
+    SKIPPED = "skipped"
+    PAIN = "pain"  # stopped by a pain report
+    FORM = "form"  # ended when position was lost (technique-limited)
+
+
+@dataclass(frozen=True)
+class StepView:
+    """Everything the session screen shows about the current step."""
+
+    kind: StepKind
+    workout: str
+    instruction: str
+    exercise: str = ""
+    set_number: int = 0
+    set_count: int = 0
+    side: str = ""
+    round_number: int = 0
+    round_count: int = 0
+    reps: tuple[int, int] | None = None
+    load: float | None = None
+    unit: Unit = Unit.LB
+    tempo: str = ""
+    detail: str = ""  # a fix, a note, the next step during rest
+    options: tuple[str, ...] = ()  # what can be answered to a question
+    paused: bool = False
+    step_index: int = 0
+    step_count: int = 0
+
+
+@dataclass(frozen=True)
+class Speak:
+    text: str
+    priority: Priority
+    at: float | None = None  # monotonic time to start at; None: as soon as possible
+    group: str = ""  # scheduled clips of one step share a group, so they can be cancelled
+
+
+@dataclass(frozen=True)
+class CancelSpeech:
+    """Drop queued and scheduled clips of `group` (all when None) and cut off what is playing."""
+
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Show:
+    view: StepView
+
+
+@dataclass(frozen=True)
+class StartTimer:
+    name: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class CancelTimer:
+    name: str
+
+
+@dataclass(frozen=True)
+class ShowTempo:
+    """Where a paced rep is: phase ("lower", "hold", "up", "top") and the count within it."""
+
+    rep: int
+    phase: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SetRecord:
+    exercise_id: str
+    exercise: str
+    set_number: int
+    set_count: int
+    side: str
+    round_number: int
+    reps_target: tuple[int, int]
+    reps_done: int
+    load: float | None
+    unit: Unit
+    outcome: Outcome
+    variant: str = ""  # the regression's name when one was swapped in
+
+
+@dataclass(frozen=True)
+class PainReport:
+    exercise_id: str
+    exercise: str
+    set_number: int
+    side: str
+    heard: str = ""
+    red_flags: bool | None = None  # None until answered
+    action: str = ""  # "end-session", "reduce", "regress", "skip", "end-exercise"
+    new_load: float | None = None
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    record: SetRecord
+
+
+@dataclass(frozen=True)
+class RecordPain:
+    """Stored before anything else is said; re-sent with the answer and the action taken."""
+
+    report: PainReport
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    workout_id: str
+    workout: str
+    unit: Unit
+    sets: tuple[SetRecord, ...]
+    pain: tuple[PainReport, ...]
+    ended_early: str = ""  # why, when the session did not run to its end
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def sets_done(self) -> int:
+        return sum(1 for s in self.sets if s.outcome is not Outcome.SKIPPED)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for s in self.sets if s.outcome is Outcome.SKIPPED)
+
+
+@dataclass(frozen=True)
+class Finished:
+    summary: SessionSummary
+
+
+Effect = (
+    Speak
+    | CancelSpeech
+    | Show
+    | StartTimer
+    | CancelTimer
+    | ShowTempo
+    | RecordSet
+    | RecordPain
+    | Finished
+)

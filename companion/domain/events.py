@@ -1,0 +1,47 @@
+"""What can happen to a session: the inputs of the state machine.
+
+Every event carries `now`, seconds on a monotonic clock that the caller owns, so the core never
+reads a clock itself and tests can replay any timeline exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Command(Enum):
+    """What the person can say (or press). Names match the vocabulary files."""
+
+    NEXT = "next"
+    REPEAT = "repeat"
+    PAUSE = "pause"
+    RESUME = "resume"
+    SKIP = "skip"
+    STOP = "stop"
+    PAIN = "pain"
+    FORM = "form"  # "losing position": ends the set as technique-limited
+    YES = "yes"
+    NO = "no"
+    LIGHTER = "lighter"  # pain follow-up: carry on with a reduced load
+    EASIER = "easier"  # pain follow-up: swap in the regression
+
+
+@dataclass(frozen=True)
+class Start:
+    now: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    now: float
+
+
+@dataclass(frozen=True)
+class CommandGiven:
+    command: Command
+    now: float
+    heard: str = ""  # the words, when it came by voice
+
+
+Event = Start | Tick | CommandGiven

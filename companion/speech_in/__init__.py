@@ -1,0 +1,1 @@
+"""Speech in: turning what the microphone hears into session commands."""

@@ -1,0 +1,59 @@
+"""The seam between the session and whatever listens.
+
+A `SpeechIn` calls back with each `Heard` command from its own thread; the UI posts it to the
+session. The silent one hears nothing (keys only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from companion.domain.events import Command
+
+
+@dataclass(frozen=True)
+class Heard:
+    command: Command
+    text: str  # the words recognised
+    at: float  # monotonic time of the decision
+
+
+@dataclass(frozen=True)
+class ListenStatus:
+    """Shown on the session screen: engine, whether it is listening, level and overflows."""
+
+    on: bool
+    detail: str
+    engine: str = ""
+    level: float = 0.0  # microphone RMS level, 0..1
+    overflows: int = 0
+
+
+HeardListener = Callable[[Heard], None]
+ListenStatusListener = Callable[[ListenStatus], None]
+
+
+class SpeechIn(Protocol):
+    def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None: ...
+
+    def status(self) -> ListenStatus: ...
+
+    def close(self) -> None: ...
+
+
+class NoSpeechIn:
+    """Listens to nothing: the session runs by keys."""
+
+    def __init__(self, reason: str = "voice commands off") -> None:
+        self._status = ListenStatus(on=False, detail=reason)
+
+    def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
+        on_status(self._status)
+
+    def status(self) -> ListenStatus:
+        return self._status
+
+    def close(self) -> None:
+        pass

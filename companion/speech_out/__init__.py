@@ -1,0 +1,1 @@
+"""Speech out: turning the session's `Speak` effects into sound."""
