@@ -66,6 +66,12 @@ def project_root() -> Path:
 
 
 def bundled_workouts_dir() -> Path:
+    """The shipped workout files: `workouts/` in a checkout, `companion.bundled_workouts` installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("companion.bundled_workouts")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
     return project_root() / "workouts"
 
 

@@ -1,0 +1,1 @@
+"""The workouts shipped with the companion (TOML files, read by companion.library)."""
