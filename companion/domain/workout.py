@@ -95,9 +95,11 @@ class Tempo:
     """Seconds per phase of one rep. A five-count eccentric is `Tempo(eccentric=5)`."""
 
     eccentric: int = 0
-    pause: int = 0
+    pause: int = 0  # at the bottom
     concentric: int = 0
-    top: int = 0
+    top: int = 0  # hold at the top
+    lowering_first: bool = True  # an RDL starts at the top; a hip thrust or deadlift at the bottom
+    note: str = ""  # where the seconds come from (an article's count, or our own choice)
 
     @property
     def rep_seconds(self) -> int:
