@@ -121,6 +121,7 @@ class SetRecord:
 
 @dataclass(frozen=True)
 class PainReport:
+    number: int  # 1, 2, … within the session: later copies of a report update the first
     exercise_id: str
     exercise: str
     set_number: int

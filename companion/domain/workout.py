@@ -11,7 +11,7 @@ from enum import Enum
 
 
 class Fatigue(Enum):
-    """How much systemic fatigue one set costs (second article: deadlifts > RDLs > back extensions)."""
+    """Systemic fatigue of one set (second article: deadlift > RDL > back extension)."""
 
     LOW = "low"
     MODERATE = "moderate"

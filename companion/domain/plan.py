@@ -1,0 +1,168 @@
+"""A workout laid out as the sequence of steps a session walks through.
+
+Briefing (equipment, safety) → warm-up → per exercise: setup checks, then working sets (per side
+where needed) with rests between → summary. A circuit repeats its stations for each round, with a
+short rest between stations and a longer one between rounds. Pure: the session engine calls
+`build_plan` once and indexes into the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from companion.domain import script
+from companion.domain.effects import StepKind
+from companion.domain.workout import Exercise, Format, WarmupItem, Workout
+
+SIDE_SWITCH_SECONDS = 10  # long enough to reposition, short enough to keep the first side warm
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: StepKind
+    text: str  # what is said when the step starts
+    exercise: Exercise | None = None
+    detail: str = ""
+    set_number: int = 0
+    set_count: int = 0
+    side: str = ""
+    round_number: int = 0
+    round_count: int = 0
+    seconds: int = 0  # rest length
+    next_label: str = ""  # rest: what comes after it
+
+
+def _sides(exercise: Exercise) -> tuple[str, ...]:
+    return exercise.sides if exercise.per_side else ("",)
+
+
+def _exercise_intro(exercise: Exercise, round_number: int, round_count: int) -> list[Step]:
+    steps = [
+        Step(
+            StepKind.SETUP,
+            f"{script.setup_intro(exercise)} {check.text}",
+            exercise=exercise,
+            detail=check.fix,
+            round_number=round_number,
+            round_count=round_count,
+        )
+        for check in exercise.setup
+    ]
+    if exercise.steps:
+        steps.append(
+            Step(
+                StepKind.SETUP,
+                script.technique(exercise),
+                exercise=exercise,
+                round_number=round_number,
+                round_count=round_count,
+            )
+        )
+    return steps
+
+
+def _sets(exercise: Exercise, sets: int, round_number: int, round_count: int) -> list[Step]:
+    """Working sets of one exercise, with side switches between sides and rests between sets."""
+    steps: list[Step] = []
+    sides = _sides(exercise)
+    for number in range(1, sets + 1):
+        for i, side in enumerate(sides):
+            if i > 0:
+                steps.append(
+                    Step(
+                        StepKind.REST,
+                        script.switch_sides(side, exercise.switch_sides),
+                        exercise=exercise,
+                        seconds=SIDE_SWITCH_SECONDS,
+                        next_label=f"{exercise.name}, {side} side",
+                        round_number=round_number,
+                        round_count=round_count,
+                    )
+                )
+            steps.append(
+                Step(
+                    StepKind.SET,
+                    "",
+                    exercise=exercise,
+                    set_number=number,
+                    set_count=sets,
+                    side=side,
+                    round_number=round_number,
+                    round_count=round_count,
+                )
+            )
+        if number < sets:
+            steps.append(_rest(exercise.rest_seconds, exercise, round_number, round_count))
+    return steps
+
+
+def _rest(seconds: int, before: Exercise | None, round_number: int, round_count: int) -> Step:
+    return Step(
+        StepKind.REST,
+        "",
+        exercise=before,
+        seconds=seconds,
+        round_number=round_number,
+        round_count=round_count,
+    )
+
+
+def _label(step: Step) -> str:
+    if step.exercise is None:
+        return "the summary"
+    label = step.exercise.name
+    if step.kind is StepKind.SET and step.set_count > 1:
+        label += f", set {step.set_number} of {step.set_count}"
+    if step.side:
+        label += f", {step.side} side"
+    return label
+
+
+def build_plan(workout: Workout) -> tuple[Step, ...]:
+    safety = " ".join(rule.text for rule in workout.safety)
+    steps: list[Step] = [Step(StepKind.BRIEFING, script.briefing(workout), detail=safety)]
+    steps.extend(
+        Step(StepKind.WARMUP, f"Warm-up: {item.name}. {item.text}", detail=_warmup_dose(item))
+        for item in workout.warmup
+    )
+    if workout.format is Format.CIRCUIT:
+        rounds = workout.rounds
+        for r in range(1, rounds + 1):
+            for i, exercise in enumerate(workout.exercises):
+                if r == 1:
+                    steps.extend(_exercise_intro(exercise, r, rounds))
+                steps.extend(_sets(exercise, exercise.sets, r, rounds))
+                last_station = i == len(workout.exercises) - 1
+                seconds = (
+                    workout.rest_between_rounds if last_station else workout.rest_between_exercises
+                )
+                if not (last_station and r == rounds) and seconds > 0:
+                    steps.append(_rest(seconds, exercise, r, rounds))
+    else:
+        for i, exercise in enumerate(workout.exercises):
+            steps.extend(_exercise_intro(exercise, 0, 0))
+            steps.extend(_sets(exercise, exercise.sets, 0, 0))
+            if i < len(workout.exercises) - 1:
+                steps.append(_rest(exercise.rest_seconds, exercise, 0, 0))
+    steps.append(Step(StepKind.SUMMARY, script.FINISHED))
+    return tuple(_label_rests(steps))
+
+
+def _label_rests(steps: list[Step]) -> list[Step]:
+    """Give each rest the name of what follows it, so the countdown says what is next."""
+    labelled: list[Step] = []
+    for i, step in enumerate(steps):
+        if step.kind is StepKind.REST and not step.next_label:
+            following = next(s for s in steps[i + 1 :] if s.kind is not StepKind.REST)
+            labelled.append(replace(step, next_label=_label(following)))
+        else:
+            labelled.append(step)
+    return labelled
+
+
+def _warmup_dose(item: WarmupItem) -> str:
+    if item.reps:
+        return f"{item.reps} reps"
+    if item.seconds:
+        return f"{item.seconds} seconds"
+    return ""

@@ -1,0 +1,216 @@
+"""The words the companion says, built from a workout.
+
+The session engine takes every sentence from here, so `speakable_phrases` can list what a workout
+can say (speech out pre-renders them) and the wording lives in one place.
+"""
+
+from __future__ import annotations
+
+from companion.domain.workout import Exercise, Unit, Workout
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+GO = "go"
+HOLD = "hold"
+UP = "up"
+DOWN = "down"
+REST_CALL_SECONDS = 10  # "ten seconds" is called when a rest is at least twice this long
+FINAL_COUNT = 3  # "three, two, one, go"
+
+
+def number_words(n: int) -> str:
+    """0..999 in words, as counted aloud ("one hundred twenty")."""
+    if n < 0 or n > 999:
+        raise ValueError(f"cannot say {n}")
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + ("" if ones == 0 else f" {_ONES[ones]}")
+    hundreds, rest = divmod(n, 100)
+    return f"{_ONES[hundreds]} hundred" + ("" if rest == 0 else f" {number_words(rest)}")
+
+
+def seconds_words(seconds: int) -> str:
+    if seconds % 60 == 0 and seconds >= 60:
+        minutes = seconds // 60
+        return "one minute" if minutes == 1 else f"{number_words(minutes)} minutes"
+    return f"{number_words(seconds)} seconds"
+
+
+def count_word(n: int) -> str:
+    """One count of a counted eccentric: "one" … "five"."""
+    return number_words(n)
+
+
+def unit_words(unit: Unit) -> str:
+    return "pounds" if unit is Unit.LB else "kilos"
+
+
+def format_load(load: float | None, unit: Unit) -> str:
+    """For the screen: "135 lb", "62.5 kg", "bodyweight"."""
+    if load is None:
+        return "bodyweight"
+    shown = f"{load:g}"
+    return f"{shown} {unit.value}"
+
+
+def say_load(load: float, unit: Unit) -> str:
+    shown = f"{load:g}".replace(".5", " and a half")
+    return f"{shown} {unit_words(unit)}"
+
+
+def rep_words(reps: tuple[int, int]) -> str:
+    low, high = reps
+    return f"{low} reps" if low == high else f"{low} to {high} reps"
+
+
+def briefing(workout: Workout) -> str:
+    kit = [e.name + (" (optional)" if e.optional else "") for e in workout.equipment]
+    parts = [f"{workout.title}."]
+    if kit:
+        parts.append("You need: " + ", ".join(kit) + ".")
+    parts.append("If anything hurts, say pain, and we stop at once.")
+    parts.append("Say next when you are ready.")
+    return " ".join(parts)
+
+
+def setup_intro(exercise: Exercise) -> str:
+    return f"Setup for the {exercise.name.lower()}."
+
+
+def technique(exercise: Exercise) -> str:
+    return f"How the {exercise.name.lower()} goes: " + " ".join(exercise.steps)
+
+
+def set_intro(
+    exercise_name: str,
+    set_number: int,
+    set_count: int,
+    side: str,
+    reps: tuple[int, int],
+    load: float | None,
+    unit: Unit,
+    before: list[str],
+) -> str:
+    parts = [f"{exercise_name}."]
+    if set_count > 1:
+        parts.append(f"Set {set_number} of {set_count}.")
+    if side:
+        parts.append(f"{side.capitalize()} side.")
+    target = rep_words(reps)
+    parts.append(f"{target} at {say_load(load, unit)}." if load is not None else f"{target}.")
+    parts.extend(before)
+    return " ".join(parts)
+
+
+def rest_intro(seconds: int, next_label: str) -> str:
+    return f"Rest {seconds_words(seconds)}. Next: {next_label}."
+
+
+def switch_sides(side: str, how: str) -> str:
+    return f"Switch to the {side} side. {how}".strip()
+
+
+def rest_calls(seconds: int) -> list[tuple[float, str]]:
+    """(seconds before the end, words) of the calls in a rest countdown."""
+    calls: list[tuple[float, str]] = []
+    if seconds >= 2 * REST_CALL_SECONDS:
+        calls.append((REST_CALL_SECONDS, seconds_words(REST_CALL_SECONDS)))
+    for n in range(min(FINAL_COUNT, seconds - 1), 0, -1):
+        calls.append((n, number_words(n)))
+    calls.append((0, GO))
+    return calls
+
+
+PAUSED = "Paused. Say resume when you are ready."
+RESUMED = "Resuming."
+STOP_QUESTION = "Say yes to end the workout, or no to carry on."
+STOPPED = "Workout ended."
+FINISHED = "That is the workout. Well done."
+PAIN_STOP = (
+    "Stopping the set. Is the pain sharp, does it spread down your leg, or do you feel "
+    "numbness or tingling? Say yes or no."
+)
+PAIN_RED_FLAGS = (
+    "Then stop training for today. Sharp or spreading pain, numbness or tingling should be "
+    "looked at by a physical therapist or a doctor before you train this again."
+)
+PAIN_SECOND = "That is the second pain report in this exercise, so we end it here."
+PAIN_CALM = "Okay. Take a moment."
+FORM_ENDED = "Set ended: position lost. Keep the same load next time."
+
+
+def pain_options(new_load: str | None, regression: str | None) -> str:
+    choices = []
+    if new_load is not None:
+        choices.append(f"say lighter to carry on at {new_load}")
+    if regression is not None:
+        choices.append(f"say easier to switch to the {regression.lower()}")
+    choices.append("say skip to skip this exercise")
+    return (
+        "You can "
+        + ", ".join(choices[:-1])
+        + (", or " if len(choices) > 1 else "")
+        + (choices[-1] + ".")
+    )
+
+
+def speakable_phrases(workout: Workout) -> set[str]:
+    """Every fixed phrase this workout can say: cues, checks, counts, rest calls, questions."""
+    phrases = {
+        briefing(workout),
+        PAUSED,
+        RESUMED,
+        STOP_QUESTION,
+        STOPPED,
+        FINISHED,
+        PAIN_STOP,
+        PAIN_RED_FLAGS,
+        PAIN_SECOND,
+        PAIN_CALM,
+        FORM_ENDED,
+        GO,
+        HOLD,
+        UP,
+        DOWN,
+    }
+    for item in workout.warmup:
+        phrases.add(item.text)
+    for exercise in workout.exercises:
+        phrases.add(setup_intro(exercise))
+        if exercise.steps:
+            phrases.add(technique(exercise))
+        phrases.update(c.text for c in exercise.setup)
+        phrases.update(c.fix for c in exercise.setup if c.fix)
+        phrases.update(c.text for c in exercise.cues)
+        phrases.update(c.text for c in exercise.mistakes)
+        phrases.update(count_word(n) for n in range(1, exercise.tempo.eccentric + 1))
+        for side in exercise.sides:
+            phrases.add(switch_sides(side, exercise.switch_sides))
+        rests = {exercise.rest_seconds, workout.rest_between_exercises, workout.rest_between_rounds}
+        for seconds in rests:
+            phrases.update(words for _, words in rest_calls(seconds) if seconds > 0)
+    return {p for p in phrases if p}

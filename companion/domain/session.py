@@ -1,0 +1,675 @@
+"""The session state machine: events in, effects out.
+
+No threads, no clock, no files: every event carries the time (`now`, monotonic seconds), and the
+session answers with a list of effects for the adapters to carry out. Timed speech (tempo counts,
+rest calls) is emitted ahead with its exact start time so speech out can start it on the sample;
+the session also keeps its own copy of everything scheduled, so pause can freeze it and resume can
+shift it.
+
+Who calls it: `companion.runner.SessionRunner` (wired by the CLI and driven by the Textual app's
+tick), and the unit tests, which replay timelines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from companion.domain import script
+from companion.domain.effects import (
+    CancelSpeech,
+    CancelTimer,
+    Effect,
+    Finished,
+    Outcome,
+    PainReport,
+    Priority,
+    RecordPain,
+    RecordSet,
+    SessionSummary,
+    SetRecord,
+    Show,
+    ShowTempo,
+    Speak,
+    StartTimer,
+    StepKind,
+    StepView,
+)
+from companion.domain.events import Command, CommandGiven, Event, Start
+from companion.domain.plan import Step, build_plan
+from companion.domain.progression import LoadPlan, reduce_load
+from companion.domain.workout import CueMoment, Exercise, Regression, Workout
+
+LEAD_GAP = 1.5  # seconds between the end of a set's intro and its first counted rep
+CUE_INTERVAL = 8.0  # seconds between form reminders in a set the person paces
+SECONDS_PER_WORD = 0.34  # espeak-ng's default rate is about 175 words a minute
+REST_TIMER = "rest"
+SESSION_GROUP = "session"  # speech that belongs to no step: questions, pause, safety
+
+
+def speech_seconds(text: str) -> float:
+    """How long `text` takes to say, roughly; used to leave room before timed counts."""
+    return 0.25 + SECONDS_PER_WORD * len(text.split())
+
+
+class Question(Enum):
+    STOP = "stop"
+    PAIN_RED_FLAGS = "pain-red-flags"
+    PAIN_OPTIONS = "pain-options"
+
+
+class AlarmKind(Enum):
+    SPEAK = "speak"  # already emitted; kept so pause/resume can cancel and re-send it
+    TEMPO = "tempo"  # show the rep phase
+    REP_DONE = "rep-done"
+    STEP_DONE = "step-done"
+    CUE = "cue"  # the next form reminder in an unpaced set
+
+
+@dataclass(frozen=True)
+class Alarm:
+    at: float
+    kind: AlarmKind
+    text: str = ""
+    priority: Priority = Priority.COUNT
+    rep: int = 0
+    phase: str = ""
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class _Phase:
+    name: str  # "lower", "hold", "up", "top"
+    seconds: int
+    moment: CueMoment
+
+
+class Session:
+    """One run of a workout. Feed it events with `handle`; it returns what to do."""
+
+    def __init__(self, workout: Workout, *, loads: Mapping[str, LoadPlan] | None = None) -> None:
+        self.workout = workout
+        self.plan: tuple[Step, ...] = build_plan(workout)
+        self._loads = dict(loads or {})
+        self.index = 0
+        self.started = False
+        self.finished = False
+        self.paused = False
+        self.questions: list[Question] = []
+        self._frozen_at: float | None = None
+        self._alarms: list[Alarm] = []
+        self._step_started = 0.0
+        self._rest_end = 0.0
+        self._reps_done = 0
+        self._last_instruction = ""
+        self._records: list[SetRecord] = []
+        self._pain: list[PainReport] = []
+        self._load_override: dict[str, float] = {}
+        self._regressed: dict[str, Regression] = {}
+        self._pain_count: dict[str, int] = {}
+        self._ended: set[str] = set()
+        self._cue_turn: dict[str, int] = {}
+        self._pain_exercise: Exercise | None = None
+        self._set_stopped = False  # the current set was ended by a pain report
+
+    # ----------------------------------------------------------------- public surface
+
+    @property
+    def step(self) -> Step:
+        return self.plan[self.index]
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    @property
+    def records(self) -> tuple[SetRecord, ...]:
+        return tuple(self._records)
+
+    def handle(self, event: Event) -> list[Effect]:
+        if self.finished:
+            return []
+        out: list[Effect] = []
+        if isinstance(event, Start):
+            if not self.started:
+                self.started = True
+                self._enter(event.now, out)
+            return out
+        if not self.started:
+            return out
+        self._run_due(event.now, out)
+        if isinstance(event, CommandGiven) and not self.finished:
+            self._command(event, out)
+        return out
+
+    def current_load(self, exercise: Exercise) -> float | None:
+        if exercise.id in self._regressed:
+            return None
+        if exercise.id in self._load_override:
+            return self._load_override[exercise.id]
+        plan = self._loads.get(exercise.id)
+        return plan.load if plan is not None else exercise.load
+
+    # ----------------------------------------------------------------- time
+
+    def _run_due(self, now: float, out: list[Effect]) -> None:
+        """Fire every alarm due by `now`, in time order, each at its own scheduled time."""
+        if self.frozen:
+            return
+        while self._alarms and not self.finished and not self.frozen:
+            alarm = min(self._alarms, key=lambda a: a.at)
+            if alarm.at > now:
+                break
+            self._alarms.remove(alarm)
+            self._fire(alarm, out)
+
+    def _fire(self, alarm: Alarm, out: list[Effect]) -> None:
+        if alarm.kind is AlarmKind.TEMPO:
+            out.append(ShowTempo(alarm.rep, alarm.phase, alarm.count))
+        elif alarm.kind is AlarmKind.REP_DONE:
+            self._reps_done = alarm.rep
+        elif alarm.kind is AlarmKind.CUE:
+            self._next_reminder(alarm.at, out)
+        elif alarm.kind is AlarmKind.STEP_DONE:
+            if self.step.kind is StepKind.SET:
+                self._record_set(Outcome.DONE, self._reps_done, out)
+            self._advance(alarm.at, out)
+
+    def _schedule_speech(self, at: float, text: str, priority: Priority, out: list[Effect]) -> None:
+        self._alarms.append(Alarm(at, AlarmKind.SPEAK, text=text, priority=priority))
+        out.append(Speak(text, priority, at=at, group=self._group))
+
+    def _freeze(self, now: float, out: list[Effect]) -> None:
+        if self._frozen_at is None:
+            self._frozen_at = now
+            out.append(CancelSpeech(self._group))
+
+    def _thaw(self, now: float, out: list[Effect]) -> None:
+        if self._frozen_at is None or self.paused or self.questions:
+            return
+        frozen_at, self._frozen_at = self._frozen_at, None
+        shift = now - frozen_at
+        pending = [a for a in self._alarms if a.kind is not AlarmKind.SPEAK or a.at >= frozen_at]
+        self._alarms = [replace(a, at=a.at + shift) for a in pending]
+        self._step_started += shift
+        for alarm in sorted(self._alarms, key=lambda a: a.at):
+            if alarm.kind is AlarmKind.SPEAK:
+                out.append(Speak(alarm.text, alarm.priority, at=alarm.at, group=self._group))
+        if self.step.kind is StepKind.REST:
+            self._rest_end += shift
+            out.append(StartTimer(REST_TIMER, self._rest_end - self.step.seconds, self._rest_end))
+
+    @property
+    def _group(self) -> str:
+        return f"step-{self.index}"
+
+    # ----------------------------------------------------------------- steps
+
+    def _say(self, text: str, out: list[Effect], priority: Priority = Priority.INSTRUCTION) -> None:
+        self._last_instruction = text
+        group = SESSION_GROUP if priority is Priority.SAFETY or self.questions else self._group
+        out.append(Speak(text, priority, group=group))
+
+    def _enter(self, now: float, out: list[Effect]) -> None:
+        step = self.step
+        exercise = step.exercise
+        if exercise is not None and exercise.id in self._ended and step.kind is not StepKind.REST:
+            self._skip_exercise(exercise, self.index, now, out)
+            return
+        self._alarms = []
+        self._reps_done = 0
+        self._set_stopped = False
+        self._step_started = now
+        if step.kind is StepKind.SUMMARY:
+            self._finish("", now, out)
+            return
+        if step.kind is StepKind.SET:
+            assert exercise is not None
+            self._start_set(exercise, now, out)
+        elif step.kind is StepKind.REST:
+            self._start_rest(now, out)
+        else:
+            self._say(step.text, out)
+        out.append(Show(self._view()))
+
+    def _advance(self, now: float, out: list[Effect]) -> None:
+        if any(a.kind is AlarmKind.SPEAK and a.at > now for a in self._alarms):
+            out.append(CancelSpeech(self._group))
+        if self.step.kind is StepKind.REST:
+            out.append(CancelTimer(REST_TIMER))
+        self.index += 1
+        self._enter(now, out)
+
+    def _start_set(self, exercise: Exercise, now: float, out: list[Effect]) -> None:
+        step = self.step
+        before = [c.text for c in exercise.cues_at(CueMoment.BEFORE_SET)]
+        if exercise.id in self._regressed:
+            before = [self._regressed[exercise.id].text]
+        load = self.current_load(exercise)
+        plan = self._loads.get(exercise.id)
+        if plan is not None and plan.note and step.set_number == 1 and step.round_number <= 1:
+            before.insert(0, plan.note)
+        intro = script.set_intro(
+            self._exercise_name(exercise),
+            step.set_number,
+            step.set_count,
+            step.side,
+            exercise.reps,
+            load,
+            self.workout.unit,
+            before,
+        )
+        self._say(intro, out)
+        if exercise.tempo.paced and exercise.id not in self._regressed:
+            self._schedule_reps(exercise, now + speech_seconds(intro) + LEAD_GAP, out)
+        else:
+            self._alarms.append(Alarm(now + speech_seconds(intro) + CUE_INTERVAL, AlarmKind.CUE))
+
+    def _phases(self, exercise: Exercise) -> list[_Phase]:
+        t = exercise.tempo
+        lowering = [
+            _Phase("lower", t.eccentric, CueMoment.ECCENTRIC),
+            _Phase("hold", t.pause, CueMoment.BOTTOM),
+        ]
+        rising = [
+            _Phase("up", t.concentric, CueMoment.CONCENTRIC),
+            _Phase("top", t.top, CueMoment.TOP),
+        ]
+        order = lowering + rising if t.lowering_first else rising + lowering
+        return [p for p in order if p.seconds > 0]
+
+    def _schedule_reps(self, exercise: Exercise, first: float, out: list[Effect]) -> None:
+        """Counts and phase calls for every rep of the set, at exact offsets from `first`."""
+        phases = self._phases(exercise)
+        rep_seconds = exercise.tempo.rep_seconds
+        reps = exercise.rep_target
+        for rep in range(1, reps + 1):
+            start = first + (rep - 1) * rep_seconds
+            offset = 0.0
+            cue = self._cue_for_rep(exercise, phases, rep)
+            for phase in phases:
+                at = start + offset
+                if phase.name == "lower" and phase.seconds > 1:
+                    for n in range(1, phase.seconds + 1):
+                        self._schedule_speech(at + n - 1, script.count_word(n), Priority.COUNT, out)
+                        self._alarms.append(
+                            Alarm(at + n - 1, AlarmKind.TEMPO, rep=rep, phase="lower", count=n)
+                        )
+                else:
+                    words = {"lower": script.DOWN, "up": script.UP}.get(phase.name, script.HOLD)
+                    if cue is not None and cue[0] == phase.name:
+                        words = cue[1]
+                    self._schedule_speech(at, words, Priority.COUNT, out)
+                    self._alarms.append(
+                        Alarm(at, AlarmKind.TEMPO, rep=rep, phase=phase.name, count=1)
+                    )
+                offset += phase.seconds
+            self._alarms.append(Alarm(start + rep_seconds, AlarmKind.REP_DONE, rep=rep))
+        self._alarms.append(Alarm(first + reps * rep_seconds, AlarmKind.STEP_DONE))
+
+    def _cue_for_rep(
+        self, exercise: Exercise, phases: list[_Phase], rep: int
+    ) -> tuple[str, str] | None:
+        """The form cue that replaces one phase call in this rep, if one fits its phase.
+
+        A cue is said at the moment it belongs to ("drive through your heels" as the hips rise)
+        only when it can be said before the next call, so it never makes a count late.
+        """
+        fitting = [
+            (phase.name, cue.text)
+            for phase in phases
+            if not (phase.name == "lower" and phase.seconds > 1)
+            for cue in exercise.cues_at(phase.moment)
+            if speech_seconds(cue.text) <= phase.seconds
+        ]
+        if not fitting:
+            return None
+        return fitting[(rep - 1) % len(fitting)]
+
+    def _reminders(self, exercise: Exercise) -> list[str]:
+        during = [c.text for c in exercise.cues if c.moment is not CueMoment.BEFORE_SET]
+        return during + [c.text for c in exercise.mistakes]
+
+    def _next_reminder(self, at: float, out: list[Effect]) -> None:
+        exercise = self.step.exercise
+        if exercise is None or self.step.kind is not StepKind.SET:
+            return
+        reminders = self._reminders(exercise)
+        turn = self._cue_turn.get(exercise.id, 0)
+        if turn >= len(reminders):
+            return  # one pass through the reminders per exercise; after that, quiet
+        self._cue_turn[exercise.id] = turn + 1
+        text = reminders[turn]
+        out.append(Speak(text, Priority.CHATTER, group=self._group))
+        self._alarms.append(Alarm(at + speech_seconds(text) + CUE_INTERVAL, AlarmKind.CUE))
+
+    def _start_rest(self, now: float, out: list[Effect]) -> None:
+        step = self.step
+        seconds = step.seconds
+        text = step.text or script.rest_intro(seconds, step.next_label)
+        self._say(text, out)
+        self._rest_end = now + seconds
+        out.append(StartTimer(REST_TIMER, now, self._rest_end))
+        for before_end, words in script.rest_calls(seconds):
+            self._schedule_speech(self._rest_end - before_end, words, Priority.COUNT, out)
+        self._alarms.append(Alarm(self._rest_end, AlarmKind.STEP_DONE))
+
+    def _skip_exercise(self, exercise: Exercise, start: int, now: float, out: list[Effect]) -> None:
+        """Record the exercise's sets from `start` on as skipped and move past its block."""
+        i = start
+        while i < len(self.plan):
+            step = self.plan[i]
+            ours = step.exercise is not None and step.exercise.id == exercise.id
+            if step.kind is StepKind.REST or ours:
+                if ours and step.kind is StepKind.SET:
+                    self._records.append(self._set_record(step, Outcome.SKIPPED, 0))
+                    out.append(RecordSet(self._records[-1]))
+                i += 1
+                continue
+            break
+        if any(a.kind is AlarmKind.SPEAK and a.at > now for a in self._alarms):
+            out.append(CancelSpeech(self._group))
+        if self.plan[self.index].kind is StepKind.REST:
+            out.append(CancelTimer(REST_TIMER))
+        self.index = min(i, len(self.plan) - 1)
+        self._enter(now, out)
+
+    # ----------------------------------------------------------------- records
+
+    def _exercise_name(self, exercise: Exercise) -> str:
+        regression = self._regressed.get(exercise.id)
+        return regression.name if regression is not None else exercise.name
+
+    def _set_record(self, step: Step, outcome: Outcome, reps: int) -> SetRecord:
+        assert step.exercise is not None
+        exercise = step.exercise
+        regression = self._regressed.get(exercise.id)
+        return SetRecord(
+            exercise_id=exercise.id,
+            exercise=exercise.name,
+            set_number=step.set_number,
+            set_count=step.set_count,
+            side=step.side,
+            round_number=step.round_number,
+            reps_target=exercise.reps,
+            reps_done=reps,
+            load=self.current_load(exercise),
+            unit=self.workout.unit,
+            outcome=outcome,
+            variant=regression.name if regression is not None else "",
+        )
+
+    def _record_set(self, outcome: Outcome, reps: int, out: list[Effect]) -> None:
+        record = self._set_record(self.step, outcome, reps)
+        self._records.append(record)
+        out.append(RecordSet(record))
+
+    def _finish(self, ended_early: str, now: float, out: list[Effect]) -> None:
+        self.finished = True
+        self.index = len(self.plan) - 1
+        self._alarms = []
+        summary = SessionSummary(
+            workout_id=self.workout.id,
+            workout=self.workout.title,
+            unit=self.workout.unit,
+            sets=tuple(self._records),
+            pain=tuple(self._pain),
+            ended_early=ended_early,
+        )
+        self._say(script.STOPPED if ended_early else script.FINISHED, out)
+        out.append(Show(self._view()))
+        out.append(Finished(summary))
+
+    # ----------------------------------------------------------------- commands
+
+    def _command(self, event: CommandGiven, out: list[Effect]) -> None:
+        command, now = event.command, event.now
+        if command is Command.REPEAT:
+            if self._last_instruction:
+                out.append(Speak(self._last_instruction, Priority.INSTRUCTION, group=SESSION_GROUP))
+            return
+        if command is Command.PAIN:
+            self._pain_reported(event, out)
+            return
+        if self.questions:
+            self._answer(command, now, out)
+            return
+        if command is Command.STOP:
+            self._ask(Question.STOP, now, out)
+        elif command is Command.PAUSE and not self.paused:
+            self.paused = True
+            self._freeze(now, out)
+            self._say(script.PAUSED, out)
+            out.append(Show(self._view()))
+        elif command is Command.RESUME and self.paused:
+            self.paused = False
+            self._thaw(now, out)
+            self._say(script.RESUMED, out)
+            out.append(Show(self._view()))
+        elif self.paused:
+            return  # while paused only resume, stop, pain and repeat do anything
+        elif command is Command.NEXT:
+            if self.step.kind is StepKind.SET:
+                exercise = self.step.exercise
+                assert exercise is not None
+                paced = exercise.tempo.paced and exercise.id not in self._regressed
+                self._record_set(
+                    Outcome.DONE, self._reps_done if paced else exercise.rep_target, out
+                )
+            self._advance(now, out)
+        elif command is Command.SKIP:
+            self._skip(now, out)
+        elif command is Command.FORM and self.step.kind is StepKind.SET:
+            self._record_set(Outcome.FORM, self._reps_done, out)
+            self._say(script.FORM_ENDED, out)
+            self._advance(now, out)
+
+    def _skip(self, now: float, out: list[Effect]) -> None:
+        step = self.step
+        target = step.exercise
+        if step.kind is StepKind.REST:
+            following = next(s for s in self.plan[self.index + 1 :] if s.kind is not StepKind.REST)
+            target = following.exercise
+        if target is None or step.kind in (StepKind.BRIEFING, StepKind.WARMUP):
+            self._advance(now, out)
+            return
+        start = self.index if step.kind is not StepKind.REST else self.index + 1
+        self._skip_exercise(target, start, now, out)
+
+    def _ask(self, question: Question, now: float, out: list[Effect]) -> None:
+        self._freeze(now, out)
+        self.questions.append(question)
+        text = {
+            Question.STOP: script.STOP_QUESTION,
+            Question.PAIN_RED_FLAGS: script.PAIN_STOP,
+            Question.PAIN_OPTIONS: self._pain_options_text(),
+        }[question]
+        priority = Priority.INSTRUCTION if question is Question.PAIN_OPTIONS else Priority.SAFETY
+        self._say(text, out, priority)
+        out.append(Show(self._view()))
+
+    def _answer(self, command: Command, now: float, out: list[Effect]) -> None:
+        question = self.questions[-1]
+        if command is Command.STOP and question is not Question.STOP:
+            self._ask(Question.STOP, now, out)
+            return
+        if question is Question.STOP:
+            if command is Command.YES:
+                self._finish("stopped before the end", now, out)
+            elif command is Command.NO:
+                self.questions.pop()
+                if self.questions:  # back to the question the stop interrupted
+                    self.questions.pop()
+                    self._ask(self._pending_pain_question(), now, out)
+                    return
+                self._thaw(now, out)
+                self._say(script.RESUMED, out)
+                out.append(Show(self._view()))
+        elif question is Question.PAIN_RED_FLAGS:
+            if command is Command.YES:
+                self._update_pain(red_flags=True, action="end-session", out=out)
+                self.questions.clear()
+                self._say(script.PAIN_RED_FLAGS, out, Priority.SAFETY)
+                self._finish(
+                    "pain with warning signs: see a physical therapist or doctor", now, out
+                )
+            elif command is Command.NO:
+                self.questions.pop()
+                self._after_minor_pain(now, out)
+        elif question is Question.PAIN_OPTIONS:
+            self._pain_option(command, now, out)
+
+    def _pending_pain_question(self) -> Question:
+        latest = self._pain[-1] if self._pain else None
+        if latest is not None and latest.red_flags is None:
+            return Question.PAIN_RED_FLAGS
+        return Question.PAIN_OPTIONS
+
+    # ----------------------------------------------------------------- pain
+
+    def _pain_reported(self, event: CommandGiven, out: list[Effect]) -> None:
+        if any(q is not Question.STOP for q in self.questions):
+            return  # already handling a pain report
+        step = self.step
+        exercise = (
+            step.exercise if step.kind in (StepKind.SET, StepKind.SETUP, StepKind.REST) else None
+        )
+        if step.kind is StepKind.REST and step.exercise is not None:
+            exercise = step.exercise  # pain right after a set belongs to the exercise just done
+        self._pain_exercise = exercise
+        out.append(CancelSpeech(None))
+        report = PainReport(
+            number=len(self._pain) + 1,
+            exercise_id=exercise.id if exercise else "",
+            exercise=exercise.name if exercise else "",
+            set_number=step.set_number,
+            side=step.side,
+            heard=event.heard,
+        )
+        self._pain.append(report)
+        out.append(RecordPain(report))  # stored before anything else is said
+        if step.kind is StepKind.SET:
+            self._record_set(Outcome.PAIN, self._reps_done, out)
+            self._set_stopped = True
+        if exercise is not None:
+            self._pain_count[exercise.id] = self._pain_count.get(exercise.id, 0) + 1
+        self.questions = [q for q in self.questions if q is not Question.STOP]
+        self._ask(Question.PAIN_RED_FLAGS, event.now, out)
+
+    def _update_pain(self, out: list[Effect], **changes: object) -> None:
+        report = replace(self._pain[-1], **changes)  # type: ignore[arg-type]
+        self._pain[-1] = report
+        out.append(RecordPain(report))
+
+    def _pain_option_loads(self) -> tuple[float | None, Regression | None]:
+        exercise = self._pain_exercise
+        if exercise is None:
+            return None, None
+        load = self.current_load(exercise)
+        lighter = reduce_load(load, self.workout.unit) if load else None
+        regression = exercise.regression if exercise.id not in self._regressed else None
+        return lighter, regression
+
+    def _pain_options_text(self) -> str:
+        lighter, regression = self._pain_option_loads()
+        shown = script.say_load(lighter, self.workout.unit) if lighter is not None else None
+        return script.pain_options(shown, regression.name if regression else None)
+
+    def _after_minor_pain(self, now: float, out: list[Effect]) -> None:
+        exercise = self._pain_exercise
+        if exercise is None:
+            self._update_pain(red_flags=False, action="continue", out=out)
+            self._say(script.PAIN_CALM, out)
+            self._resume_after_pain(now, out)
+        elif self._pain_count.get(exercise.id, 0) >= 2:
+            self._update_pain(red_flags=False, action="end-exercise", out=out)
+            self._say(script.PAIN_SECOND, out)
+            self._end_exercise(exercise, now, out)
+        else:
+            self._update_pain(red_flags=False, out=out)
+            self._ask(Question.PAIN_OPTIONS, now, out)
+
+    def _pain_option(self, command: Command, now: float, out: list[Effect]) -> None:
+        exercise = self._pain_exercise
+        assert exercise is not None
+        lighter, regression = self._pain_option_loads()
+        if command is Command.LIGHTER and lighter is not None:
+            self._load_override[exercise.id] = lighter
+            self._update_pain(action="reduce", new_load=lighter, out=out)
+        elif command is Command.EASIER and regression is not None:
+            self._regressed[exercise.id] = regression
+            self._update_pain(action="regress", out=out)
+        elif command is Command.SKIP:
+            self._update_pain(action="skip", out=out)
+            self.questions.clear()
+            self._end_exercise(exercise, now, out)
+            return
+        else:
+            return
+        self.questions.clear()
+        self._resume_after_pain(now, out)
+
+    def _end_exercise(self, exercise: Exercise, now: float, out: list[Effect]) -> None:
+        """Pain ends the exercise for the rest of the session (later rounds included)."""
+        self._ended.add(exercise.id)
+        self._frozen_at = None
+        self.paused = False
+        start = self.index + 1 if self._set_stopped else self.index
+        if self.step.kind is StepKind.REST:
+            start = self.index + 1
+        self._skip_exercise(exercise, start, now, out)
+
+    def _resume_after_pain(self, now: float, out: list[Effect]) -> None:
+        """A stopped set starts again (lighter or easier); anything else carries on."""
+        if self._set_stopped:
+            self._frozen_at = None
+            self.paused = False
+            self._enter(now, out)
+        else:
+            self._thaw(now, out)
+            out.append(Show(self._view()))
+
+    # ----------------------------------------------------------------- view
+
+    def _view(self) -> StepView:
+        step = self.step
+        exercise = step.exercise
+        question = self.questions[-1] if self.questions else None
+        kind = StepKind.QUESTION if question is not None else step.kind
+        if self.finished:
+            kind = StepKind.SUMMARY
+        options: tuple[str, ...] = ()
+        if question in (Question.STOP, Question.PAIN_RED_FLAGS):
+            options = ("yes", "no")
+        elif question is Question.PAIN_OPTIONS:
+            lighter, regression = self._pain_option_loads()
+            options = (
+                *(("lighter",) if lighter is not None else ()),
+                *(("easier",) if regression is not None else ()),
+                "skip",
+            )
+        tempo = ""
+        if exercise is not None and exercise.tempo.paced and step.kind is StepKind.SET:
+            t = exercise.tempo
+            tempo = f"{t.eccentric}s down · {t.pause}s hold · {t.concentric}s up · {t.top}s top"
+        return StepView(
+            kind=kind,
+            workout=self.workout.title,
+            instruction=self._last_instruction,
+            exercise=self._exercise_name(exercise) if exercise is not None else "",
+            set_number=step.set_number,
+            set_count=step.set_count,
+            side=step.side,
+            round_number=step.round_number,
+            round_count=step.round_count,
+            reps=exercise.reps if exercise is not None and step.kind is StepKind.SET else None,
+            load=self.current_load(exercise) if exercise is not None else None,
+            unit=self.workout.unit,
+            tempo=tempo,
+            detail=step.detail if step.kind is not StepKind.REST else step.next_label,
+            options=options,
+            paused=self.paused,
+            step_index=self.index,
+            step_count=len(self.plan),
+        )
