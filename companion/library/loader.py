@@ -1,0 +1,163 @@
+"""Finding, reading and validating workout files; the library of bundled and user workouts.
+
+Used by the `list` and `validate` commands and by whatever starts a session. Nothing here raises
+for a bad file: every file ends up either as a valid workout or as a broken file with all its
+problems, each with file, line and key path, so callers can report it instead of dropping it.
+
+A user workout whose id is the id of a bundled one replaces the bundled one (so a user can adjust a
+shipped workout by copying it); the library records a notice saying so, and callers show it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion import paths
+from companion.domain.workout import Workout
+from companion.errors import UserError
+from companion.library import schema
+from companion.library.locate import key_lines, line_of
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error in one file. `line` is None when the file could not be read at all."""
+
+    file: Path
+    line: int | None
+    key: str  # like "exercises[2].tempo.eccentric"; empty for errors about the whole file
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else str(self.file)
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What came of one file: a workout, or the problems that kept it from being one."""
+
+    path: Path
+    workout: Workout | None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A valid workout in the library and where it came from."""
+
+    workout: Workout
+    path: Path
+    user: bool  # from the user workouts directory rather than shipped
+
+
+@dataclass(frozen=True)
+class Library:
+    entries: tuple[Entry, ...]
+    broken: tuple[FileResult, ...] = ()
+    notices: tuple[str, ...] = ()  # worth telling the user, not errors (a user file overriding)
+
+    @property
+    def workouts(self) -> tuple[Workout, ...]:
+        return tuple(entry.workout for entry in self.entries)
+
+    def get(self, workout_id: str) -> Workout:
+        """The workout called `workout_id`; a `UserError` naming the known ids if there is none."""
+        for entry in self.entries:
+            if entry.workout.id == workout_id:
+                return entry.workout
+        for result in self.broken:
+            if result.path.stem == workout_id:
+                raise UserError(
+                    f"the workout file {result.path} has errors; "
+                    f"run `companion validate {result.path}` to see them"
+                )
+        known = ", ".join(entry.workout.id for entry in self.entries) or "none"
+        raise UserError(f"no workout called {workout_id!r}; known workouts: {known}")
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
+
+
+def load_file(path: Path) -> FileResult:
+    """Read, parse and validate one workout file; the workout's id must be the file's stem."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return _unreadable(path, "no such file")
+    except IsADirectoryError:
+        return _unreadable(path, "is a directory, not a workout file")
+    except PermissionError:
+        return _unreadable(path, "cannot be read: permission denied")
+    except UnicodeDecodeError as err:
+        return _unreadable(path, f"is not UTF-8 text (bad byte at offset {err.start})")
+    except OSError as err:
+        return _unreadable(path, f"cannot be read: {err.strerror or err}")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        match = _TOML_POSITION.search(message)
+        if match is None:
+            line = None
+        elif match.group(1) is not None:
+            line = int(match.group(1))
+        else:
+            line = max(1, len(text.splitlines()))
+        detail = message[: match.start()] if match else message
+        return _unreadable(path, f"not valid TOML: {detail}", line)
+    issues = schema.check(data, path.stem)
+    if issues:
+        lines = key_lines(text)
+        problems = tuple(
+            Problem(path, line_of(lines, issue.path), schema.format_path(issue.path), issue.message)
+            for issue in issues
+        )
+        return FileResult(path, None, problems)
+    return FileResult(path, schema.build(data))
+
+
+def _unreadable(path: Path, message: str, line: int | None = None) -> FileResult:
+    return FileResult(path, None, (Problem(path, line, "", message),))
+
+
+def workout_files(directory: Path) -> list[Path]:
+    """The `*.toml` files directly in `directory`, by name; none when it does not exist."""
+    if not directory.is_dir():
+        return []
+    return sorted(directory.glob("*.toml"))
+
+
+def load_library(bundled_dir: Path | None = None, user_dir: Path | None = None) -> Library:
+    """The bundled workouts, then the user's (a user file replaces a bundled one of the same id).
+
+    The directories default to `companion.paths.bundled_workouts_dir()` and `user_workouts_dir()`.
+    """
+    bundled_dir = paths.bundled_workouts_dir() if bundled_dir is None else bundled_dir
+    user_dir = paths.user_workouts_dir() if user_dir is None else user_dir
+    entries: dict[str, Entry] = {}
+    broken: list[FileResult] = []
+    notices: list[str] = []
+    if user_dir.exists() and not user_dir.is_dir():
+        broken.append(_unreadable(user_dir, "should be the user workouts directory, not a file"))
+    for user, directory in ((False, bundled_dir), (True, user_dir)):
+        for path in workout_files(directory):
+            result = load_file(path)
+            if result.workout is None:
+                broken.append(result)
+                continue
+            replaced = entries.get(result.workout.id)
+            if replaced is not None:
+                notices.append(
+                    f"{path} replaces the bundled workout {result.workout.id!r} ({replaced.path})"
+                )
+            entries[result.workout.id] = Entry(result.workout, path, user)
+    return Library(tuple(entries.values()), tuple(broken), tuple(notices))
+
+
+def get_workout(workout_id: str) -> Workout:
+    """The workout `workout_id` from the bundled and user workouts (`UserError` when unknown)."""
+    return load_library().get(workout_id)

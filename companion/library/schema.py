@@ -1,0 +1,444 @@
+"""The one schema every workout file follows, and the conversion to `companion.domain.workout`.
+
+Used by `companion.library.loader`. The schema is data: one field table per kind of TOML table
+(workout, exercise, cue, ...). `check` walks a parsed file against the tables and collects every
+problem (unknown keys, wrong types, bad enum values, missing keys) and then the rules that span
+fields (ids, source references, per-side exercises, ...). `build` turns a file that passed `check`
+into frozen domain objects. Problems carry key paths, not lines: the loader adds the lines.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any, TypeGuard
+
+from companion.domain.workout import (
+    Cue,
+    CueMoment,
+    Equipment,
+    Exercise,
+    Fatigue,
+    Format,
+    Pattern,
+    Progression,
+    Regression,
+    SafetyRule,
+    SetupCheck,
+    Source,
+    Tempo,
+    Unit,
+    WarmupItem,
+    Workout,
+)
+from companion.library.locate import KeyPath
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One thing wrong in a parsed file: where (key path) and what was expected."""
+
+    path: KeyPath
+    message: str
+
+
+def format_path(path: KeyPath) -> str:
+    """`("exercises", 2, "tempo", "eccentric")` → `exercises[2].tempo.eccentric`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+# --- the schema as data -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """What one key holds. `check` says whether a value has the right shape; a table field also
+    has `table` (its own field table), an array field `items` (the field of each element)."""
+
+    expected: str
+    check: Callable[[object], bool]
+    required: bool = False
+    table: Mapping[str, Field] | None = None
+    items: Field | None = None
+    min_items: int = 0
+    # "sources" or "equipment": the value must name something the workout declares there.
+    refers_to: str = ""
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _is_int(minimum: int) -> Callable[[object], bool]:
+    # bool is a subclass of int in Python; `sets = true` must not pass as 1.
+    return lambda value: type(value) is int and value >= minimum
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def _is_reps(value: object) -> bool:
+    if type(value) is int:
+        return value >= 1
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(v) is int and v >= 1 for v in value)
+    )
+
+
+def _is_increment(value: object) -> TypeGuard[list[int | float]]:
+    return isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value)
+
+
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def _is_slug(value: object) -> bool:
+    return isinstance(value, str) and _SLUG.fullmatch(value) is not None
+
+
+def required(field: Field) -> Field:
+    return replace(field, required=True)
+
+
+def enum_field(enum: type[Enum]) -> Field:
+    values = [str(member.value) for member in enum]
+    return Field(f"one of {', '.join(values)}", lambda value: value in values)
+
+
+def table_of(fields: Mapping[str, Field]) -> Field:
+    return Field("a table", lambda value: isinstance(value, dict), table=fields)
+
+
+def array_of(item: Field, min_items: int = 0) -> Field:
+    noun = "tables" if item.table is not None else "values"
+    expected = f"an array of {noun} (each {item.expected})"
+    return Field(expected, lambda value: isinstance(value, list), items=item, min_items=min_items)
+
+
+TEXT = Field("a non-empty string", _is_text)
+SLUG = Field("an id of lowercase letters, digits and hyphens (like hip-thrust)", _is_slug)
+BOOL = Field("true or false", lambda value: isinstance(value, bool))
+COUNT = Field("a whole number, 1 or more", _is_int(1))
+SECONDS = Field("a whole number of seconds, 0 or more", _is_int(0))
+LOAD = Field("a positive number (in the workout's unit)", _is_number)
+REPS = Field("a whole number of reps or a range [low, high]", _is_reps)
+SOURCE_REF = Field(
+    "the id of a source declared in [[sources]]", _is_slug, required=True, refers_to="sources"
+)
+TEXTS = array_of(TEXT)
+
+SOURCE = {"id": required(SLUG), "title": required(TEXT), "file": required(TEXT)}
+
+EQUIPMENT = {"name": required(TEXT), "substitutes": TEXTS, "optional": BOOL}
+
+WARMUP_ITEM = {
+    "name": required(TEXT),
+    "text": required(TEXT),
+    "source": SOURCE_REF,
+    "reps": COUNT,
+    "seconds": COUNT,
+}
+
+SAFETY_RULE = {"text": required(TEXT), "source": SOURCE_REF, "red_flags": TEXTS}
+
+TEMPO = {
+    "eccentric": SECONDS,
+    "pause": SECONDS,
+    "concentric": SECONDS,
+    "top": SECONDS,
+    "lowering_first": BOOL,
+    "note": TEXT,
+}
+
+SETUP_CHECK = {"text": required(TEXT), "source": SOURCE_REF, "fix": TEXT}
+
+CUE = {"text": required(TEXT), "source": SOURCE_REF, "moment": enum_field(CueMoment)}
+
+REGRESSION = {"name": required(TEXT), "text": required(TEXT), "source": SOURCE_REF}
+
+PROGRESSION = {
+    "text": required(TEXT),
+    "source": SOURCE_REF,
+    "increment_per_side": Field("[smallest, largest] positive numbers", _is_increment),
+    "sides_loaded": Field("1 or 2", lambda value: value in (1, 2) and type(value) is int),
+}
+
+EXERCISE = {
+    "id": required(SLUG),
+    "name": required(TEXT),
+    "pattern": required(enum_field(Pattern)),
+    "fatigue": required(enum_field(Fatigue)),
+    "sets": required(COUNT),
+    "reps": required(REPS),
+    "rest_seconds": required(SECONDS),
+    "per_side": BOOL,
+    "sides": array_of(TEXT),
+    "load": LOAD,
+    "tempo": table_of(TEMPO),
+    "setup": array_of(table_of(SETUP_CHECK)),
+    "steps": TEXTS,
+    "cues": array_of(table_of(CUE)),
+    "mistakes": array_of(table_of(CUE)),
+    "end_set_when": TEXT,
+    "switch_sides": TEXT,
+    "regression": table_of(REGRESSION),
+    "progression": table_of(PROGRESSION),
+    "equipment": array_of(
+        Field("the name of equipment declared in [[equipment]]", _is_text, refers_to="equipment")
+    ),
+}
+
+WORKOUT = {
+    "id": required(SLUG),
+    "title": required(TEXT),
+    "summary": required(TEXT),
+    "format": required(enum_field(Format)),
+    "unit": enum_field(Unit),
+    "sources": required(array_of(table_of(SOURCE), min_items=1)),
+    "equipment": array_of(table_of(EQUIPMENT)),
+    "warmup": array_of(table_of(WARMUP_ITEM)),
+    "safety": array_of(table_of(SAFETY_RULE)),
+    "exercises": required(array_of(table_of(EXERCISE), min_items=1)),
+    "rounds": COUNT,
+    "rest_between_exercises": SECONDS,
+    "rest_between_rounds": SECONDS,
+    "defaults_note": TEXT,
+    "hinge_set_budget": COUNT,
+}
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def check(data: dict[str, Any], stem: str) -> list[Issue]:
+    """Every problem in a parsed workout file named `<stem>.toml`; empty when it is valid."""
+    walk = _Walk()
+    walk.table(data, WORKOUT, ())
+    walk.cross_check(data, stem)
+    return walk.issues
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, datetime.date | datetime.time):
+        return "a date or time"
+    return type(value).__name__
+
+
+class _Walk:
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+        # (path, kind, value) of every reference, checked once the declarations are known.
+        self.references: list[tuple[KeyPath, str, str]] = []
+
+    def issue(self, path: KeyPath, message: str) -> None:
+        self.issues.append(Issue(path, message))
+
+    def table(self, table: dict[str, Any], fields: Mapping[str, Field], path: KeyPath) -> None:
+        for key, value in table.items():
+            field = fields.get(key)
+            if field is None:
+                close = difflib.get_close_matches(key, fields, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                self.issue((*path, key), f"unknown key; {hint}expected one of: {', '.join(fields)}")
+            else:
+                self.value(value, field, (*path, key))
+        for key, field in fields.items():
+            if field.required and key not in table:
+                self.issue((*path, key), f"missing required key; expected {field.expected}")
+
+    def value(self, value: object, field: Field, path: KeyPath) -> None:
+        if not field.check(value):
+            self.issue(path, f"expected {field.expected}, got {_describe(value)}")
+        elif field.table is not None:
+            assert isinstance(value, dict)
+            self.table(value, field.table, path)
+        elif field.items is not None:
+            assert isinstance(value, list)
+            if len(value) < field.min_items:
+                self.issue(path, f"expected at least {field.min_items} entries, got {len(value)}")
+            for index, item in enumerate(value):
+                self.value(item, field.items, (*path, index))
+        elif field.refers_to:
+            assert isinstance(value, str)
+            self.references.append((path, field.refers_to, value))
+
+    def cross_check(self, data: dict[str, Any], stem: str) -> None:
+        """Rules between fields. Each looks only at values that already have the right type,
+        so a wrong type is reported once (by the walk), not again here."""
+        workout_id = data.get("id")
+        if _is_slug(workout_id) and workout_id != stem:
+            self.issue(("id",), f"expected the file's name {stem!r}, got {workout_id!r}")
+
+        declared = {
+            "sources": self._unique(data, "sources", "id"),
+            "equipment": self._unique(data, "equipment", "name"),
+        }
+        for path, kind, name in self.references:
+            if name not in declared[kind]:
+                known = ", ".join(sorted(declared[kind])) or "none"
+                self.issue(path, f"{name!r} is not declared in [[{kind}]] (declared: {known})")
+
+        self._unique(data, "exercises", "id")
+        for index, exercise in _tables(data, "exercises"):
+            self._exercise(exercise, ("exercises", index), data)
+
+        if data.get("format") == Format.STRAIGHT_SETS.value:
+            for key in ("rounds", "rest_between_exercises", "rest_between_rounds"):
+                if key in data:
+                    self.issue((key,), 'only used when format = "circuit"')
+
+        for index, item in _tables(data, "warmup"):
+            if "reps" in item and "seconds" in item:
+                self.issue(("warmup", index, "seconds"), "give reps or seconds, not both")
+
+    def _exercise(self, exercise: dict[str, Any], path: KeyPath, data: dict[str, Any]) -> None:
+        per_side = exercise.get("per_side") is True
+        sides = exercise.get("sides")
+        if per_side and not (isinstance(sides, list) and len(sides) >= 2):
+            self.issue((*path, "sides"), 'per_side = true needs sides, like ["left", "right"]')
+        if per_side and "switch_sides" not in exercise:
+            self.issue((*path, "switch_sides"), "per_side = true needs a switch_sides instruction")
+        for key in ("sides", "switch_sides"):
+            if key in exercise and not per_side:
+                self.issue((*path, key), "only used with per_side = true")
+        if isinstance(sides, list) and len(set(map(str, sides))) != len(sides):
+            self.issue((*path, "sides"), "each side may appear only once")
+
+        reps = exercise.get("reps")
+        if _is_reps(reps) and isinstance(reps, list) and reps[0] > reps[1]:
+            self.issue((*path, "reps"), f"expected [low, high] with low <= high, got {reps}")
+
+        if "load" in exercise and "unit" not in data:
+            self.issue((*path, "load"), 'a load needs the workout\'s unit (unit = "lb" or "kg")')
+
+        progression = exercise.get("progression")
+        if isinstance(progression, dict):
+            increment = progression.get("increment_per_side")
+            if _is_increment(increment) and increment[0] > increment[1]:
+                self.issue(
+                    (*path, "progression", "increment_per_side"),
+                    f"expected [smallest, largest], got {increment}",
+                )
+
+    def _unique(self, data: dict[str, Any], array: str, key: str) -> set[str]:
+        """The names under `array[*].key`; a name given twice is reported at its second place."""
+        seen: set[str] = set()
+        for index, table in _tables(data, array):
+            name = table.get(key)
+            if not isinstance(name, str):
+                continue
+            if name in seen:
+                self.issue((array, index, key), f"{name!r} is used twice in [[{array}]]")
+            seen.add(name)
+        return seen
+
+
+def _tables(data: dict[str, Any], array: str) -> list[tuple[int, dict[str, Any]]]:
+    """The entries of `data[array]` that are tables (anything else is already reported)."""
+    entries = data.get(array)
+    if not isinstance(entries, list):
+        return []
+    return [(index, entry) for index, entry in enumerate(entries) if isinstance(entry, dict)]
+
+
+# --- building domain objects --------------------------------------------------------------------
+
+
+def build(data: dict[str, Any]) -> Workout:
+    """The workout described by `data`, which `check` found valid."""
+    circuit = data["format"] == Format.CIRCUIT.value
+    return Workout(
+        id=data["id"],
+        title=data["title"],
+        summary=data["summary"],
+        format=Format(data["format"]),
+        unit=Unit(data.get("unit", Unit.LB.value)),
+        exercises=tuple(_exercise(e) for e in data["exercises"]),
+        sources=tuple(Source(s["id"], s["title"], s["file"]) for s in data["sources"]),
+        equipment=tuple(
+            Equipment(e["name"], tuple(e.get("substitutes", ())), e.get("optional", False))
+            for e in data.get("equipment", ())
+        ),
+        warmup=tuple(
+            WarmupItem(w["name"], w["text"], w["source"], w.get("reps"), w.get("seconds"))
+            for w in data.get("warmup", ())
+        ),
+        safety=tuple(
+            SafetyRule(s["text"], s["source"], tuple(s.get("red_flags", ())))
+            for s in data.get("safety", ())
+        ),
+        rounds=data.get("rounds", 1) if circuit else 1,
+        rest_between_exercises=data.get("rest_between_exercises", 0),
+        rest_between_rounds=data.get("rest_between_rounds", 0),
+        defaults_note=data.get("defaults_note", ""),
+        hinge_set_budget=data.get("hinge_set_budget"),
+    )
+
+
+def _cue(table: dict[str, Any]) -> Cue:
+    return Cue(table["text"], table["source"], CueMoment(table.get("moment", "during")))
+
+
+def _exercise(table: dict[str, Any]) -> Exercise:
+    reps = table["reps"]
+    regression = table.get("regression")
+    progression = table.get("progression")
+    return Exercise(
+        id=table["id"],
+        name=table["name"],
+        pattern=Pattern(table["pattern"]),
+        fatigue=Fatigue(table["fatigue"]),
+        sets=table["sets"],
+        reps=(reps, reps) if isinstance(reps, int) else (reps[0], reps[1]),
+        rest_seconds=table["rest_seconds"],
+        per_side=table.get("per_side", False),
+        sides=tuple(table.get("sides", ())),
+        load=float(table["load"]) if "load" in table else None,
+        tempo=Tempo(**table.get("tempo", {})),
+        setup=tuple(
+            SetupCheck(s["text"], s["source"], s.get("fix", "")) for s in table.get("setup", ())
+        ),
+        steps=tuple(table.get("steps", ())),
+        cues=tuple(_cue(c) for c in table.get("cues", ())),
+        mistakes=tuple(_cue(c) for c in table.get("mistakes", ())),
+        end_set_when=table.get("end_set_when", ""),
+        switch_sides=table.get("switch_sides", ""),
+        regression=(
+            Regression(regression["name"], regression["text"], regression["source"])
+            if regression is not None
+            else None
+        ),
+        progression=_progression(progression) if progression is not None else None,
+        equipment=tuple(table.get("equipment", ())),
+    )
+
+
+def _progression(table: dict[str, Any]) -> Progression:
+    # Keys left out keep the domain's defaults rather than a second copy of them here.
+    optional: dict[str, Any] = {}
+    if "increment_per_side" in table:
+        smallest, largest = table["increment_per_side"]
+        optional["increment_per_side"] = (float(smallest), float(largest))
+    if "sides_loaded" in table:
+        optional["sides_loaded"] = table["sides_loaded"]
+    return Progression(table["text"], table["source"], **optional)
