@@ -112,11 +112,14 @@ def load_file(path: Path) -> FileResult:
     issues = schema.check(data, path.stem)
     if issues:
         lines = key_lines(text)
-        problems = tuple(
+        problems = [
             Problem(path, line_of(lines, issue.path), schema.format_path(issue.path), issue.message)
             for issue in issues
-        )
-        return FileResult(path, None, problems)
+        ]
+        # In file order, as an editor shows them; a stable sort keeps same-line problems in the
+        # schema's order.
+        problems.sort(key=lambda problem: problem.line or 0)
+        return FileResult(path, None, tuple(problems))
     return FileResult(path, schema.build(data))
 
 

@@ -120,8 +120,7 @@ def table_of(fields: Mapping[str, Field]) -> Field:
 
 
 def array_of(item: Field, min_items: int = 0) -> Field:
-    noun = "tables" if item.table is not None else "values"
-    expected = f"an array of {noun} (each {item.expected})"
+    expected = f"an array ({item.expected} each)" if item.table is None else "an array of tables"
     return Field(expected, lambda value: isinstance(value, list), items=item, min_items=min_items)
 
 
