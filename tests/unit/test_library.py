@@ -149,6 +149,7 @@ def test_hip_thrust_content_follows_the_first_article() -> None:
     assert exercise.progression is not None
     assert exercise.progression.increment_per_side == (2.5, 5.0)
     assert exercise.tempo.paced and "our choice" in exercise.tempo.note
+    assert not exercise.tempo.lowering_first  # a hip thrust starts with the hips down
     flags = " ".join(flag for rule in thrust.safety for flag in rule.red_flags)
     assert "numbness" in flags and "spreads" in flags
     assert len(exercise.mistakes) == 6
