@@ -1,0 +1,84 @@
+"""`companion history`: past sessions, and with --week the weekly volume per movement pattern."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from companion.errors import UserError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "history",
+        help="list past sessions",
+        description="List past sessions: date, workout, sets done, loads, skips, pain reports.",
+    )
+    parser.add_argument("--limit", type=int, default=20, help="how many sessions (default 20)")
+    parser.add_argument(
+        "--week",
+        action="store_true",
+        help="sets per movement pattern over the last 7 days, and the hinge fatigue total",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from companion import paths
+    from companion.storage.history import History, HistoryUnavailable
+
+    path = paths.history_db()
+    if not path.exists():
+        print(f"No sessions yet (history lives in {path}).")
+        return 0
+    try:
+        history = History.open(path)
+    except HistoryUnavailable as err:
+        raise UserError(str(err)) from err
+    try:
+        if args.week:
+            _print_week(history)
+        else:
+            _print_sessions(history, args.limit)
+    finally:
+        history.close()
+    return 0
+
+
+def _print_sessions(history: Any, limit: int) -> None:
+    rows = history.sessions(limit)
+    if not rows:
+        print("No sessions yet.")
+        return
+    for row in rows:
+        when = row.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        status = (
+            f"ended early: {row.ended_early}"
+            if row.ended_early
+            else ("finished" if row.ended_at else "did not finish")
+        )
+        print(f"{when}  {row.workout} ({row.workout_id})  {status}")
+        print(f"    sets done {row.sets_done}, skipped {row.skipped}")
+        if row.loads:
+            print(f"    loads: {row.loads}")
+        if row.pain:
+            print(f"    pain: {row.pain}")
+
+
+def _print_week(history: Any) -> None:
+    from companion.domain.workout import Fatigue
+
+    rows = history.weekly_sets()
+    if not rows:
+        print("No sets in the last 7 days.")
+        return
+    by_pattern: dict[str, int] = {}
+    hinge_fatigue = 0
+    for pattern, fatigue, sets in rows:
+        by_pattern[pattern or "unknown"] = by_pattern.get(pattern or "unknown", 0) + sets
+        if pattern == "hinge" and fatigue:
+            hinge_fatigue += Fatigue(fatigue).rank * sets
+    print("Sets in the last 7 days, by movement pattern:")
+    for pattern, sets in sorted(by_pattern.items()):
+        print(f"  {pattern:<16} {sets:>3}")
+    print(f"Hinge fatigue total: {hinge_fatigue} (sets × fatigue cost: low 1, moderate 2, high 3)")

@@ -1,0 +1,187 @@
+"""Runs a session: feeds the pure core with time and commands and carries its effects out.
+
+The Textual app owns one `SessionRunner` and calls it from its event loop (a tick a few times a
+second, plus each key or heard command). Speech effects go to a `SpeechOut`, records to `History`;
+what the screen needs comes back to the app as the list of effects. History failures never stop a
+session: history turns off and the screen says why.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from companion.domain.effects import (
+    CancelSpeech,
+    Effect,
+    Finished,
+    Priority,
+    RecordPain,
+    RecordSet,
+    Speak,
+)
+from companion.domain.events import Command, CommandGiven, Start, Tick
+from companion.domain.progression import LoadPlan
+from companion.domain.session import Session
+from companion.domain.workout import Workout
+from companion.speech_out.port import (
+    PlaybackListener,
+    SpeechOut,
+    SpeechStatus,
+    StatusListener,
+)
+from companion.storage.history import History, HistoryUnavailable
+
+Clock = Callable[[], float]
+
+
+@dataclass
+class _Call:
+    text: str
+    priority: Priority
+    at: float | None
+    group: str
+
+
+@dataclass
+class DeferredSpeechOut:
+    """Stands in for speech out while the real one loads in the background.
+
+    Calls made before `attach` are replayed in order once the real adapter is there, so the
+    session screen can come up before pyttsx3 and PortAudio have been imported.
+    """
+
+    detail: str = "starting speech…"
+    _real: SpeechOut | None = None
+    _pending: list[_Call | str | None] = field(default_factory=list)
+    _prepare: list[str] = field(default_factory=list)
+    _listeners: list[tuple[PlaybackListener, StatusListener]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def attach(self, real: SpeechOut) -> None:
+        with self._lock:
+            for on_playback, on_status in self._listeners:
+                real.subscribe(on_playback, on_status)
+            if self._prepare:
+                real.prepare(self._prepare)
+            for call in self._pending:
+                if isinstance(call, _Call):
+                    real.say(call.text, priority=call.priority, at=call.at, group=call.group)
+                else:
+                    real.cancel(call)
+            self._pending.clear()
+            self._real = real
+        for _, on_status in self._listeners:
+            on_status(real.status())
+
+    def say(
+        self, text: str, *, priority: Priority, at: float | None = None, group: str = ""
+    ) -> None:
+        with self._lock:
+            if self._real is None:
+                self._pending.append(_Call(text, priority, at, group))
+                return
+        self._real.say(text, priority=priority, at=at, group=group)
+
+    def cancel(self, group: str | None = None) -> None:
+        with self._lock:
+            if self._real is None:
+                if group is None:
+                    self._pending.clear()
+                else:
+                    self._pending = [
+                        c for c in self._pending if not (isinstance(c, _Call) and c.group == group)
+                    ]
+                return
+        self._real.cancel(group)
+
+    def prepare(self, phrases: Iterable[str]) -> None:
+        with self._lock:
+            if self._real is None:
+                self._prepare.extend(phrases)
+                return
+        self._real.prepare(phrases)
+
+    def status(self) -> SpeechStatus:
+        real = self._real
+        return real.status() if real is not None else SpeechStatus(on=False, detail=self.detail)
+
+    def subscribe(self, on_playback: PlaybackListener, on_status: StatusListener) -> None:
+        with self._lock:
+            self._listeners.append((on_playback, on_status))
+            real = self._real
+        if real is not None:
+            real.subscribe(on_playback, on_status)
+
+    def close(self) -> None:
+        if self._real is not None:
+            self._real.close()
+
+
+class SessionRunner:
+    def __init__(
+        self,
+        workout: Workout,
+        speech: SpeechOut,
+        history: History | None,
+        *,
+        loads: dict[str, LoadPlan] | None = None,
+        history_note: str = "",
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.workout = workout
+        self.session = Session(workout, loads=loads)
+        self.speech = speech
+        self.clock = clock
+        self.history = history
+        self.history_note = history_note
+        self.session_id: int | None = None
+        self.summary_effect: Finished | None = None
+
+    def start(self) -> list[Effect]:
+        if self.history is not None:
+            try:
+                self.session_id = self.history.start_session(self.workout)
+            except HistoryUnavailable as err:
+                self._history_off(err)
+        return self._carry_out(self.session.handle(Start(self.clock())))
+
+    def tick(self) -> list[Effect]:
+        return self._carry_out(self.session.handle(Tick(self.clock())))
+
+    def command(self, command: Command, heard: str = "") -> list[Effect]:
+        return self._carry_out(self.session.handle(CommandGiven(command, self.clock(), heard)))
+
+    def _history_off(self, err: HistoryUnavailable) -> None:
+        self.history = None
+        self.history_note = f"history is off: {err}"
+
+    def _carry_out(self, effects: list[Effect]) -> list[Effect]:
+        for effect in effects:
+            if isinstance(effect, Speak):
+                self.speech.say(
+                    effect.text, priority=effect.priority, at=effect.at, group=effect.group
+                )
+            elif isinstance(effect, CancelSpeech):
+                self.speech.cancel(effect.group)
+            elif isinstance(effect, RecordSet | RecordPain | Finished):
+                self._store(effect)
+        return effects
+
+    def _store(self, effect: RecordSet | RecordPain | Finished) -> None:
+        if self.history is None or self.session_id is None:
+            if isinstance(effect, Finished):
+                self.summary_effect = effect
+            return
+        try:
+            if isinstance(effect, RecordSet):
+                self.history.record_set(self.session_id, effect.record, self.workout)
+            elif isinstance(effect, RecordPain):
+                self.history.record_pain(self.session_id, effect.report)
+            else:
+                self.summary_effect = effect
+                self.history.finish_session(self.session_id, effect.summary)
+        except HistoryUnavailable as err:
+            self._history_off(err)

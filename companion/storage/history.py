@@ -1,0 +1,297 @@
+"""Training history in SQLite.
+
+The session runner writes each completed set the moment it is recorded (one transaction per set,
+WAL journal), so a crash loses at most the set in progress. `companion history` and the
+progression rules read it back. Timestamps are wall-clock UTC ISO strings: the session core only
+knows monotonic time, so the wall clock is read here, at the moment of writing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.workout import Unit, Workout
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY,
+    workout_id TEXT NOT NULL,
+    workout TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    ended_early TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS sets (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    exercise_id TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    pattern TEXT NOT NULL DEFAULT '',
+    fatigue TEXT NOT NULL DEFAULT '',
+    set_number INTEGER NOT NULL,
+    set_count INTEGER NOT NULL,
+    side TEXT NOT NULL,
+    round_number INTEGER NOT NULL,
+    reps_low INTEGER NOT NULL,
+    reps_high INTEGER NOT NULL,
+    reps_done INTEGER NOT NULL,
+    load REAL,
+    unit TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    variant TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pain (
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    number INTEGER NOT NULL,
+    exercise_id TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    set_number INTEGER NOT NULL,
+    side TEXT NOT NULL,
+    heard TEXT NOT NULL,
+    red_flags INTEGER,
+    action TEXT NOT NULL,
+    new_load REAL,
+    reported_at TEXT NOT NULL,
+    PRIMARY KEY (session_id, number)
+);
+CREATE INDEX IF NOT EXISTS sets_by_session ON sets(session_id);
+"""
+
+
+class HistoryUnavailable(Exception):
+    """History cannot be opened or written; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    workout_id: str
+    workout: str
+    started_at: datetime
+    ended_at: datetime | None
+    ended_early: str
+    sets_done: int
+    skipped: int
+    loads: str  # "hip thrust 95–100 lb; …"
+    pain: str  # "hip thrust set 2 (no warning signs, reduce)"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class History:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> History:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable in WAL mode except across power loss; a set is a few bytes.
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as err:
+            raise HistoryUnavailable(f"cannot open history at {path}: {err}") from err
+        return cls(connection, path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            yield self._db
+            self._db.execute("COMMIT")
+        except sqlite3.Error as err:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise HistoryUnavailable(f"cannot write history at {self.path}: {err}") from err
+
+    # ----------------------------------------------------------------- writing
+
+    def start_session(self, workout: Workout) -> int:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO sessions (workout_id, workout, unit, started_at) VALUES (?, ?, ?, ?)",
+                (workout.id, workout.title, workout.unit.value, _now()),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def record_set(
+        self, session_id: int, record: SetRecord, workout: Workout | None = None
+    ) -> None:
+        pattern = fatigue = ""
+        if workout is not None:
+            try:
+                exercise = workout.exercise(record.exercise_id)
+                pattern, fatigue = exercise.pattern.value, exercise.fatigue.value
+            except KeyError:
+                pass
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO sets (session_id, exercise_id, exercise, pattern, fatigue, set_number,"
+                " set_count, side, round_number, reps_low, reps_high, reps_done, load, unit,"
+                " outcome, variant, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    session_id, record.exercise_id, record.exercise, pattern, fatigue,
+                    record.set_number, record.set_count, record.side, record.round_number,
+                    record.reps_target[0], record.reps_target[1], record.reps_done, record.load,
+                    record.unit.value, record.outcome.value, record.variant, _now(),
+                ),
+            )  # fmt: skip
+
+    def record_pain(self, session_id: int, report: PainReport) -> None:
+        """Insert the report, or update it when the session re-sends it with the answer."""
+        red_flags = None if report.red_flags is None else int(report.red_flags)
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO pain (session_id, number, exercise_id, exercise, set_number, side,"
+                " heard, red_flags, action, new_load, reported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (session_id, number) DO UPDATE SET red_flags = excluded.red_flags,"
+                " action = excluded.action, new_load = excluded.new_load",
+                (
+                    session_id, report.number, report.exercise_id, report.exercise,
+                    report.set_number, report.side, report.heard, red_flags, report.action,
+                    report.new_load, _now(),
+                ),
+            )  # fmt: skip
+
+    def finish_session(self, session_id: int, summary: SessionSummary) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET ended_at = ?, ended_early = ? WHERE id = ?",
+                (_now(), summary.ended_early, session_id),
+            )
+
+    # ----------------------------------------------------------------- reading
+
+    def sessions(self, limit: int = 50) -> list[SessionRow]:
+        rows = self._db.execute(
+            "SELECT id, workout_id, workout, started_at, ended_at, ended_early FROM sessions"
+            " ORDER BY started_at DESC, id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [self._session_row(*row) for row in rows]
+
+    def _session_row(
+        self,
+        session_id: int,
+        workout_id: str,
+        workout: str,
+        started: str,
+        ended: str | None,
+        ended_early: str,
+    ) -> SessionRow:
+        sets = self.session_sets(session_id)
+        done = [s for s in sets if s.outcome is not Outcome.SKIPPED]
+        loads: dict[str, list[float]] = {}
+        unit = ""
+        for s in done:
+            unit = s.unit.value
+            if s.load is not None:
+                loads.setdefault(s.variant or s.exercise, []).append(s.load)
+        load_text = "; ".join(f"{name} {_span(values)} {unit}" for name, values in loads.items())
+        pain_text = "; ".join(
+            f"{p.exercise or 'between exercises'}"
+            + (f" set {p.set_number}" if p.set_number else "")
+            + f" ({_pain_words(p)})"
+            for p in self.session_pain(session_id)
+        )
+        return SessionRow(
+            id=session_id,
+            workout_id=workout_id,
+            workout=workout,
+            started_at=datetime.fromisoformat(started),
+            ended_at=datetime.fromisoformat(ended) if ended else None,
+            ended_early=ended_early,
+            sets_done=len(done),
+            skipped=len(sets) - len(done),
+            loads=load_text,
+            pain=pain_text,
+        )
+
+    def session_sets(self, session_id: int) -> list[SetRecord]:
+        rows = self._db.execute(
+            "SELECT exercise_id, exercise, set_number, set_count, side, round_number, reps_low,"
+            " reps_high, reps_done, load, unit, outcome, variant FROM sets WHERE session_id = ?"
+            " ORDER BY id",
+            (session_id,),
+        ).fetchall()
+        return [
+            SetRecord(
+                exercise_id=r[0], exercise=r[1], set_number=r[2], set_count=r[3], side=r[4],
+                round_number=r[5], reps_target=(r[6], r[7]), reps_done=r[8], load=r[9],
+                unit=Unit(r[10]), outcome=Outcome(r[11]), variant=r[12],
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def session_pain(self, session_id: int) -> list[PainReport]:
+        rows = self._db.execute(
+            "SELECT number, exercise_id, exercise, set_number, side, heard, red_flags, action,"
+            " new_load FROM pain WHERE session_id = ? ORDER BY number",
+            (session_id,),
+        ).fetchall()
+        return [
+            PainReport(
+                number=r[0], exercise_id=r[1], exercise=r[2], set_number=r[3], side=r[4],
+                heard=r[5], red_flags=None if r[6] is None else bool(r[6]), action=r[7],
+                new_load=r[8],
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def last_session_of(self, workout_id: str) -> int | None:
+        """The latest session of this workout that recorded at least one set."""
+        row = self._db.execute(
+            "SELECT s.id FROM sessions s WHERE s.workout_id = ? AND EXISTS"
+            " (SELECT 1 FROM sets WHERE session_id = s.id) ORDER BY s.started_at DESC, s.id DESC"
+            " LIMIT 1",
+            (workout_id,),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def exercises_with_pain(self, since: datetime | None = None) -> set[str]:
+        since_text = (since or datetime.min.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+        rows = self._db.execute(
+            "SELECT DISTINCT exercise_id FROM pain WHERE exercise_id != '' AND reported_at >= ?",
+            (since_text,),
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def weekly_sets(self, now: datetime | None = None) -> list[tuple[str, str, int]]:
+        """(pattern, fatigue, sets done) over the last 7 days."""
+        start = (now or datetime.now(UTC)) - timedelta(days=7)
+        rows = self._db.execute(
+            "SELECT pattern, fatigue, COUNT(*) FROM sets WHERE outcome != ? AND recorded_at >= ?"
+            " GROUP BY pattern, fatigue ORDER BY pattern, fatigue",
+            (Outcome.SKIPPED.value, start.isoformat(timespec="seconds")),
+        ).fetchall()
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def _span(values: Sequence[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+
+
+def _pain_words(report: PainReport) -> str:
+    if report.red_flags is None:
+        flags = "not answered"
+    else:
+        flags = "warning signs" if report.red_flags else "no warning signs"
+    return f"{flags}, {report.action}" if report.action else flags

@@ -1,0 +1,1 @@
+"""The Textual terminal UI: workout picker, session screen and summary."""

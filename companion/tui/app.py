@@ -1,0 +1,67 @@
+"""The Textual application: picker → session → summary.
+
+The CLI builds it with what it needs to open a session (`open_session` makes a `SessionRunner`
+with its speech out and history; `open_listener` makes the speech-in adapter), so the UI never
+knows which concrete adapters are in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from textual.app import App
+
+from companion.domain.workout import Workout
+from companion.runner import SessionRunner
+from companion.speech_in.port import SpeechIn
+from companion.tui.picker import PickerScreen
+from companion.tui.session_screen import SessionScreen
+
+OpenSession = Callable[[Workout], SessionRunner]
+OpenListener = Callable[[], SpeechIn]
+
+
+class CompanionApp(App[None]):
+    CSS_PATH = Path(__file__).with_name("companion.tcss")
+    TITLE = "companion"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        workouts: Sequence[Workout],
+        *,
+        open_session: OpenSession,
+        open_listener: OpenListener,
+        problems: Sequence[str] = (),
+        start: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.workouts = {w.id: w for w in workouts}
+        self.problems = list(problems)
+        self.open_session = open_session
+        self.open_listener = open_listener
+        self.start_with = start
+        self.runner: SessionRunner | None = None
+
+    def on_mount(self) -> None:
+        if self.start_with is not None:
+            self.action_start(self.start_with)
+        else:
+            self.push_screen(PickerScreen(list(self.workouts.values()), self.problems))
+
+    def action_start(self, workout_id: str) -> None:
+        runner = self.open_session(self.workouts[workout_id])
+        self.runner = runner
+        screen = SessionScreen(runner, self.open_listener())
+        if self.screen_stack and len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_pick(self) -> None:
+        self.switch_screen(PickerScreen(list(self.workouts.values()), self.problems))
+
+    def on_unmount(self) -> None:
+        if self.runner is not None:
+            self.runner.speech.close()

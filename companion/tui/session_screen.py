@@ -1,0 +1,243 @@
+"""The session screen: what to do now, in large text, and every command on a key.
+
+It owns the tick that drives the session (through `SessionRunner`), shows the effects that come
+back, and turns keys and heard commands into the same `Command`s. Speech and microphone state
+arrive from adapter threads as messages.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, ProgressBar, RichLog, Static
+
+from companion.domain import script
+from companion.domain.effects import (
+    CancelTimer,
+    Effect,
+    Finished,
+    Show,
+    ShowTempo,
+    Speak,
+    StartTimer,
+    StepKind,
+    StepView,
+)
+from companion.domain.events import Command
+from companion.runner import SessionRunner
+from companion.speech_in.port import Heard, ListenStatus, SpeechIn
+from companion.speech_out.port import SpeechStatus
+from companion.tui.messages import CommandHeard, ListenChanged, SpeechChanged
+
+TICK_SECONDS = 0.05  # the session's own timing is exact; this only bounds screen lag
+
+# Keys that only mean something while a question is asked, and the questions' options.
+ANSWERS = {"yes", "no", "lighter", "easier"}
+LEVEL_BARS = " ▁▂▃▄▅▆▇█"
+
+
+class SessionScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "command('next')", "Next"),
+        Binding("r", "command('repeat')", "Repeat"),
+        Binding("p", "command('pause')", "Pause"),
+        Binding("c", "command('resume')", "Resume"),
+        Binding("s", "command('skip')", "Skip"),
+        Binding("f", "command('form')", "Form"),
+        Binding("h", "command('pain')", "Pain"),
+        Binding("x", "command('stop')", "Stop"),
+        Binding("y", "command('yes')", "Yes"),
+        Binding("n", "command('no')", "No"),
+        Binding("l", "command('lighter')", "Lighter"),
+        Binding("e", "command('easier')", "Easier"),
+    ]
+
+    def __init__(self, runner: SessionRunner, listener: SpeechIn) -> None:
+        super().__init__()
+        self.runner = runner
+        self.listener = listener
+        self.view: StepView | None = None
+        self._timer: tuple[float, float] | None = None
+        self._frozen_remaining: float | None = None
+        self._speech = runner.speech.status()
+        self._listen = listener.status()
+        self._reps = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        yield Static(id="banner")
+        yield Static(id="where")
+        yield Static(id="target")
+        yield Static(id="instruction")
+        yield Static(id="tempo")
+        with Horizontal(id="rest"):
+            yield Digits("", id="rest-seconds")
+            yield ProgressBar(id="rest-bar", show_eta=False, show_percentage=False)
+        yield RichLog(id="log", max_lines=200, wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # Playback intervals matter to the listener's self-voice gate (wired by the CLI), not here.
+        self.runner.speech.subscribe(lambda _playback: None, self._on_speech_status)
+        self.listener.start(self._on_heard, self._on_listen_status)
+        self._apply(self.runner.start())
+        self._refresh_status()
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    # ----------------------------------------------------------------- adapter threads
+
+    def _on_speech_status(self, status: SpeechStatus) -> None:
+        self.post_message(SpeechChanged(status))
+
+    def _on_listen_status(self, status: ListenStatus) -> None:
+        self.post_message(ListenChanged(status))
+
+    def _on_heard(self, heard: Heard) -> None:
+        self.post_message(CommandHeard(heard))
+
+    def on_speech_changed(self, message: SpeechChanged) -> None:
+        self._speech = message.status
+        self._refresh_status()
+
+    def on_listen_changed(self, message: ListenChanged) -> None:
+        self._listen = message.status
+        self._refresh_status()
+
+    def on_command_heard(self, message: CommandHeard) -> None:
+        heard = message.heard
+        self.query_one("#log", RichLog).write(f"heard: {heard.text}")
+        self._apply(self.runner.command(heard.command, heard.text))
+
+    # ----------------------------------------------------------------- keys
+
+    def action_command(self, name: str) -> None:
+        self._apply(self.runner.command(Command(name)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only the keys that mean something now, so the footer fits 80 columns."""
+        if action != "command" or not parameters:
+            return True
+        name = str(parameters[0])
+        view = self.view
+        asking = view is not None and view.kind is StepKind.QUESTION
+        if asking:
+            assert view is not None
+            return name in view.options or name in {"repeat", "stop", "pain"}
+        if name in ANSWERS:
+            return False
+        paused = view is not None and view.paused
+        if name == "pause":
+            return not paused
+        if name == "resume":
+            return paused
+        if name == "form":
+            return view is not None and view.kind is StepKind.SET
+        return True
+
+    # ----------------------------------------------------------------- effects
+
+    def _tick(self) -> None:
+        self._apply(self.runner.tick())
+        self._refresh_rest()
+
+    def _apply(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            if isinstance(effect, Show):
+                self._show(effect.view)
+            elif isinstance(effect, Speak) and effect.at is None:
+                self.query_one("#log", RichLog).write(effect.text)
+            elif isinstance(effect, StartTimer):
+                self._timer = (effect.start, effect.end)
+                self._frozen_remaining = None
+                self.query_one("#rest").add_class("shown")
+            elif isinstance(effect, CancelTimer):
+                self._timer = None
+                self.query_one("#rest").remove_class("shown")
+            elif isinstance(effect, ShowTempo):
+                self._show_tempo(effect)
+            elif isinstance(effect, Finished):
+                self._finish(effect)
+        self._refresh_rest()
+
+    def _show(self, view: StepView) -> None:
+        self.view = view
+        unit = view.unit
+        where = [view.exercise or view.kind.value.capitalize()]
+        if view.round_count:
+            where.append(f"round {view.round_number} of {view.round_count}")
+        if view.set_count:
+            where.append(f"set {view.set_number} of {view.set_count}")
+        if view.side:
+            where.append(f"{view.side} side")
+        where.append(f"step {view.step_index + 1}/{view.step_count}")
+        self.query_one("#where", Static).update(" · ".join(where))
+        target = []
+        if view.reps is not None:
+            target.append(script.rep_words(view.reps))
+            target.append(script.format_load(view.load, unit))
+        if view.tempo:
+            target.append(f"tempo {view.tempo}")
+        if view.detail:
+            target.append(view.detail)
+        self.query_one("#target", Static).update(" · ".join(target))
+        instruction = self.query_one("#instruction", Static)
+        instruction.update(view.instruction)
+        instruction.set_class(view.kind is StepKind.QUESTION, "question")
+        instruction.set_class(view.paused, "paused")
+        if view.kind is not StepKind.SET:
+            self.query_one("#tempo", Static).update("PAUSED" if view.paused else "")
+        elif view.paused:
+            self.query_one("#tempo", Static).update("PAUSED")
+        if view.paused and self._timer is not None:
+            self._frozen_remaining = self._timer[1] - self.runner.clock()
+        self.refresh_bindings()
+
+    def _show_tempo(self, tempo: ShowTempo) -> None:
+        view = self.view
+        total = view.reps[1] if view is not None and view.reps is not None else 0
+        phase = tempo.phase if tempo.phase != "lower" else f"lower {tempo.count}"
+        self.query_one("#tempo", Static).update(f"rep {tempo.rep} of {total} · {phase}")
+
+    def _refresh_rest(self) -> None:
+        if self._timer is None:
+            return
+        start, end = self._timer
+        remaining = self._frozen_remaining
+        if remaining is None:
+            remaining = end - self.runner.clock()
+        remaining = max(0.0, remaining)
+        self.query_one("#rest-seconds", Digits).update(f"{remaining:4.0f}")
+        bar = self.query_one("#rest-bar", ProgressBar)
+        bar.update(total=end - start, progress=(end - start) - remaining)
+
+    def _refresh_status(self) -> None:
+        speech = "speech on" if self._speech.on else "speech off"
+        listen = self._listen
+        mic = f"mic {listen.engine or 'off'}"
+        if listen.on:
+            level = LEVEL_BARS[min(len(LEVEL_BARS) - 1, int(listen.level * len(LEVEL_BARS)))]
+            mic += f" {level}"
+            if listen.overflows:
+                mic += f" overflows {listen.overflows}"
+        history = "history off" if self.runner.history is None else "history on"
+        self.query_one("#status", Static).update(f"{speech} · {mic} · {history}")
+        problems = []
+        if not self._speech.on:
+            problems.append(f"Speech is off: {self._speech.detail}")
+        if not listen.on:
+            problems.append(f"Voice commands are off: {listen.detail}")
+        if self.runner.history is None and self.runner.history_note:
+            problems.append(self.runner.history_note.capitalize())
+        banner = self.query_one("#banner", Static)
+        banner.update("\n".join(problems))
+        banner.set_class(bool(problems), "shown")
+
+    def _finish(self, finished: Finished) -> None:
+        from companion.tui.summary import SummaryScreen
+
+        self.listener.close()
+        self.app.switch_screen(SummaryScreen(finished.summary, self.runner.history_note))

@@ -1,0 +1,96 @@
+"""The summary screen: what was done, what was skipped, and any pain reported."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from companion.domain import script
+from companion.domain.effects import Outcome, SessionSummary, SetRecord
+
+
+def summary_table(summary: SessionSummary) -> Table:
+    table = Table(expand=True, box=None, pad_edge=False)
+    table.add_column("Exercise", ratio=3)
+    table.add_column("Sets", justify="right")
+    table.add_column("Reps", justify="right")
+    table.add_column("Load", ratio=2)
+    table.add_column("Notes", ratio=2)
+    by_exercise: dict[str, list[SetRecord]] = defaultdict(list)
+    for record in summary.sets:
+        by_exercise[record.variant or record.exercise].append(record)
+    for name, records in by_exercise.items():
+        done = [r for r in records if r.outcome is not Outcome.SKIPPED]
+        loads = sorted({script.format_load(r.load, r.unit) for r in done})
+        notes = []
+        for outcome in (Outcome.SKIPPED, Outcome.PAIN, Outcome.FORM):
+            count = sum(1 for r in records if r.outcome is outcome)
+            if count:
+                notes.append(f"{count} {outcome.value}")
+        table.add_row(
+            name,
+            f"{len(done)}/{len(records)}",
+            ", ".join(str(r.reps_done) for r in done) or "–",
+            ", ".join(loads) or "–",
+            ", ".join(notes),
+        )
+    return table
+
+
+def pain_lines(summary: SessionSummary) -> list[str]:
+    lines = []
+    for report in summary.pain:
+        where = report.exercise or "between exercises"
+        if report.set_number:
+            where += f", set {report.set_number}"
+        if report.red_flags:
+            outcome = "warning signs: stop and see a physical therapist or doctor"
+        elif report.red_flags is False:
+            outcome = {
+                "reduce": f"carried on lighter ({report.new_load:g} {summary.unit.value})"
+                if report.new_load is not None
+                else "carried on lighter",
+                "regress": "switched to the easier exercise",
+                "skip": "skipped the exercise",
+                "end-exercise": "second report: exercise ended",
+                "continue": "carried on",
+            }.get(report.action, report.action or "no warning signs")
+        else:
+            outcome = "not answered"
+        lines.append(f"Pain: {where}: {outcome}")
+    return lines
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit"),
+        Binding("enter", "app.pick", "Workouts"),
+    ]
+
+    def __init__(self, summary: SessionSummary, history_note: str = "") -> None:
+        super().__init__()
+        self.summary = summary
+        self.history_note = history_note
+
+    def compose(self) -> ComposeResult:
+        summary = self.summary
+        title = f"{summary.workout}: {summary.sets_done} sets done, {summary.skipped} skipped"
+        yield Static(title, id="title")
+        with VerticalScroll(id="table"):
+            if summary.ended_early:
+                yield Static(f"Ended early: {summary.ended_early}", classes="warning")
+            yield Static(summary_table(summary))
+            for line in pain_lines(summary):
+                yield Static(line, classes="warning")
+            if self.history_note:
+                yield Static(self.history_note.capitalize())
+            for note in summary.notes:
+                yield Static(note)
+        yield Footer()
