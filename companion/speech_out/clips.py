@@ -1,0 +1,139 @@
+"""Rendered speech as arrays: checking, trimming, resampling, and the on-disk clip cache.
+
+Used by `render.Renderer` (which owns the pyttsx3 worker) and by `speaker.Speaker` (which keeps
+the in-memory cache of playable clips).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+Samples = NDArray[np.float32]
+
+# Bump when trimming or the file format changes, so stale cached clips are not reused.
+CACHE_VERSION = 1
+
+# Samples quieter than this (about -46 dBFS) count as silence when trimming.
+SILENCE = 0.005
+# Kept before the first audible sample: the onset is what a count is scheduled by.
+LEAD_PAD_S = 0.002
+# Kept after the last audible sample, so a fading consonant is not clipped.
+TRAIL_PAD_S = 0.03
+
+
+class BadRender(Exception):
+    """A rendered file that is empty, truncated, silent or of implausible length."""
+
+
+def read_wav(path: Path) -> tuple[Samples, int]:
+    """16-bit mono WAV -> float32 samples in [-1, 1] and the sample rate."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
+                raise BadRender(f"{path.name}: not 16-bit mono")
+            rate = wav.getframerate()
+            raw = wav.readframes(wav.getnframes())
+    except (OSError, EOFError, wave.Error) as err:
+        raise BadRender(f"{path.name}: {err}") from err
+    return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0, rate
+
+
+def write_wav(path: Path, samples: Samples, rate: int) -> None:
+    """Write atomically: a reader never sees a half-written clip."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(rate)
+            wav.writeframes(pcm.tobytes())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_render(text: str, samples: Samples, rate: int) -> None:
+    """Reject what `save_to_file` is known to produce when it races: nothing, or a stub."""
+    seconds = len(samples) / rate
+    words = max(1, len(text.split()))
+    if len(samples) == 0:
+        raise BadRender(f"{text!r}: empty audio")
+    # espeak at its fastest rate still takes well over 50 ms per word; a file shorter than that
+    # was read before it was complete.
+    if seconds < 0.05 * words:
+        raise BadRender(f"{text!r}: {seconds:.3f} s is too short")
+    if seconds > 2.0 + 0.3 * len(text):
+        raise BadRender(f"{text!r}: {seconds:.1f} s is too long")
+    if float(np.max(np.abs(samples))) < SILENCE * 4:
+        raise BadRender(f"{text!r}: silent")
+
+
+def trim(samples: Samples, rate: int) -> Samples:
+    """Cut leading and trailing silence, keeping a tiny lead-in and a short tail."""
+    loud = np.flatnonzero(np.abs(samples) > SILENCE)
+    if len(loud) == 0:
+        return samples[:0]
+    start = max(0, int(loud[0]) - int(LEAD_PAD_S * rate))
+    end = min(len(samples), int(loud[-1]) + 1 + int(TRAIL_PAD_S * rate))
+    return np.ascontiguousarray(samples[start:end])
+
+
+def resample(samples: Samples, source: int, target: int) -> Samples:
+    """Band-limited resampling by zero-padding or truncating the spectrum.
+
+    Clips are short (seconds), so one FFT each is cheap; the clip is padded with silence first so
+    the FFT's wrap-around does not smear its end into its start.
+    """
+    if source == target or len(samples) == 0:
+        return samples.astype(np.float32, copy=False)
+    pad = source // 50  # 20 ms
+    padded = np.concatenate([samples, np.zeros(pad, np.float32)])
+    length = round(len(padded) * target / source)
+    spectrum = np.fft.rfft(padded)
+    bins = length // 2 + 1
+    if bins > len(spectrum):
+        spectrum = np.concatenate([spectrum, np.zeros(bins - len(spectrum), spectrum.dtype)])
+    else:
+        spectrum = spectrum[:bins]
+    out = np.fft.irfft(spectrum, n=length) * (length / len(padded))
+    keep = round(len(samples) * target / source)
+    return out[:keep].astype(np.float32)
+
+
+class DiskCache:
+    """Trimmed clips at the renderer's rate, one WAV per (text, voice, rate), under `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path(self, text: str, voice: str | None, rate: int) -> Path:
+        key = json.dumps([CACHE_VERSION, text, voice, rate], ensure_ascii=False)
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return self.directory / f"{digest[:32]}.wav"
+
+    def load(self, text: str, voice: str | None, rate: int) -> tuple[Samples, int] | None:
+        path = self.path(text, voice, rate)
+        if not path.exists():
+            return None
+        try:
+            return read_wav(path)
+        except BadRender:
+            path.unlink(missing_ok=True)  # a broken entry is re-rendered rather than played
+            return None
+
+    def store(self, text: str, voice: str | None, rate: int, samples: Samples, sr: int) -> None:
+        # A read-only or full cache only costs a re-render next session.
+        with contextlib.suppress(OSError):
+            write_wav(self.path(text, voice, rate), samples, sr)
