@@ -102,7 +102,8 @@ class Session:
         self._step_started = 0.0
         self._rest_end = 0.0
         self._reps_done = 0
-        self._last_instruction = ""
+        self._last_instruction = ""  # what the current step asks for; `repeat` says it again
+        self._asked = ""  # the open question's words, which `repeat` says instead
         self._records: list[SetRecord] = []
         self._pain: list[PainReport] = []
         self._load_override: dict[str, float] = {}
@@ -158,7 +159,9 @@ class Session:
         if self.frozen:
             return
         while self._alarms and not self.finished and not self.frozen:
-            alarm = min(self._alarms, key=lambda a: a.at)
+            # At equal times the step ends last, so the final rep is counted before the set is
+            # recorded.
+            alarm = min(self._alarms, key=lambda a: (a.at, a.kind is AlarmKind.STEP_DONE))
             if alarm.at > now:
                 break
             self._alarms.remove(alarm)
@@ -184,6 +187,9 @@ class Session:
         if self._frozen_at is None:
             self._frozen_at = now
             out.append(CancelSpeech(self._group))
+            if self.step.kind is StepKind.REST:
+                # The screen's countdown must stop too; `_thaw` starts it again, shifted.
+                out.append(CancelTimer(REST_TIMER))
 
     def _thaw(self, now: float, out: list[Effect]) -> None:
         if self._frozen_at is None or self.paused or self.questions:
@@ -201,13 +207,27 @@ class Session:
             out.append(StartTimer(REST_TIMER, self._rest_end - self.step.seconds, self._rest_end))
 
     @property
+    def _instruction(self) -> str:
+        return self._asked if self.questions else self._last_instruction
+
+    @property
     def _group(self) -> str:
         return f"step-{self.index}"
 
     # ----------------------------------------------------------------- steps
 
-    def _say(self, text: str, out: list[Effect], priority: Priority = Priority.INSTRUCTION) -> None:
-        self._last_instruction = text
+    def _say(
+        self,
+        text: str,
+        out: list[Effect],
+        priority: Priority = Priority.INSTRUCTION,
+        *,
+        remember: bool = True,
+    ) -> None:
+        """Say `text` now; `remember=False` for status words ("Paused.") that must not replace
+        the step's instruction on screen or for `repeat`."""
+        if remember:
+            self._last_instruction = text
         group = SESSION_GROUP if priority is Priority.SAFETY or self.questions else self._group
         out.append(Speak(text, priority, group=group))
 
@@ -248,7 +268,11 @@ class Session:
             before = [self._regressed[exercise.id].text]
         load = self.current_load(exercise)
         plan = self._loads.get(exercise.id)
-        if plan is not None and plan.note and step.set_number == 1 and step.round_number <= 1:
+        # The opener ("today 135 pounds, up 5") belongs to the first set only, and not to a set
+        # restarted after pain at a changed load or as the regression: it would contradict it.
+        changed = exercise.id in self._load_override or exercise.id in self._regressed
+        first = step.set_number == 1 and step.round_number <= 1
+        if plan is not None and plan.note and first and not changed:
             before.insert(0, plan.note)
         intro = script.set_intro(
             self._exercise_name(exercise),
@@ -305,7 +329,9 @@ class Session:
                         Alarm(at, AlarmKind.TEMPO, rep=rep, phase=phase.name, count=1)
                     )
                 offset += phase.seconds
-            self._alarms.append(Alarm(start + rep_seconds, AlarmKind.REP_DONE, rep=rep))
+            # `first + rep * rep_seconds`, not `start + rep_seconds`: the same expression as the
+            # set's end below, so the last rep ends exactly when the set does (float sums differ).
+            self._alarms.append(Alarm(first + rep * rep_seconds, AlarmKind.REP_DONE, rep=rep))
         self._alarms.append(Alarm(first + reps * rep_seconds, AlarmKind.STEP_DONE))
 
     def _cue_for_rep(
@@ -409,6 +435,10 @@ class Session:
         self.finished = True
         self.index = len(self.plan) - 1
         self._alarms = []
+        # No question is open any more: the summary must not offer yes/no.
+        self.questions.clear()
+        self.paused = False
+        self._frozen_at = None
         summary = SessionSummary(
             workout_id=self.workout.id,
             workout=self.workout.title,
@@ -426,8 +456,8 @@ class Session:
     def _command(self, event: CommandGiven, out: list[Effect]) -> None:
         command, now = event.command, event.now
         if command is Command.REPEAT:
-            if self._last_instruction:
-                out.append(Speak(self._last_instruction, Priority.INSTRUCTION, group=SESSION_GROUP))
+            if self._instruction:
+                out.append(Speak(self._instruction, Priority.INSTRUCTION, group=SESSION_GROUP))
             return
         if command is Command.PAIN:
             self._pain_reported(event, out)
@@ -440,12 +470,12 @@ class Session:
         elif command is Command.PAUSE and not self.paused:
             self.paused = True
             self._freeze(now, out)
-            self._say(script.PAUSED, out)
+            self._say(script.PAUSED, out, remember=False)
             out.append(Show(self._view()))
         elif command is Command.RESUME and self.paused:
             self.paused = False
             self._thaw(now, out)
-            self._say(script.RESUMED, out)
+            self._say(script.RESUMED, out, remember=False)
             out.append(Show(self._view()))
         elif self.paused:
             return  # while paused only resume, stop, pain and repeat do anything
@@ -462,7 +492,11 @@ class Session:
             self._skip(now, out)
         elif command is Command.FORM and self.step.kind is StepKind.SET:
             self._record_set(Outcome.FORM, self._reps_done, out)
-            self._say(script.FORM_ENDED, out)
+            # Cancel the set's counts before speaking: a CancelSpeech of the step's group after
+            # the words would drop them too. Said in the session group for the same reason.
+            out.append(CancelSpeech(self._group))
+            self._alarms = []
+            out.append(Speak(script.FORM_ENDED, Priority.INSTRUCTION, group=SESSION_GROUP))
             self._advance(now, out)
 
     def _skip(self, now: float, out: list[Effect]) -> None:
@@ -486,7 +520,8 @@ class Session:
             Question.PAIN_OPTIONS: self._pain_options_text(),
         }[question]
         priority = Priority.INSTRUCTION if question is Question.PAIN_OPTIONS else Priority.SAFETY
-        self._say(text, out, priority)
+        self._asked = text
+        self._say(text, out, priority, remember=False)
         out.append(Show(self._view()))
 
     def _answer(self, command: Command, now: float, out: list[Effect]) -> None:
@@ -504,7 +539,8 @@ class Session:
                     self._ask(self._pending_pain_question(), now, out)
                     return
                 self._thaw(now, out)
-                self._say(script.RESUMED, out)
+                # A stop asked while paused returns to the pause, not to the workout.
+                self._say(script.PAUSED if self.paused else script.RESUMED, out, remember=False)
                 out.append(Show(self._view()))
         elif question is Question.PAIN_RED_FLAGS:
             if command is Command.YES:
@@ -578,9 +614,11 @@ class Session:
 
     def _after_minor_pain(self, now: float, out: list[Effect]) -> None:
         exercise = self._pain_exercise
-        if exercise is None:
+        if exercise is None or not self._sets_ahead(exercise):
+            # Nothing of this exercise is left to change (pain in the warm-up, or in the rest
+            # after its last set): offering a lighter load or a swap would mean nothing.
             self._update_pain(red_flags=False, action="continue", out=out)
-            self._say(script.PAIN_CALM, out)
+            self._say(script.PAIN_CALM, out, remember=False)
             self._resume_after_pain(now, out)
         elif self._pain_count.get(exercise.id, 0) >= 2:
             self._update_pain(red_flags=False, action="end-exercise", out=out)
@@ -589,6 +627,16 @@ class Session:
         else:
             self._update_pain(red_flags=False, out=out)
             self._ask(Question.PAIN_OPTIONS, now, out)
+
+    def _sets_ahead(self, exercise: Exercise) -> bool:
+        """Whether a set of `exercise` is still to come (a set stopped by pain counts: it is
+        started again)."""
+        if exercise.id in self._ended:
+            return False
+        return any(
+            s.kind is StepKind.SET and s.exercise is not None and s.exercise.id == exercise.id
+            for s in self.plan[self.index :]
+        )
 
     def _pain_option(self, command: Command, now: float, out: list[Effect]) -> None:
         exercise = self._pain_exercise
@@ -656,7 +704,7 @@ class Session:
         return StepView(
             kind=kind,
             workout=self.workout.title,
-            instruction=self._last_instruction,
+            instruction=self._instruction,
             exercise=self._exercise_name(exercise) if exercise is not None else "",
             set_number=step.set_number,
             set_count=step.set_count,
