@@ -1,0 +1,34 @@
+"""Builds the real app for Pilot tests: real library, real SQLite history, silent speech adapters.
+
+The clock is injectable so snapshots are identical on every run; the by-keys runs use the real
+monotonic clock.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from companion import paths
+from companion.domain.workout import Workout
+from companion.library import load_library
+from companion.runner import SessionRunner
+from companion.speech_in.port import NoSpeechIn, SpeechIn
+from companion.speech_out.port import SilentSpeechOut
+from companion.storage.history import History
+from companion.tui.app import CompanionApp
+
+
+def make_app(start: str | None = None, clock: Callable[[], float] = time.monotonic) -> CompanionApp:
+    library = load_library()
+
+    def open_session(workout: Workout) -> SessionRunner:
+        history = History.open(paths.history_db())
+        return SessionRunner(workout, SilentSpeechOut("muted for the test"), history, clock=clock)
+
+    def open_listener() -> SpeechIn:
+        return NoSpeechIn("keys only in this test")
+
+    return CompanionApp(
+        library.workouts, open_session=open_session, open_listener=open_listener, start=start
+    )

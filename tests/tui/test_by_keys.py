@@ -1,0 +1,65 @@
+"""Pilot runs the shipped workouts from start to finish by keys alone, at 80×24."""
+
+from __future__ import annotations
+
+import pytest
+
+from companion import paths
+from companion.domain.effects import Outcome
+from companion.library import load_library
+from companion.storage.history import History
+from companion.tui.session_screen import SessionScreen
+from companion.tui.summary import SummaryScreen
+
+from .appkit import make_app
+
+MAX_PRESSES = 400
+
+
+@pytest.mark.parametrize("workout_id", ["runner-posterior-chain", "hip-thrust", "hinge-back"])
+async def test_whole_workout_by_keys(workout_id: str) -> None:
+    workout = load_library().get(workout_id)
+    app = make_app(start=workout_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, SessionScreen)
+        presses = 0
+        while not isinstance(app.screen, SummaryScreen):
+            assert presses < MAX_PRESSES, "the session never reached its summary"
+            await pilot.press("space")
+            presses += 1
+        summary = app.screen.summary
+        assert summary.ended_early == ""
+        assert len(summary.sets) == workout.total_sets
+        assert all(s.outcome is Outcome.DONE for s in summary.sets)
+    history = History.open(paths.history_db())
+    (row,) = history.sessions()
+    assert row.workout_id == workout_id
+    assert row.sets_done == workout.total_sets
+    assert row.ended_at is not None
+
+
+async def test_picker_starts_the_chosen_workout() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.runner.workout.id == load_library().workouts[1].id
+
+
+async def test_skip_pause_and_stop_by_keys() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await pilot.press("p")
+        assert screen.view is not None and screen.view.paused
+        await pilot.press("space")  # ignored while paused
+        assert screen.view.step_index == 0
+        await pilot.press("c", "s")  # resume, then skip the briefing
+        assert screen.view.step_index == 1
+        await pilot.press("x")
+        assert screen.view.options == ("yes", "no")
+        await pilot.press("y")
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.summary.ended_early
