@@ -112,6 +112,16 @@ class Speaker:
     def status(self) -> SpeechStatus:
         return self._status
 
+    def clip(self, text: str) -> Samples | None:
+        """The exact samples `say(text)` plays now, or None while it is not rendered yet.
+
+        Tests and benchmarks find these in recordings: two renderings are not sample-identical.
+        """
+        clip = self._renderer.cached(text)
+        if clip is None or self.settings.volume == 1.0:
+            return clip
+        return clip * self.settings.volume
+
     def subscribe(self, on_playback: PlaybackListener, on_status: StatusListener) -> None:
         self._playback_listeners.append(on_playback)
         self._status_listeners.append(on_status)

@@ -1,0 +1,167 @@
+"""Recording what the companion plays, and finding when each clip started in the recording.
+
+Shared by `benchmarks/tempo.py` and the speech-out audio tests (`tests/audio/test_speech_*.py`),
+which import it by path.
+
+Clock mapping, and why it can be trusted: the recorder is a sounddevice InputStream on the null
+sink's monitor (`PULSE_SOURCE=companion_out.monitor`). Each callback gives the capture time of
+its first sample (`inputBufferAdcTime`, computed by PortAudio from PulseAudio's reported source
+latency) on PortAudio's stream clock, which is the wall clock here; reading `time.monotonic()` in
+the same callback moves it onto the monotonic clock. Sample n of the capture is then at
+`t0 + n * period`, fitted over all callbacks (least squares, then again without the outliers) to
+remove the per-callback jitter (several ms). The period is fitted, not taken as 1 / rate: the
+lab's sink clock was measured running ~250 ppm fast against the monotonic clock (6 ms in 25 s).
+This is independent of the player's own clock estimate (that one comes from the output stream's
+`outputBufferDacTime`), so a bias in the player shows up as onset error instead of cancelling.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Samples = NDArray[np.float32]
+
+MONITOR = "companion_out.monitor"
+
+
+@dataclass(frozen=True)
+class Recording:
+    samples: Samples
+    rate: int
+    t0: float  # monotonic time of samples[0]
+    period: float  # seconds per sample on the monotonic clock
+    jitter_ms: float  # spread (p95 - p5) of the per-callback capture times around the fit
+
+    def index(self, t: float) -> int:
+        return round((t - self.t0) / self.period)
+
+    def time(self, index: float) -> float:
+        return self.t0 + index * self.period
+
+
+class MonitorRecorder:
+    """Records the companion's output sink from `start()` to `stop()`."""
+
+    def __init__(self, rate: int = 48000) -> None:
+        import sounddevice as sd
+
+        self.rate = rate
+        self._chunks: list[Samples] = []
+        self._stamps: list[tuple[int, float]] = []  # (first sample index, monotonic capture time)
+        self._frames = 0
+        self._lock = threading.Lock()
+        previous = os.environ.get("PULSE_SOURCE")
+        os.environ["PULSE_SOURCE"] = MONITOR  # read by PulseAudio's ALSA plugin at open
+        try:
+            self._stream = sd.InputStream(
+                samplerate=rate, channels=1, dtype="float32", latency=0.05,
+                callback=self._callback,
+            )
+        finally:
+            if previous is None:
+                del os.environ["PULSE_SOURCE"]
+            else:
+                os.environ["PULSE_SOURCE"] = previous
+
+    def _callback(self, indata: Samples, frames: int, info: Any, status: Any) -> None:
+        now = time.monotonic()
+        adc = info.inputBufferAdcTime + (now - info.currentTime)
+        with self._lock:
+            self._stamps.append((self._frames, adc))
+            self._chunks.append(indata[:, 0].copy())
+            self._frames += frames
+
+    def start(self) -> None:
+        self._stream.start()
+
+    def stop(self) -> Recording:
+        self._stream.stop()
+        self._stream.close()
+        with self._lock:
+            samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.float32)
+            stamps = np.array(self._stamps, dtype=np.float64)
+        if len(stamps) < 10:
+            raise RuntimeError("the monitor recording got too few callbacks to map its clock")
+        # Skip the first callbacks: a stream's first buffers arrive in a burst.
+        index, when = stamps[5:, 0], stamps[5:, 1]
+        period, t0 = np.polyfit(index, when, 1)
+        residual = when - (t0 + period * index)
+        keep = np.abs(residual) < 3 * np.median(np.abs(residual)) + 1e-4
+        period, t0 = np.polyfit(index[keep], when[keep], 1)
+        p5, p95 = np.percentile(when - (t0 + period * index), [5, 95])
+        return Recording(samples, self.rate, float(t0), float(period), float(p95 - p5) * 1e3)
+
+
+@dataclass(frozen=True)
+class Onset:
+    time: float  # monotonic
+    correlation: float  # normalised, 1.0 = the exact clip
+
+
+def find_onset(
+    recording: Recording, clip: Samples, expected: float, search_s: float = 0.15
+) -> Onset:
+    """Where `clip` (the exact samples that were played) starts, near `expected`.
+
+    Cross-correlates the clip's first 120 ms with the recording within ±`search_s` of
+    `expected`. A different rendering of the same words would not match: two renderings are not
+    sample-identical.
+    """
+    head = clip[: int(0.12 * recording.rate)].astype(np.float64)
+    lo = max(0, recording.index(expected - search_s))
+    hi = min(len(recording.samples), recording.index(expected + search_s) + len(head))
+    window = recording.samples[lo:hi].astype(np.float64)
+    if len(window) < len(head):
+        return Onset(expected, 0.0)
+    corr = np.correlate(window, head, mode="valid")
+    energy = np.convolve(window**2, np.ones(len(head)), mode="valid")
+    norm = corr / (np.sqrt(np.maximum(energy, 1e-12)) * np.sqrt(np.sum(head**2)))
+    best = int(np.argmax(norm))
+    return Onset(recording.time(lo + best), float(norm[best]))
+
+
+def last_sound(recording: Recording, after: float, threshold: float = 0.01) -> float:
+    """Monotonic time just after the last sample above `threshold`, looking from `after`."""
+    start = max(0, recording.index(after))
+    loud = np.flatnonzero(np.abs(recording.samples[start:]) > threshold)
+    if len(loud) == 0:
+        return after
+    return recording.time(start + int(loud[-1]) + 1)
+
+
+def sound_between(recording: Recording, start: float, end: float) -> float:
+    """Peak level of the recording between two monotonic times."""
+    segment = recording.samples[max(0, recording.index(start)) : max(0, recording.index(end))]
+    return float(np.max(np.abs(segment))) if len(segment) else 0.0
+
+
+def wait_until_warm(timeout: float = 5.0) -> None:
+    """Block until an output stream gets steady callbacks.
+
+    A freshly started PulseAudio lab stalls new streams for up to ~1.7 s (measured: a 700 ms gap
+    in the first stream's callbacks); that is the lab warming up, not the companion.
+    """
+    import sounddevice as sd
+
+    stamps: list[float] = []
+
+    def callback(out: Samples, frames: int, info: Any, status: Any) -> None:
+        out.fill(0)
+        stamps.append(time.monotonic())
+
+    deadline = time.monotonic() + timeout
+    with sd.OutputStream(samplerate=48000, channels=1, dtype="float32", latency=0.05,
+                         callback=callback):
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            recent = [t for t in stamps if t > time.monotonic() - 0.4]
+            if len(recent) >= 12 and max(np.diff(recent)) < 0.05:
+                return
+    raise RuntimeError("the PulseAudio lab did not settle")
