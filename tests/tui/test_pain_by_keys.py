@@ -1,0 +1,94 @@
+"""A pain report walked through to each outcome with keys, on the real app and real history."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from companion import paths
+from companion.domain.effects import Outcome, StepKind
+from companion.storage.history import History
+from companion.tui.session_screen import SessionScreen
+from companion.tui.summary import SummaryScreen
+
+from .appkit import make_app
+
+
+async def to_first_set(pilot: Pilot[None]) -> SessionScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    while screen.view is None or screen.view.kind is not StepKind.SET:
+        await pilot.press("space")
+    return screen
+
+
+def stored_pain() -> list[tuple[bool | None, str]]:
+    history = History.open(paths.history_db())
+    (row,) = history.sessions()
+    return [(p.red_flags, p.action) for p in history.session_pain(row.id)]
+
+
+async def test_pain_with_warning_signs_ends_the_session() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await to_first_set(pilot)
+        await pilot.press("h")
+        assert screen.view is not None and screen.view.kind is StepKind.QUESTION
+        assert "numbness or tingling" in screen.view.instruction
+        assert stored_pain() == [(None, "")]  # stored before the answer
+        await pilot.press("y")
+        assert isinstance(app.screen, SummaryScreen)
+        summary = app.screen.summary
+        assert "physical therapist or doctor" in summary.ended_early
+        assert [s.outcome for s in summary.sets] == [Outcome.PAIN]
+    assert stored_pain() == [(True, "end-session")]
+
+
+async def test_pain_then_lighter_restarts_the_set_at_the_stated_load() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await to_first_set(pilot)
+        assert screen.view is not None
+        before = screen.view.load
+        assert before is not None
+        await pilot.press("h", "n")
+        assert screen.view.options == ("lighter", "easier", "skip")
+        await pilot.press("l")
+        assert screen.view.kind is StepKind.SET and screen.view.set_number == 1
+        assert screen.view.load is not None and screen.view.load < before
+        assert f"{screen.view.load:g} pounds" in screen.view.instruction
+    assert stored_pain() == [(False, "reduce")]
+
+
+async def test_pain_then_easier_swaps_in_the_regression() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await to_first_set(pilot)
+        await pilot.press("h", "n", "e")
+        assert screen.view is not None and screen.view.kind is StepKind.SET
+        assert "bridge" in screen.view.exercise.lower()
+        assert screen.view.load is None
+    assert stored_pain() == [(False, "regress")]
+
+
+async def test_pain_then_skip_moves_past_the_exercise() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_first_set(pilot)
+        await pilot.press("h", "n", "s")
+        assert isinstance(app.screen, SummaryScreen)  # hip thrust is the only exercise
+        outcomes = [s.outcome for s in app.screen.summary.sets]
+        assert outcomes == [Outcome.PAIN, Outcome.SKIPPED, Outcome.SKIPPED]
+    assert stored_pain() == [(False, "skip")]
+
+
+async def test_second_pain_in_an_exercise_ends_it() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await to_first_set(pilot)
+        await pilot.press("h", "n", "l")
+        assert screen.view is not None and screen.view.kind is StepKind.SET
+        await pilot.press("h", "n")
+        assert isinstance(app.screen, SummaryScreen)
+        outcomes = [s.outcome for s in app.screen.summary.sets]
+        assert outcomes == [Outcome.PAIN, Outcome.PAIN, Outcome.SKIPPED, Outcome.SKIPPED]
+    assert stored_pain() == [(False, "reduce"), (False, "end-exercise")]

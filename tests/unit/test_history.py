@@ -1,0 +1,135 @@
+"""History in a real SQLite file: durable per set, readable back, pain updated in place."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.workout import Unit
+from companion.storage.history import History, HistoryUnavailable
+
+from workouts import RDL, THRUST, straight
+
+
+def record(number: int, outcome: Outcome = Outcome.DONE, load: float | None = 95.0) -> SetRecord:
+    return SetRecord(
+        exercise_id="hip-thrust", exercise="Hip thrust", set_number=number, set_count=2,
+        side="", round_number=0, reps_target=(8, 10), reps_done=10, load=load, unit=Unit.LB,
+        outcome=outcome,
+    )  # fmt: skip
+
+
+def test_each_set_is_committed_when_recorded(tmp_path: Path) -> None:
+    history = History.open(tmp_path / "h.sqlite3")
+    session = history.start_session(straight())
+    history.record_set(session, record(1), straight())
+    # A second connection (another process, or the app after a crash) sees it at once.
+    other = sqlite3.connect(tmp_path / "h.sqlite3")
+    assert other.execute("SELECT COUNT(*) FROM sets").fetchone() == (1,)
+    assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_a_crash_loses_no_completed_set(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from companion.storage.history import History
+        from test_history import record
+        from workouts import straight
+        history = History.open(Path({str(db)!r}))
+        session = history.start_session(straight())
+        history.record_set(session, record(1), straight())
+        history.record_set(session, record(2), straight())
+        os._exit(9)  # no close, no cleanup: as if the process died mid-session
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], check=False)
+    assert result.returncode == 9
+    history = History.open(db)
+    (row,) = history.sessions()
+    assert row.sets_done == 2
+    assert row.ended_at is None
+
+
+def test_sessions_rows_summarise_sets_loads_skips_and_pain(tmp_path: Path) -> None:
+    workout = straight(THRUST, RDL)
+    history = History.open(tmp_path / "h.sqlite3")
+    session = history.start_session(workout)
+    history.record_set(session, record(1), workout)
+    history.record_set(session, record(2, load=100.0), workout)
+    history.record_set(session, record(3, Outcome.SKIPPED), workout)
+    pain = PainReport(
+        number=1, exercise_id="hip-thrust", exercise="Hip thrust", set_number=2, side=""
+    )
+    history.record_pain(session, pain)
+    history.record_pain(
+        session, PainReport(**{**pain.__dict__, "red_flags": False, "action": "reduce"})
+    )
+    history.finish_session(
+        session, SessionSummary("test", "Test session", Unit.LB, sets=(), pain=(), ended_early="")
+    )
+    (row,) = history.sessions()
+    assert (row.sets_done, row.skipped) == (2, 1)
+    assert row.loads == "Hip thrust 95–100 lb"
+    assert row.pain == "Hip thrust set 2 (no warning signs, reduce)"
+    assert [p.action for p in history.session_pain(session)] == ["reduce"]  # updated, not added
+    assert history.exercises_with_pain() == {"hip-thrust"}
+    assert history.last_session_of("test") == session
+
+
+def test_weekly_sets_by_pattern_and_fatigue(tmp_path: Path) -> None:
+    workout = straight(THRUST, RDL)
+    history = History.open(tmp_path / "h.sqlite3")
+    session = history.start_session(workout)
+    history.record_set(session, record(1), workout)
+    rdl = SetRecord(
+        exercise_id="rdl", exercise="Romanian deadlift", set_number=1, set_count=1, side="",
+        round_number=0, reps_target=(3, 3), reps_done=3, load=65.0, unit=Unit.LB,
+        outcome=Outcome.DONE,
+    )  # fmt: skip
+    history.record_set(session, rdl, workout)
+    history.record_set(session, rdl, workout)
+    assert history.weekly_sets() == [("hinge", "high", 2), ("hip-extension", "moderate", 1)]
+
+
+def test_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data directory should be")
+    with pytest.raises(HistoryUnavailable, match="cannot open history at .*not-a-dir"):
+        History.open(blocker / "history.sqlite3")
+
+
+def test_history_command_lists_sessions_and_week(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from companion import paths
+    from companion.cli import main
+
+    assert main(["history"]) == 0
+    assert "No sessions yet" in capsys.readouterr().out
+    workout = straight(THRUST, RDL)
+    history = History.open(paths.history_db())
+    session = history.start_session(workout)
+    history.record_set(session, record(1), workout)
+    history.record_pain(
+        session,
+        PainReport(1, "hip-thrust", "Hip thrust", 1, "", red_flags=True, action="end-session"),
+    )
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "Test session (test)" in out and "sets done 1, skipped 0" in out
+    assert "pain: Hip thrust set 1 (warning signs, end-session)" in out
+    assert main(["history", "--week"]) == 0
+    out = capsys.readouterr().out
+    assert "hip-extension" in out and "Hinge fatigue total: 0" in out
+    assert os.environ["COMPANION_DATA_DIR"] in str(paths.history_db())
