@@ -14,7 +14,6 @@ import pytest
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit
 from companion.storage.history import History, HistoryUnavailable
-
 from workouts import RDL, THRUST, straight
 
 
@@ -105,7 +104,7 @@ def test_weekly_sets_by_pattern_and_fatigue(tmp_path: Path) -> None:
 def test_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data directory should be")
-    with pytest.raises(HistoryUnavailable, match="cannot open history at .*not-a-dir"):
+    with pytest.raises(HistoryUnavailable, match=r"cannot open history at .*not-a-dir"):
         History.open(blocker / "history.sqlite3")
 
 
