@@ -82,6 +82,16 @@ def say_load(load: float, unit: Unit) -> str:
     return f"{shown} {unit_words(unit)}"
 
 
+def sentence(text: str) -> str:
+    """`text` as a spoken sentence: a capital first letter and a full stop, so a phrase such as a
+    load note ("today 135 pounds, up 5 from last time") can sit between other sentences."""
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def rep_words(reps: tuple[int, int]) -> str:
     low, high = reps
     return f"{low} reps" if low == high else f"{low} to {high} reps"

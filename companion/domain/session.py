@@ -273,7 +273,7 @@ class Session:
         changed = exercise.id in self._load_override or exercise.id in self._regressed
         first = step.set_number == 1 and step.round_number <= 1
         if plan is not None and plan.note and first and not changed:
-            before.insert(0, plan.note)
+            before.insert(0, script.sentence(plan.note))
         intro = script.set_intro(
             self._exercise_name(exercise),
             step.set_number,
