@@ -149,18 +149,20 @@ def measure_first_cue(workout: str, env: dict[str, str], timeout: float = 15.0) 
     launched = time.monotonic()
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "companion.cli", "start", workout],
+        [sys.executable, "-c", "import sys; from companion.cli import main; sys.exit(main())",
+         "start", workout],
         stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True,
     )
     os.close(follower)
     heard: float | None = None
+    screen = b""
     try:
         deadline = launched + timeout
         while time.monotonic() < deadline and process.poll() is None:
             # Keep the terminal drained so the UI never blocks on a full pty.
             if select.select([leader], [], [], 0.05)[0]:
                 try:
-                    os.read(leader, 65536)
+                    screen = (screen + os.read(leader, 65536))[-2000:]
                 except OSError:
                     break
     finally:
@@ -179,7 +181,10 @@ def measure_first_cue(workout: str, env: dict[str, str], timeout: float = 15.0) 
     if len(loud):
         heard = recording.time(start + int(loud[0]))
     if heard is None:
-        why = f"exited with {exit_code}" if exit_code is not None else "was running"
+        why = "was running"
+        if exit_code is not None:
+            tail = screen.decode("utf-8", "replace").strip()[-300:]
+            why = f"exited with {exit_code}: {tail}"
         return {
             "first_cue_ms": None,
             "first_cue_error": f"`companion start {workout}` made no sound within {timeout:.0f} s "

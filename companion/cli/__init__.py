@@ -16,7 +16,7 @@ from companion import __version__
 from companion.errors import UserError
 
 # Order is the order shown in --help.
-COMMANDS = ("start", "list", "validate", "history")
+COMMANDS = ("start", "list", "validate", "history", "say", "voices")
 
 Runner = Callable[[argparse.Namespace], int]
 
