@@ -50,6 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # the last line of defence: no traceback reaches the user
+        from companion.crash import crash_message
+
+        print(crash_message(err), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual.app import App
 
+from companion.crash import crash_message
 from companion.domain.workout import Workout
 from companion.runner import SessionRunner
 from companion.speech_in.port import SpeechIn
@@ -61,6 +62,12 @@ class CompanionApp(App[None]):
 
     def action_pick(self) -> None:
         self.switch_screen(PickerScreen(list(self.workouts.values()), self.problems))
+
+    def _fatal_error(self) -> None:
+        """Log the traceback and leave with one line instead of Textual's traceback print-out."""
+        error = self._exception or RuntimeError("unknown error")
+        self.bell()
+        self.panic(crash_message(error))
 
     def on_unmount(self) -> None:
         if self.runner is not None:

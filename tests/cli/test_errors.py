@@ -1,0 +1,56 @@
+"""No traceback reaches the user: unexpected errors become one line and a crash log."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from companion import paths
+from companion.cli import main
+from companion.domain.workout import Workout
+from companion.library import load_library
+from companion.runner import SessionRunner
+from companion.speech_in.port import NoSpeechIn
+from companion.tui.app import CompanionApp
+
+
+def test_unexpected_error_in_a_command_is_one_line_and_logged(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def explode(args: argparse.Namespace) -> int:
+        raise ValueError("boom")
+
+    monkeypatch.setattr("companion.cli.history.run", explode)
+    assert main(["history"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "unexpected error (ValueError: boom)" in err
+    log = paths.cache_dir() / "crash.log"
+    assert "Traceback" in log.read_text() and "boom" in log.read_text()
+
+
+def test_unknown_workout_lists_known_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["start", "no-such-workout"]) == 2
+    err = capsys.readouterr().err
+    assert "no workout called 'no-such-workout'" in err
+    assert "hip-thrust" in err and "runner-posterior-chain" in err
+
+
+async def test_an_error_inside_the_app_is_logged_not_printed() -> None:
+    def open_session(workout: Workout) -> SessionRunner:
+        raise RuntimeError("adapter exploded")
+
+    app = CompanionApp(
+        load_library().workouts,
+        open_session=open_session,
+        open_listener=NoSpeechIn,
+        start="hip-thrust",
+    )
+    with pytest.raises(RuntimeError, match="adapter exploded"):  # Pilot re-raises for tests
+        async with app.run_test():
+            pass
+    log: Path = paths.cache_dir() / "crash.log"
+    assert "adapter exploded" in log.read_text()
+    assert app.return_code == 1
