@@ -2,18 +2,38 @@
 
 Pure rules over past set records; the storage adapter reads history and the CLI passes the result
 to the session as each exercise's starting load.
+
+The rules, per exercise, from the last session's records:
+
+- pain reported in it (or a set stopped by pain) → down: about 10% lighter than the load the pain
+  came at, and never heavier than the lightest load used after it;
+- every working set done at the top of the rep range, at full load, with no form report → up by
+  the smallest step: the low end of the exercise's per-side increment times the sides loaded
+  (2.5 lb a side on a barbell → +5 lb), or the kilogram equivalent (1.25 kg a side);
+- otherwise, or when earlier pain is on record for the exercise → hold;
+- bodyweight (no load) → no load change and no note.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from companion.domain.workout import Unit
+from companion.domain import script
+from companion.domain.effects import Outcome, PainReport, SetRecord
+from companion.domain.workout import Exercise, Progression, Unit, Workout
 
 # The smallest step that can be loaded: a pair of 1.25 kg plates, or 2.5 lb plates on each side.
 PLATE_STEP = {Unit.LB: 5.0, Unit.KG: 2.5}
+# The smallest plate per side: the unit a kilogram increment is rounded to.
+PLATE_PER_SIDE = {Unit.LB: PLATE_STEP[Unit.LB] / 2, Unit.KG: PLATE_STEP[Unit.KG] / 2}
 PAIN_REDUCTION = 0.10  # after pain, carry on about 10% lighter
+LB_TO_KG = 0.45359237
+DEFAULT_PROGRESSION = Progression(text="", source="")  # 2.5–5 lb a side, two sides
+
+Reason = Literal["up", "hold", "down"]
 
 
 @dataclass(frozen=True)
@@ -24,8 +44,107 @@ class LoadPlan:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """The load for next time, and why."""
+
+    load: float | None  # None for bodyweight
+    change: float  # signed: next load minus `previous`; 0.0 when held
+    reason: Reason
+    previous: float | None = None  # the load it is compared with (None: nothing to compare)
+    why: str = ""  # for the summary screen: "all sets at the top of the range", …
+
+
 def reduce_load(load: float, unit: Unit) -> float:
     """About 10% lighter, rounded down to a loadable step, and at least one step lighter."""
     step = PLATE_STEP[unit]
     reduced = math.floor(load * (1 - PAIN_REDUCTION) / step) * step
     return max(0.0, min(reduced, load - step))
+
+
+def increment(exercise: Exercise, unit: Unit) -> float:
+    """The smallest sensible step up: the low end per side, times the sides loaded.
+
+    The article's numbers are in pounds; in kilograms the per-side step is the nearest whole
+    number of the smallest plate (2.5 lb ≈ 1.13 kg → 1.25 kg), never less than one plate.
+    """
+    progression = exercise.progression or DEFAULT_PROGRESSION
+    per_side = progression.increment_per_side[0]
+    if unit is Unit.KG:
+        plate = PLATE_PER_SIDE[Unit.KG]
+        per_side = max(plate, round(per_side * LB_TO_KG / plate) * plate)
+    return per_side * progression.sides_loaded
+
+
+def _at_the_top(record: SetRecord) -> bool:
+    return (
+        record.outcome is Outcome.DONE
+        and not record.variant  # a regression's set says nothing about the main lift
+        and record.reps_done >= record.reps_target[1]
+    )
+
+
+def suggest(
+    exercise: Exercise,
+    unit: Unit,
+    sets: Sequence[SetRecord],
+    pain: Sequence[PainReport],
+    pain_history: bool,
+) -> Suggestion:
+    """Next session's load for `exercise` from the last session's `sets` and `pain` (records of
+    other exercises, and sets logged in another unit, are ignored). `pain_history`: pain was
+    reported for this exercise in an earlier session, which blocks an increase."""
+    ours = [s for s in sets if s.exercise_id == exercise.id and s.unit is unit]
+    reports = [p for p in pain if p.exercise_id == exercise.id]
+    if exercise.load is None:
+        return Suggestion(None, 0.0, "hold", why="bodyweight")
+    # Loads actually lifted (a regression's sets carry none) and loads merely planned (skipped).
+    lifted = [s.load for s in ours if s.outcome is not Outcome.SKIPPED and s.load is not None]
+    planned = [s.load for s in ours if s.load is not None]
+    last = lifted[-1] if lifted else planned[-1] if planned else exercise.load
+    pained = [s.load for s in ours if s.outcome is Outcome.PAIN and s.load is not None]
+    if reports or pained:
+        # Reduce from the load the pain came at (the first set it stopped; else the first load
+        # of the session), and never suggest more than what was lifted after it.
+        at = pained[0] if pained else lifted[0] if lifted else last
+        load = min(reduce_load(at, unit), *lifted) if lifted else reduce_load(at, unit)
+        return Suggestion(load, load - at, "down", previous=at, why="pain reported")
+    if not lifted:
+        # Never done, or every set skipped: the load stands.
+        return Suggestion(last, 0.0, "hold", previous=last if ours else None, why="no sets done")
+    if any(s.outcome is Outcome.FORM for s in ours):
+        return Suggestion(last, 0.0, "hold", previous=last, why="position was lost")
+    if not all(_at_the_top(s) for s in ours):  # a skipped or regressed set is not at the top
+        return Suggestion(last, 0.0, "hold", previous=last, why="not every set at the top")
+    if pain_history:
+        return Suggestion(last, 0.0, "hold", previous=last, why="earlier pain on record")
+    step = increment(exercise, unit)
+    return Suggestion(last + step, step, "up", previous=last, why="every set at the top")
+
+
+def note(suggestion: Suggestion, unit: Unit) -> str:
+    """The opener for the exercise's first set; empty when there is nothing to compare with."""
+    if suggestion.load is None or suggestion.previous is None:
+        return ""
+    return script.load_note(suggestion.load, suggestion.previous, suggestion.reason, unit)
+
+
+def plan_loads(
+    workout: Workout,
+    last_session_sets: Sequence[SetRecord],
+    last_session_pain: Sequence[PainReport],
+    pain_history_ids: Collection[str],
+) -> dict[str, LoadPlan]:
+    """Today's load and opener for every exercise of `workout`, from the last session's records
+    and the ids of exercises with pain on record in earlier sessions."""
+    plans: dict[str, LoadPlan] = {}
+    for exercise in workout.exercises:
+        suggestion = suggest(
+            exercise,
+            workout.unit,
+            last_session_sets,
+            last_session_pain,
+            exercise.id in pain_history_ids,
+        )
+        plans[exercise.id] = LoadPlan(suggestion.load, note(suggestion, workout.unit))
+    return plans

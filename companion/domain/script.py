@@ -78,8 +78,7 @@ def format_load(load: float | None, unit: Unit) -> str:
 
 
 def say_load(load: float, unit: Unit) -> str:
-    shown = f"{load:g}".replace(".5", " and a half")
-    return f"{shown} {unit_words(unit)}"
+    return f"{say_number(load)} {unit_words(unit)}"
 
 
 def sentence(text: str) -> str:
@@ -90,6 +89,26 @@ def sentence(text: str) -> str:
         return ""
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def say_number(value: float) -> str:
+    """A load or a change as said aloud: "135", "62 and a half", "a half", "1.25"."""
+    shown = f"{value:g}"
+    if not shown.endswith(".5"):
+        return shown  # TTS reads "1.25" well enough; only halves have a spoken form here
+    whole = shown[:-2]
+    return "a half" if whole == "0" else f"{whole} and a half"
+
+
+def load_note(load: float, previous: float, reason: str, unit: Unit) -> str:
+    """How the next session opens an exercise: "today 135 pounds, up 5 from last time"."""
+    today = f"today {say_load(load, unit)}"
+    change = say_number(abs(load - previous))
+    if reason == "up":
+        return f"{today}, up {change} from last time"
+    if reason == "down":
+        return f"{today}, down {change} after the pain report"
+    return f"{today}, same as last time"
 
 
 def rep_words(reps: tuple[int, int]) -> str:
