@@ -10,11 +10,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from sample_workouts import RDL, THRUST, straight
 
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit
 from companion.storage.history import History, HistoryUnavailable
-from workouts import RDL, THRUST, straight
 
 
 def record(number: int, outcome: Outcome = Outcome.DONE, load: float | None = 95.0) -> SetRecord:
@@ -44,7 +44,7 @@ def test_a_crash_loses_no_completed_set(tmp_path: Path) -> None:
         from pathlib import Path
         from companion.storage.history import History
         from test_history import record
-        from workouts import straight
+        from sample_workouts import straight
         history = History.open(Path({str(db)!r}))
         session = history.start_session(straight())
         history.record_set(session, record(1), straight())

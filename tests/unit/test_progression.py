@@ -6,6 +6,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from sample_workouts import (
+    BACK_EXT,
+    BRIDGE,
+    KG_DEADLIFT,
+    RDL,
+    THRUST,
+    bare,
+    cmd,
+    feed,
+    said,
+    straight,
+)
 
 from companion.domain.effects import Outcome, PainReport, SetRecord
 from companion.domain.events import Command, Start
@@ -20,7 +32,6 @@ from companion.domain.progression import (
 )
 from companion.domain.session import Session
 from companion.domain.workout import Exercise, Progression, Unit
-from workouts import BACK_EXT, BRIDGE, KG_DEADLIFT, RDL, THRUST, bare, cmd, feed, said, straight
 
 BARBELL = replace(THRUST, load=135.0, progression=Progression("small steps", "ht"))
 DUMBBELL = replace(

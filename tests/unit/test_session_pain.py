@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sample_workouts import (
+    BACK_EXT,
+    BRIDGE,
+    RDL,
+    THRUST,
+    bare,
+    circuit,
+    cmd,
+    feed,
+    of,
+    said,
+    straight,
+)
+
 from companion.domain import script
 from companion.domain.effects import (
     CancelSpeech,
@@ -22,7 +36,6 @@ from companion.domain.events import Command, Start, Tick
 from companion.domain.progression import LoadPlan
 from companion.domain.session import LEAD_GAP, Question, Session, speech_seconds
 from companion.domain.workout import Workout
-from workouts import BACK_EXT, BRIDGE, RDL, THRUST, bare, circuit, cmd, feed, of, said, straight
 
 # straight(THRUST, RDL): 0 briefing, 1 warm-up, 2 setup, 3 set 1/2, 4 rest, 5 set 2/2,
 # 6 rest, 7 RDL, 8 summary

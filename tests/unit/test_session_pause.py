@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from sample_workouts import BACK_EXT, RDL, THRUST, bare, cmd, feed, of, said
 
 from companion.domain import script
 from companion.domain.effects import (
@@ -23,7 +24,6 @@ from companion.domain.effects import (
 from companion.domain.events import Command, Start, Tick
 from companion.domain.session import LEAD_GAP, Session, speech_seconds
 from companion.domain.workout import Exercise
-from workouts import BACK_EXT, RDL, THRUST, bare, cmd, feed, of, said
 
 EPS = 1e-9
 RDL_INTRO = "Romanian deadlift. 3 reps at 65 pounds."

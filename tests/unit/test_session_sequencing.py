@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sample_workouts import BRIDGE, RDL, THRUST, circuit, cmd, feed, of, said, straight
+
 from companion.domain.effects import (
     Finished,
     Outcome,
@@ -21,7 +23,6 @@ from companion.domain.plan import SIDE_SWITCH_SECONDS, build_plan
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
 from companion.domain.workout import Unit
-from workouts import BRIDGE, RDL, THRUST, circuit, cmd, feed, of, said, straight
 
 BRIDGE_2 = replace(BRIDGE, sets=2)
 

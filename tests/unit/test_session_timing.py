@@ -7,6 +7,7 @@ import itertools
 from dataclasses import replace
 
 import pytest
+from sample_workouts import BACK_EXT, RDL, RDL4, THRUST, THRUST_PACED, bare, cmd, feed, of, said
 
 from companion.domain import script
 from companion.domain.effects import (
@@ -24,7 +25,6 @@ from companion.domain.effects import (
 from companion.domain.events import Command, Start, Tick
 from companion.domain.session import CUE_INTERVAL, LEAD_GAP, Session, speech_seconds
 from companion.domain.workout import Exercise
-from workouts import BACK_EXT, RDL, RDL4, THRUST, THRUST_PACED, bare, cmd, feed, of, said
 
 EPS = 1e-9
 

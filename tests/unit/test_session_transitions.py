@@ -5,7 +5,7 @@ is (step index and kind, open question, paused, finished) and the key effects of
 in order. An expected entry is either an exact effect or an effect type (any instance matches);
 `only=True` means the effects must be exactly the listed ones (used for "nothing happens").
 
-The workouts (tests/unit/workouts.py):
+The workouts (tests/unit/sample_workouts.py):
 
     straight(THRUST, RDL)   0 briefing, 1 warm-up, 2 setup (hip thrust), 3 set 1/2 (unpaced),
                             4 rest 60, 5 set 2/2, 6 rest 60 (next: RDL), 7 RDL set (paced,
@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from sample_workouts import RDL, THRUST, cmd, feed, straight
 
 from companion.domain import script
 from companion.domain.effects import (
@@ -41,7 +42,6 @@ from companion.domain.effects import (
 from companion.domain.events import Command, Event, Start, Tick
 from companion.domain.session import LEAD_GAP, Question, Session, speech_seconds
 from companion.domain.workout import Exercise, Unit, Workout
-from workouts import RDL, THRUST, cmd, feed, straight
 
 N = Command
 THRUST_FIRST = straight(THRUST, RDL)
