@@ -8,9 +8,14 @@ sink's monitor (`PULSE_SOURCE=companion_out.monitor`). Each callback gives the c
 its first sample (`inputBufferAdcTime`, computed by PortAudio from PulseAudio's reported source
 latency) on PortAudio's stream clock, which is the wall clock here; reading `time.monotonic()` in
 the same callback moves it onto the monotonic clock. Sample n of the capture is then at
-`t0 + n * period`, fitted over all callbacks (least squares, then again without the outliers) to
-remove the per-callback jitter (several ms). The period is fitted, not taken as 1 / rate: the
-lab's sink clock was measured running ~250 ppm fast against the monotonic clock (6 ms in 25 s).
+`t0 + n * period`. Those capture times wander by a few ms over seconds (p5-p95 spread 5-10 ms),
+so one callback says little; the mapping is fitted over all of them:
+- `period`: the lab's sink clock runs ~245 ppm fast against the monotonic clock (measured from
+  callback arrival times alone over 60 s: 48012 samples per second), so over a long recording
+  (>= 20 s) the period is fitted (least squares, again without outliers). Over a short one a
+  fit is noisier than that error (5 s fits scattered by +-1000 ppm), so the nominal 1 / rate is
+  used: at most ~1.2 ms of error across a 5 s recording.
+- `t0`: the median of (capture time - n * period).
 This is independent of the player's own clock estimate (that one comes from the output stream's
 `outputBufferDacTime`), so a bias in the player shows up as onset error instead of cancelling.
 """
@@ -29,6 +34,7 @@ from numpy.typing import NDArray
 Samples = NDArray[np.float32]
 
 MONITOR = "companion_out.monitor"
+FIT_PERIOD_S = 20.0  # recordings at least this long get their sample period fitted
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class MonitorRecorder:
         os.environ["PULSE_SOURCE"] = MONITOR  # read by PulseAudio's ALSA plugin at open
         try:
             self._stream = sd.InputStream(
-                samplerate=rate, channels=1, dtype="float32", latency=0.05,
+                samplerate=rate, channels=1, dtype="float32", latency=0.05, blocksize=480,
                 callback=self._callback,
             )
         finally:
@@ -91,10 +97,13 @@ class MonitorRecorder:
             raise RuntimeError("the monitor recording got too few callbacks to map its clock")
         # Skip the first callbacks: a stream's first buffers arrive in a burst.
         index, when = stamps[5:, 0], stamps[5:, 1]
-        period, t0 = np.polyfit(index, when, 1)
-        residual = when - (t0 + period * index)
-        keep = np.abs(residual) < 3 * np.median(np.abs(residual)) + 1e-4
-        period, t0 = np.polyfit(index[keep], when[keep], 1)
+        period = 1.0 / self.rate
+        if index[-1] - index[0] >= FIT_PERIOD_S * self.rate:
+            period, t0 = np.polyfit(index, when, 1)
+            residual = when - (t0 + period * index)
+            keep = np.abs(residual) < 3 * np.median(np.abs(residual)) + 1e-4
+            period = np.polyfit(index[keep], when[keep], 1)[0]
+        t0 = float(np.median(when - period * index))
         p5, p95 = np.percentile(when - (t0 + period * index), [5, 95])
         return Recording(samples, self.rate, float(t0), float(period), float(p95 - p5) * 1e3)
 

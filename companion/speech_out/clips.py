@@ -47,10 +47,19 @@ def read_wav(path: Path) -> tuple[Samples, int]:
     return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0, rate
 
 
+def to_pcm(samples: Samples) -> NDArray[np.int16]:
+    return np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2")
+
+
+def quantize(samples: Samples) -> Samples:
+    """What `samples` become once stored: a fresh clip then plays exactly as its cached copy."""
+    return to_pcm(samples).astype(np.float32) / 32768.0
+
+
 def write_wav(path: Path, samples: Samples, rate: int) -> None:
     """Write atomically: a reader never sees a half-written clip."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    pcm = to_pcm(samples)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:

@@ -29,6 +29,7 @@ from companion.speech_out.clips import (
     DiskCache,
     Samples,
     check_render,
+    quantize,
     read_wav,
     resample,
     trim,
@@ -258,4 +259,4 @@ class Renderer:
             time.sleep(0.05)
             samples, rate = read_wav(path)
             check_render(text, samples, rate)
-        return trim(samples, rate), rate
+        return quantize(trim(samples, rate)), rate

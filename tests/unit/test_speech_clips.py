@@ -1,0 +1,109 @@
+"""Clip checking, trimming, resampling, the disk cache, and the speech settings."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from companion.errors import UserError
+from companion.speech_out.clips import (
+    BadRender,
+    DiskCache,
+    Samples,
+    check_render,
+    resample,
+    trim,
+)
+from companion.speech_out.settings import (
+    SpeechSettings,
+    add_speech_arguments,
+    load_settings,
+    settings_from_args,
+)
+
+RATE = 22050
+
+
+def tone(seconds: float, freq: float = 440.0, rate: int = RATE) -> Samples:
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def test_trim_cuts_silence_and_keeps_small_pads() -> None:
+    speech = tone(0.3)
+    padded = np.concatenate([np.zeros(RATE // 2, np.float32), speech, np.zeros(RATE, np.float32)])
+    trimmed = trim(padded, RATE)
+    first_loud = int(np.flatnonzero(np.abs(trimmed) > 0.005)[0])
+    assert first_loud <= int(0.002 * RATE) + 1
+    assert len(trimmed) == pytest.approx(len(speech) + 0.032 * RATE, abs=RATE * 0.002)
+
+
+def test_resample_keeps_pitch_and_duration() -> None:
+    out = resample(tone(0.5), RATE, 48000)
+    assert len(out) == round(0.5 * RATE * 48000 / RATE)
+    spectrum = np.abs(np.fft.rfft(out))
+    peak_hz = np.argmax(spectrum) * 48000 / len(out)
+    assert peak_hz == pytest.approx(440, abs=3)
+    assert float(np.max(np.abs(out[1000:-1000]))) == pytest.approx(0.5, abs=0.02)
+
+
+@pytest.mark.parametrize(
+    ("samples", "why"),
+    [
+        (np.zeros(0, np.float32), "empty"),
+        (tone(0.02), "too short"),
+        (np.zeros(RATE, np.float32), "silent"),
+        (tone(20.0), "too long"),
+    ],
+)
+def test_check_render_rejects_what_a_racy_save_produces(
+    samples: Samples, why: str
+) -> None:
+    with pytest.raises(BadRender, match=why):
+        check_render("three", samples, RATE)
+
+
+def test_check_render_accepts_a_plausible_phrase() -> None:
+    check_render("ribs down", tone(0.6), RATE)
+
+
+def test_disk_cache_round_trip_and_broken_entries(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "speech")
+    assert cache.load("one", None, 175) is None
+    cache.store("one", None, 175, tone(0.3), RATE)
+    loaded = cache.load("one", None, 175)
+    assert loaded is not None
+    assert loaded[1] == RATE
+    assert np.allclose(loaded[0], tone(0.3), atol=1 / 16384)
+    assert cache.load("one", "gmw/en-us", 175) is None
+    assert cache.load("one", None, 200) is None
+    cache.path("two", None, 175).write_bytes(b"RIFF")
+    assert cache.load("two", None, 175) is None
+    assert not cache.path("two", None, 175).exists()
+
+
+def test_settings_file_then_flags(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[speech]\nvoice = "gmw/en-us"\nrate = 160\nvolume = 1\ndevice = "3"\n')
+    assert load_settings(path) == SpeechSettings(voice="gmw/en-us", rate=160, volume=1.0, device=3)
+    parser = argparse.ArgumentParser()
+    add_speech_arguments(parser)
+    args = parser.parse_args(["--rate", "190", "--device", "pulse", "--mute"])
+    assert settings_from_args(args, path) == SpeechSettings(
+        voice="gmw/en-us", rate=190, volume=1.0, device="pulse", mute=True
+    )
+
+
+def test_settings_errors_name_the_problem(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[speech]\nspeed = 3\n")
+    with pytest.raises(UserError, match=r"speech\.speed"):
+        load_settings(path)
+    path.write_text("[speech]\nrate = 1000\n")
+    with pytest.raises(UserError, match="rate must be between 80 and 450"):
+        load_settings(path)
+    with pytest.raises(UserError, match="volume"):
+        SpeechSettings(volume=1.5)
