@@ -41,11 +41,11 @@ def companion_command() -> str:
 
 
 def time_one(command: list[str], env: dict[str, str]) -> float:
-    pid, fd = pty.fork()
-    if pid == 0:  # child: becomes `companion start …` on the pty
-        os.execve(command[0], command, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     started = time.monotonic()
+    pid, fd = pty.fork()
+    if pid == 0:  # child: sizes its terminal before it becomes `companion start …`
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.execve(command[0], command, env)
     seen = b""
     try:
         while time.monotonic() - started < TIMEOUT_S:
@@ -59,7 +59,8 @@ def time_one(command: list[str], env: dict[str, str]) -> float:
             seen += chunk
             if MARKER.search(ANSI.sub(b"", seen)):
                 return (time.monotonic() - started) * 1000
-        raise SystemExit(f"no session screen within {TIMEOUT_S:.0f} s")
+        shown = ANSI.sub(b"", seen)[-600:]
+        raise SystemExit(f"no session screen within {TIMEOUT_S:.0f} s; the terminal showed {shown!r}")
     finally:
         os.kill(pid, signal.SIGTERM)
         os.waitpid(pid, 0)

@@ -1,17 +1,30 @@
 """`companion start WORKOUT` (and `companion` alone, which opens the picker).
 
-This is where the concrete adapters are chosen and wired: the library, history, speech out and
-speech in. The session screen comes up first; speech and listening load in background threads
-and attach when ready, so start-up never waits for pyttsx3, PortAudio or a speech model.
+This is where the concrete adapters are chosen and wired: the library, history, progression,
+speech out and speech in. The session screen comes up first; speech loads in a background thread
+and attaches when ready, so start-up never waits for pyttsx3 or PortAudio.
 """
 
 from __future__ import annotations
 
 import argparse
 import threading
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from companion.errors import UserError
+from companion.speech_out.settings import add_speech_arguments, settings_from_args
+
+if TYPE_CHECKING:
+    from companion.domain.progression import LoadPlan
+    from companion.domain.workout import Workout
+    from companion.runner import DeferredSpeechOut, SessionRunner
+    from companion.speech_in.port import SpeechIn
+    from companion.speech_out.settings import SpeechSettings
+    from companion.storage.history import History
+
+# Pain in this window keeps an exercise's load from going up (the coaching rules' "next time").
+PAIN_MEMORY = timedelta(days=28)
+UI_READY_TIMEOUT = 2.0  # seconds; speech loads anyway if the UI never says it is ready
 
 
 def add_parser(subparsers: Any) -> None:
@@ -26,7 +39,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def add_session_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--mute", action="store_true", help="run silently: cues on screen only")
+    add_speech_arguments(parser)
     parser.add_argument("--no-listen", action="store_true", help="no voice commands: keys only")
 
 
@@ -46,7 +59,7 @@ def _run_app(args: argparse.Namespace, workout_id: str | None) -> int:
         library.get(workout_id)  # an unknown id fails here, before the screen is taken over
     problems = [str(p) for result in library.broken for p in result.problems]
     problems.extend(library.notices)
-    wiring = Wiring(args)
+    wiring = Wiring(args, settings_from_args(args))  # a bad settings file fails here too
     from companion.tui.app import CompanionApp
 
     app = CompanionApp(
@@ -55,69 +68,74 @@ def _run_app(args: argparse.Namespace, workout_id: str | None) -> int:
         open_listener=wiring.open_listener,
         problems=problems,
         start=workout_id,
+        on_ready=wiring.ui_ready.set,
     )
     try:
         app.run()
     finally:
         wiring.close()
-    return 0
+    return app.return_code or 0
 
 
 class Wiring:
     """Builds each session's adapters from the command-line settings."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, speech: SpeechSettings) -> None:
         self.args = args
-        self._closers: list[Any] = []
+        self.speech_settings = speech
+        self._history: History | None = None
+        self._speech: list[DeferredSpeechOut] = []
+        # Loading speech (pyttsx3, PortAudio) waits for the first screen, which must be up in
+        # well under a second on two cores; the session's first words are queued meanwhile.
+        self.ui_ready = threading.Event()
 
-    def open_session(self, workout: Any) -> Any:
+    def open_session(self, workout: Workout) -> SessionRunner:
         from companion import paths
         from companion.runner import DeferredSpeechOut, SessionRunner
         from companion.storage.history import History, HistoryUnavailable
 
-        history: History | None
         note = ""
-        try:
-            history = History.open(paths.history_db())
-            self._closers.append(history)
-        except HistoryUnavailable as err:
-            history, note = None, f"history is off: {err}"
-        loads = plan_loads(workout, history)
+        if self._history is None:
+            try:
+                self._history = History.open(paths.history_db())
+            except HistoryUnavailable as err:
+                note = f"history is off: {err}"
+        loads = plan_loads(workout, self._history)
         speech = DeferredSpeechOut()
-        runner = SessionRunner(workout, speech, history, loads=loads, history_note=note)
-        self._closers.append(speech)
+        self._speech.append(speech)
         threading.Thread(
-            target=self._attach_speech,
-            args=(speech, workout),
-            name="speech-out-loader",
-            daemon=True,
+            target=self._attach_speech, args=(speech, workout), name="speech-loader", daemon=True
         ).start()
-        return runner
+        return SessionRunner(workout, speech, self._history, loads=loads, history_note=note)
 
-    def _attach_speech(self, speech: Any, workout: Any) -> None:
+    def _attach_speech(self, speech: DeferredSpeechOut, workout: Workout) -> None:
         from companion.domain.script import speakable_phrases
-        from companion.speech_out.port import SilentSpeechOut
+        from companion.speech_out.speaker import open_speech_out
 
-        real = SilentSpeechOut("muted" if self.args.mute else "speech output not built yet")
-        speech.attach(real)
+        self.ui_ready.wait(timeout=UI_READY_TIMEOUT)
+        speech.attach(open_speech_out(self.speech_settings))
         speech.prepare(sorted(speakable_phrases(workout)))
 
-    def open_listener(self) -> Any:
+    def open_listener(self) -> SpeechIn:
         from companion.speech_in.port import NoSpeechIn
 
-        return NoSpeechIn(
-            "voice commands off (--no-listen)"
-            if self.args.no_listen
-            else "voice commands not built yet"
-        )
+        return NoSpeechIn("voice commands off (--no-listen)")
 
     def close(self) -> None:
-        for closer in self._closers:
-            closer.close()
+        for speech in self._speech:
+            speech.close()
+        if self._history is not None:
+            self._history.close()
 
 
-def plan_loads(workout: Any, history: Any) -> dict[str, Any]:
-    return {}
+def plan_loads(workout: Workout, history: History | None) -> dict[str, LoadPlan]:
+    """Today's loads from the last session of this workout (progression rules in the core)."""
+    from companion.domain.progression import plan_loads as plan
 
-
-__all__ = ["UserError", "add_parser", "run", "run_picker"]
+    if history is None:
+        return plan(workout, (), (), ())
+    last = history.last_session_of(workout.id)
+    sets = history.session_sets(last) if last is not None else []
+    pain = history.session_pain(last) if last is not None else []
+    recent_pain = history.exercises_with_pain(since=datetime.now(UTC) - PAIN_MEMORY)
+    return plan(workout, sets, pain, recent_pain)

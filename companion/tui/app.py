@@ -36,6 +36,7 @@ class CompanionApp(App[None]):
         open_listener: OpenListener,
         problems: Sequence[str] = (),
         start: str | None = None,
+        on_ready: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.workouts = {w.id: w for w in workouts}
@@ -44,6 +45,12 @@ class CompanionApp(App[None]):
         self.open_listener = open_listener
         self.start_with = start
         self.runner: SessionRunner | None = None
+        self._on_ready = on_ready
+
+    def on_ready(self) -> None:
+        """The first screen is on the terminal: background loading may compete for the CPU now."""
+        if self._on_ready is not None:
+            self._on_ready()
 
     def on_mount(self) -> None:
         if self.start_with is not None:
