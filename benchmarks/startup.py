@@ -60,7 +60,9 @@ def time_one(command: list[str], env: dict[str, str]) -> float:
             if MARKER.search(ANSI.sub(b"", seen)):
                 return (time.monotonic() - started) * 1000
         shown = ANSI.sub(b"", seen)[-600:]
-        raise SystemExit(f"no session screen within {TIMEOUT_S:.0f} s; the terminal showed {shown!r}")
+        raise SystemExit(
+            f"no session screen within {TIMEOUT_S:.0f} s; the terminal showed {shown!r}"
+        )
     finally:
         os.kill(pid, signal.SIGTERM)
         os.waitpid(pid, 0)

@@ -53,7 +53,5 @@ def table(
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             ok = True
         if not ok:
-            raise UserError(
-                f"{where}: {name}.{key} must be a {expected.__name__}, not {value!r}"
-            )
+            raise UserError(f"{where}: {name}.{key} must be a {expected.__name__}, not {value!r}")
     return dict(values)

@@ -66,7 +66,7 @@ def project_root() -> Path:
 
 
 def bundled_workouts_dir() -> Path:
-    """The shipped workout files: `workouts/` in a checkout, `companion.bundled_workouts` installed."""
+    """Shipped workout files: `workouts/` in a checkout, `companion.bundled_workouts` installed."""
     import importlib.util
 
     spec = importlib.util.find_spec("companion.bundled_workouts")

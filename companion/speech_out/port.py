@@ -39,7 +39,9 @@ StatusListener = Callable[[SpeechStatus], None]
 
 
 class SpeechOut(Protocol):
-    def say(self, text: str, *, priority: Priority, at: float | None = None, group: str = "") -> None:
+    def say(
+        self, text: str, *, priority: Priority, at: float | None = None, group: str = ""
+    ) -> None:
         """Queue `text`; start it at monotonic time `at` when given, else as soon as possible."""
 
     def cancel(self, group: str | None = None) -> None:
@@ -61,7 +63,9 @@ class SilentSpeechOut:
     def __init__(self, reason: str = "muted") -> None:
         self._status = SpeechStatus(on=False, detail=reason)
 
-    def say(self, text: str, *, priority: Priority, at: float | None = None, group: str = "") -> None:
+    def say(
+        self, text: str, *, priority: Priority, at: float | None = None, group: str = ""
+    ) -> None:
         pass
 
     def cancel(self, group: str | None = None) -> None:
