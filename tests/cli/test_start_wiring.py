@@ -1,0 +1,81 @@
+"""`companion start` wiring: history off when the data dir is unusable, and the next session opens
+with the load the progression rules suggest."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from companion.cli.start import Wiring
+from companion.domain.effects import Outcome, RecordSet, SetRecord, Show, StepKind
+from companion.domain.events import Command
+from companion.library import load_library
+from companion.speech_out.settings import SpeechSettings
+from companion.tui.app import CompanionApp
+from companion.tui.session_screen import SessionScreen
+
+
+def wiring() -> Wiring:
+    wired = Wiring(argparse.Namespace(no_listen=True), SpeechSettings(mute=True))
+    wired.ui_ready.set()
+    return wired
+
+
+async def test_unwritable_data_dir_runs_the_session_with_history_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the data directory should be")
+    monkeypatch.setenv("COMPANION_DATA_DIR", str(blocker))
+    wired = wiring()
+    app = CompanionApp(
+        load_library().workouts,
+        open_session=wired.open_session,
+        open_listener=wired.open_listener,
+        start="hip-thrust",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.runner.history is None
+        banner = str(screen.query_one("#banner").render())
+        assert "History is off: cannot open history at" in banner
+        await pilot.press("space")
+        assert screen.view is not None and screen.view.step_index == 1  # the session goes on
+    wired.close()
+
+
+def test_next_session_opens_with_the_suggested_load() -> None:
+    workout = load_library().get("hip-thrust")
+    exercise = workout.exercises[0]
+    assert exercise.load is not None
+    wired = wiring()
+    runner = wired.open_session(workout)
+    now = [0.0]
+    runner.clock = lambda: now[0]
+    runner.start()
+    # Every working set paced to the end: all reps at the top of the range.
+    done: list[SetRecord] = []
+    while len(done) < exercise.sets:
+        if runner.session.step.kind is StepKind.SET:
+            now[0] += 1.0
+            done += [e.record for e in runner.tick() if isinstance(e, RecordSet)]
+        else:
+            runner.command(Command.NEXT)
+    assert [(r.outcome, r.reps_done) for r in done] == [
+        (Outcome.DONE, exercise.reps[1])
+    ] * exercise.sets
+    wired.close()
+
+    wired = wiring()
+    runner = wired.open_session(workout)
+    shows = [e for e in runner.start() if isinstance(e, Show)]
+    while runner.session.step.kind is not StepKind.SET:
+        shows += [e for e in runner.command(Command.NEXT) if isinstance(e, Show)]
+    intro = shows[-1].view.instruction
+    step = 5 if workout.unit.value == "lb" else 2.5
+    assert shows[-1].view.load == exercise.load + step
+    assert f"up {step:g} from last time" in intro.lower()
+    wired.close()
