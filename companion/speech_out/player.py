@@ -17,8 +17,11 @@ Rules (see `companion.domain.effects.Priority`):
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import heapq
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -224,6 +227,7 @@ class Player:
     ) -> None:
         import sounddevice as sd
 
+        _quiet_alsa()
         self._on_event = on_event
         self._on_lost = on_lost
         self.rate = _pick_rate(sd, device)
@@ -327,6 +331,33 @@ class Player:
             self._stream.close()
         except Exception:  # the device is gone already; nothing left to release cleanly
             pass
+
+
+# libasound's error handler signature; extra variadic arguments are simply not read.
+_AlsaErrorHandler = ctypes.CFUNCTYPE(
+    None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+)
+_alsa_handler_ref: list[Any] = []  # keeps the C callback alive for the process' lifetime
+
+
+def _quiet_alsa() -> None:
+    """Stop libasound printing ("underrun occurred", …) to stderr, which is the terminal UI's.
+
+    An underrun or a vanished device is reported through the stream (status, lost device), so
+    the text adds nothing and would corrupt the screen.
+    """
+    if _alsa_handler_ref or not sys.platform.startswith("linux"):
+        return
+    name = ctypes.util.find_library("asound")
+    if name is None:
+        return
+    try:
+        library = ctypes.CDLL(name)
+    except OSError:
+        return
+    handler = _AlsaErrorHandler(lambda *args: None)
+    library.snd_lib_error_set_handler(handler)
+    _alsa_handler_ref.append(handler)
 
 
 def _pick_rate(sd: Any, device: int | str | None) -> int:
