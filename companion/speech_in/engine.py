@@ -1,0 +1,35 @@
+"""What every recognition engine offers: a loaded model that makes fresh recognizers.
+
+Implemented by `vosk_engine` and `sphinx_engine`; used by `pipeline.CommandStream` (files and the
+microphone alike) and by `listener`, which loads an engine once and makes a recognizer per use.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from companion.speech_in.matcher import Hypothesis
+from companion.speech_in.vocabulary import Vocabulary
+
+SAMPLE_RATE = 16000  # every engine is fed 16 kHz mono 16-bit PCM
+
+
+class Recognizer(Protocol):
+    def accept(self, pcm: bytes) -> Hypothesis | None:
+        """Feed 16 kHz mono int16 audio; return the newest hypothesis, if any."""
+
+    def finish(self) -> Hypothesis | None:
+        """The audio has ended: return the final hypothesis of the open utterance."""
+
+    def reset(self) -> None:
+        """Drop everything heard so far (after the companion's own voice)."""
+
+
+class Engine(Protocol):
+    name: str  # "vosk" or "pocketsphinx"
+    vocabulary: Vocabulary  # only the phrases this engine can actually hear
+    missing: tuple[str, ...]  # vocabulary words the model does not know
+
+    def recognizer(self) -> Recognizer: ...
+
+    def describe(self) -> str: ...

@@ -1,0 +1,49 @@
+"""Keeps the companion from obeying its own voice.
+
+`listener.Listener` feeds it the `Playback` intervals that speech-out publishes and asks, for each
+microphone block, whether that audio overlaps the companion's speech (widened by a tail for
+device latency and room echo). Blocked audio never reaches the recognizer, and the recognizer is
+reset once the gate opens, so half a cue cannot combine with what follows.
+
+Every command is gated, "pain" and "stop" included: without echo cancellation the companion's
+voice is louder at the microphone than the person, so hearing a command under it would be
+unreliable, and cue texts (written elsewhere) may themselves say "pain" or "stop". A cue lasts a
+second or two; the person can say it again right after, and the keys always work.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from companion.speech_out.port import Playback
+
+LEAD_S = 0.05  # reported start times may be a little late
+KEEP_S = 30.0  # forget intervals that ended this long ago
+
+
+class SelfVoiceGate:
+    def __init__(self, tail_s: float = 0.3, clock: Callable[[], float] = time.monotonic) -> None:
+        self.tail_s = tail_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._intervals: dict[tuple[str, float], float | None] = {}  # (text, start) -> end
+
+    def on_playback(self, playback: Playback) -> None:
+        """Called from speech-out's thread for each clip start and end."""
+        with self._lock:
+            self._intervals[(playback.text, playback.started)] = playback.ended
+            horizon = self._clock() - KEEP_S
+            for key, ended in list(self._intervals.items()):
+                if ended is not None and ended < horizon:
+                    del self._intervals[key]
+
+    def blocked(self, start: float, end: float) -> bool:
+        """Does audio captured from `start` to `end` (monotonic) overlap the companion's voice?"""
+        with self._lock:
+            for (_, started), ended in self._intervals.items():
+                stop = float("inf") if ended is None else ended + self.tail_s
+                if started - LEAD_S <= end and start <= stop:
+                    return True
+        return False

@@ -1,0 +1,190 @@
+"""The `SpeechIn` the session runner uses: microphone -> gate -> recognizer -> commands.
+
+The CLI calls `open_speech_in(settings)`, wires speech-out's `subscribe(listener.on_playback, ...)`
+when the result is a `Listener`, and calls `start(on_heard, on_status)`. `start` returns at once:
+the model loads and the stream opens on the listener's own thread, while the UI is already up.
+`choose_engine` is shared with `companion listen` and `companion doctor`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion.errors import UserError
+from companion.speech_in.capture import Capture, Resampler, rms, to_pcm16
+from companion.speech_in.engine import Engine
+from companion.speech_in.gate import SelfVoiceGate
+from companion.speech_in.models import INSTALL_COMMAND, find_model, model_language
+from companion.speech_in.pipeline import CommandStream
+from companion.speech_in.port import (
+    Heard,
+    HeardListener,
+    ListenStatus,
+    ListenStatusListener,
+    NoSpeechIn,
+    SpeechIn,
+)
+from companion.speech_in.settings import ListenSettings
+from companion.speech_in.vocabulary import load_vocabulary
+from companion.speech_out.port import Playback
+
+STATUS_EVERY_S = 0.1  # level updates for the session screen
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """Which engine to load, decided without loading anything."""
+
+    engine: str  # "vosk" or "pocketsphinx"
+    language: str
+    model: Path | None
+    advice: str  # how to get something better, or ""
+
+    def load(self) -> Engine:
+        vocabulary = load_vocabulary(self.language)
+        if self.engine == "vosk":
+            from companion.speech_in.vosk_engine import VoskEngine
+
+            assert self.model is not None
+            return VoskEngine.load(self.model, vocabulary)
+        from companion.speech_in.sphinx_engine import SphinxEngine
+
+        return SphinxEngine.load(vocabulary)
+
+
+def choose_engine(settings: ListenSettings) -> EngineChoice:
+    language = settings.language
+    if settings.model is not None:
+        if settings.engine == "pocketsphinx":
+            raise UserError("--model is a Vosk model; it cannot be used with pocketsphinx")
+        if not settings.model.is_dir():
+            raise UserError(f"no model directory at {settings.model}")
+        name = settings.model.name if settings.model.name != "model" else settings.model.parent.name
+        language = language or model_language(name) or "en"
+        return EngineChoice("vosk", language, settings.model, "")
+    language = language or "en"
+    if settings.engine in ("auto", "vosk"):
+        found = find_model(language)
+        if found is not None:
+            return EngineChoice("vosk", language, found.path, "")
+        if settings.engine == "vosk":
+            raise UserError(
+                f"no Vosk model for {language!r} is installed; "
+                + ("run: " + INSTALL_COMMAND if language == "en" else "pass --model PATH")
+            )
+    advice = f"for better recognition run: {INSTALL_COMMAND}" if language == "en" else ""
+    return EngineChoice("pocketsphinx", language, None, advice)
+
+
+class Listener:
+    """Implements `SpeechIn`. One thread: load the engine, open the microphone, recognise."""
+
+    def __init__(self, choice: EngineChoice, settings: ListenSettings) -> None:
+        self.choice = choice
+        self._device = settings.device
+        self.gate = SelfVoiceGate(settings.self_voice_tail)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._status = ListenStatus(on=False, detail="starting", engine=choice.engine)
+        self._on_status: ListenStatusListener = lambda status: None
+
+    def on_playback(self, playback: Playback) -> None:
+        """Wire to speech-out's `subscribe`: the companion's own speech is not listened to."""
+        self.gate.on_playback(playback)
+
+    def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
+        self._on_status = on_status
+        self._thread = threading.Thread(
+            target=self._run, args=(on_heard,), name="speech-in", daemon=True
+        )
+        self._thread.start()
+
+    def status(self) -> ListenStatus:
+        with self._lock:
+            return self._status
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _publish(self, status: ListenStatus) -> None:
+        with self._lock:
+            self._status = status
+        self._on_status(status)
+
+    def _run(self, on_heard: HeardListener) -> None:
+        self._publish(ListenStatus(False, "loading speech model", self.choice.engine))
+        try:
+            engine = self.choice.load()
+            capture = Capture(self._device)
+            capture.open()
+        except Exception as err:  # anything here means: no voice, keys only, and say why
+            self._publish(ListenStatus(False, f"voice commands off: {err}", self.choice.engine))
+            return
+        try:
+            self._listen(engine, capture, on_heard)
+        finally:
+            capture.close()
+
+    def _listen(self, engine: Engine, capture: Capture, on_heard: HeardListener) -> None:
+        detail = f"listening: {engine.describe()}"
+        if engine.missing:
+            detail += f"; words the model lacks: {', '.join(engine.missing)}"
+        if self.choice.advice:
+            detail += f"; {self.choice.advice}"
+        stream = CommandStream.fresh(engine)
+        resampler = Resampler(capture.rate)
+        gated = False
+        level = 0.0
+        next_status = 0.0
+        while not self._stop.is_set():
+            block = capture.read(timeout=0.2)
+            if block is None:
+                continue
+            level = max(rms(block.samples), level * 0.8)
+            began = block.ended - len(block.samples) / capture.rate
+            if self.gate.blocked(began, block.ended):
+                gated = True
+            else:
+                if gated:
+                    # Whatever the recognizer half-heard of our own voice must not carry over.
+                    stream.reset()
+                    gated = False
+                decision = stream.feed(to_pcm16(resampler.process(block.samples)))
+                if decision is not None:
+                    on_heard(Heard(decision.command, decision.heard, time.monotonic()))
+            now = time.monotonic()
+            if now >= next_status:
+                next_status = now + STATUS_EVERY_S
+                self._publish(
+                    ListenStatus(
+                        True,
+                        "not listening while speaking" if gated else detail,
+                        engine.name,
+                        level=min(1.0, level * 4),  # speech peaks near 0.25 RMS
+                        overflows=capture.overflows,
+                    )
+                )
+
+
+def open_speech_in(settings: ListenSettings) -> SpeechIn:
+    """A `Listener`, or `NoSpeechIn` saying why voice commands are off."""
+    if not settings.enabled:
+        return NoSpeechIn("voice commands off (--no-listen)")
+    try:
+        import sounddevice as sd
+
+        sd.query_devices(settings.device, kind="input")
+    except Exception as err:  # PortAudioError, ValueError for a bad name, OSError without lib
+        return NoSpeechIn(f"no microphone: {err}")
+    try:
+        choice = choose_engine(settings)
+        load_vocabulary(choice.language)
+    except UserError as err:
+        return NoSpeechIn(f"voice commands off: {err}")
+    return Listener(choice, settings)

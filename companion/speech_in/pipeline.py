@@ -1,0 +1,116 @@
+"""Audio in, commands out: the one path shared by the microphone, `companion listen FILE` and
+`benchmarks/commands.py`.
+
+`CommandStream` joins a recognizer and the matcher; `recognise_samples` runs a whole recording
+through a fresh one in real-time-sized blocks (without sleeping) and notes how much audio had been
+consumed at each decision.
+"""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from companion.domain.events import Command
+from companion.speech_in.capture import BLOCK_S, Resampler, Samples, to_pcm16
+from companion.speech_in.engine import SAMPLE_RATE, Engine, Recognizer
+from companion.speech_in.matcher import Decision, Hypothesis, Matcher
+
+
+class CommandStream:
+    def __init__(self, recognizer: Recognizer, matcher: Matcher) -> None:
+        self._recognizer = recognizer
+        self._matcher = matcher
+        self.consumed_s = 0.0  # audio fed since the start
+
+    @classmethod
+    def fresh(cls, engine: Engine, stable_s: float = 0.2) -> CommandStream:
+        return cls(engine.recognizer(), Matcher(engine.vocabulary, stable_s))
+
+    def feed(self, pcm: bytes) -> Decision | None:
+        self.consumed_s += len(pcm) / 2 / SAMPLE_RATE
+        return self._decide(self._recognizer.accept(pcm))
+
+    def finish(self) -> Decision | None:
+        return self._decide(self._recognizer.finish())
+
+    def reset(self) -> None:
+        self._recognizer.reset()
+        self._matcher.reset()
+
+    def _decide(self, hypothesis: Hypothesis | None) -> Decision | None:
+        if hypothesis is None:
+            return None
+        return self._matcher.feed(hypothesis, self.consumed_s)
+
+
+@dataclass(frozen=True)
+class FileCommand:
+    command: Command
+    heard: str
+    at_s: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {"command": self.command.value, "heard": self.heard, "at_s": round(self.at_s, 3)}
+
+
+def read_wav(path: Path) -> tuple[Samples, int]:
+    """Mono float samples and the rate of a PCM WAV file (8/16/24/32-bit, any channel count)."""
+    with wave.open(str(path), "rb") as handle:
+        width = handle.getsampwidth()
+        channels = handle.getnchannels()
+        rate = handle.getframerate()
+        raw = handle.readframes(handle.getnframes())
+    data: Samples
+    if width == 1:
+        data = ((np.frombuffer(raw, np.uint8).astype(np.float32) - 128) / 128).astype(np.float32)
+    elif width == 2:
+        data = (np.frombuffer(raw, "<i2") / 32768).astype(np.float32)
+    elif width == 3:
+        bytes3 = np.frombuffer(raw, np.uint8).reshape(-1, 3)
+        joined = (bytes3[:, 0].astype(np.int32) | (bytes3[:, 1].astype(np.int32) << 8)
+                  | (bytes3[:, 2].astype(np.int32) << 16))
+        data = (np.where(joined >= 1 << 23, joined - (1 << 24), joined) / float(1 << 23)).astype(
+            np.float32
+        )
+    elif width == 4:
+        data = (np.frombuffer(raw, "<i4") / float(1 << 31)).astype(np.float32)
+    else:
+        raise ValueError(f"unsupported sample width: {width} bytes")
+    frames = data[: len(data) // channels * channels].reshape(-1, channels)
+    return frames.mean(axis=1).astype(np.float32), rate
+
+
+def recognise_samples(
+    engine: Engine, samples: Samples, rate: int, block_s: float = BLOCK_S
+) -> list[FileCommand]:
+    """Run one recording through a fresh recognizer, block by block as a microphone would."""
+    stream = CommandStream.fresh(engine)
+    resampler = Resampler(rate)
+    step = max(1, int(rate * block_s))
+    found: list[FileCommand] = []
+    for begin in range(0, len(samples), step):
+        pcm = to_pcm16(resampler.process(samples[begin : begin + step]))
+        decision = stream.feed(pcm)
+        if decision is not None:
+            found.append(FileCommand(decision.command, decision.heard, stream.consumed_s))
+    decision = stream.finish()
+    if decision is not None:
+        found.append(FileCommand(decision.command, decision.heard, stream.consumed_s))
+    return found
+
+
+def recognise_file(engine: Engine, path: str) -> dict[str, Any]:
+    """One JSON-ready line for `companion listen --json`; unreadable files give an error."""
+    line: dict[str, Any] = {"file": path, "engine": engine.name}
+    try:
+        samples, rate = read_wav(Path(path))
+    except (OSError, EOFError, ValueError, wave.Error) as err:
+        line["error"] = f"cannot read {path}: {err}"
+        return line
+    line["commands"] = [c.as_json() for c in recognise_samples(engine, samples, rate)]
+    return line

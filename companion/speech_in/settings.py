@@ -1,0 +1,86 @@
+"""Listening settings: the `[listen]` table of the settings file, overridden by command-line flags.
+
+`companion start` and `companion listen` call `add_listen_arguments(parser)` and
+`settings_from_args(args)`; `listener.open_speech_in(settings)` takes the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from companion import config
+
+ENGINES = ("auto", "vosk", "pocketsphinx")
+
+ALLOWED = {
+    "enabled": bool,
+    "engine": str,
+    "model": str,
+    "language": str,
+    "device": str,
+    "self_voice_tail": float,
+}
+
+
+@dataclass(frozen=True)
+class ListenSettings:
+    enabled: bool = True
+    engine: str = "auto"  # auto: a Vosk model for the language if installed, else PocketSphinx
+    model: Path | None = None  # a Vosk model directory; None means search the usual places
+    language: str | None = None  # None: from the model's name, else English
+    device: str | None = None  # input device name or index; None is the system default
+    self_voice_tail: float = 0.3  # seconds after the companion's speech that stay ignored
+
+
+def load_listen_settings(path: Path | None = None) -> ListenSettings:
+    """The `[listen]` table; unknown keys and wrong types are errors naming the file."""
+    from companion.errors import UserError
+
+    values = config.table(config.load(path), "listen", ALLOWED, path)
+    engine = values.get("engine", "auto")
+    if engine not in ENGINES:
+        where = path or "settings file"
+        raise UserError(f"{where}: listen.engine must be one of {', '.join(ENGINES)}")
+    model = values.get("model")
+    return ListenSettings(
+        enabled=values.get("enabled", True),
+        engine=engine,
+        model=Path(model).expanduser() if model else None,
+        language=values.get("language"),
+        device=values.get("device"),
+        self_voice_tail=float(values.get("self_voice_tail", 0.3)),
+    )
+
+
+def add_listen_arguments(parser: argparse.ArgumentParser, *, allow_off: bool = True) -> None:
+    group = parser.add_argument_group("voice commands")
+    group.add_argument(
+        "--engine", choices=ENGINES, default=None,
+        help="speech recogniser (default: Vosk if a model is installed, else PocketSphinx)",
+    )
+    group.add_argument(
+        "--model", type=Path, default=None, metavar="PATH", help="a Vosk model directory"
+    )
+    group.add_argument(
+        "--language", default=None, metavar="CODE",
+        help="command vocabulary language, e.g. en or ko (default: from the model, else en)",
+    )
+    if allow_off:
+        group.add_argument(
+            "--no-listen", action="store_true", help="do not listen; use the keys only"
+        )
+
+
+def settings_from_args(args: argparse.Namespace) -> ListenSettings:
+    settings = load_listen_settings()
+    if getattr(args, "no_listen", False):
+        settings = replace(settings, enabled=False)
+    if args.engine is not None:
+        settings = replace(settings, engine=args.engine)
+    if args.model is not None:
+        settings = replace(settings, model=args.model.expanduser())
+    if args.language is not None:
+        settings = replace(settings, language=args.language)
+    return settings

@@ -1,0 +1,96 @@
+"""The spoken-command vocabulary of one language, read from `companion/vocabulary/<lang>.toml`.
+
+Used by the matcher (phrase -> command), by the engines (the words and phrases they listen for)
+and by `companion doctor`. The phrases live in data files so that another language is another
+file, not another code path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from companion.domain.events import Command
+from companion.errors import UserError
+
+
+def normalise(text: str) -> str:
+    """One spelling for comparing phrases: lower case, single spaces."""
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    language: str
+    name: str
+    phrases: dict[str, Command]  # normalised phrase -> command
+
+    def words(self) -> list[str]:
+        """Every distinct word of every phrase, in first-seen order."""
+        seen: dict[str, None] = {}
+        for phrase in self.phrases:
+            for word in phrase.split():
+                seen.setdefault(word, None)
+        return list(seen)
+
+    def command_for(self, text: str) -> Command | None:
+        return self.phrases.get(normalise(text))
+
+    def without(self, dropped: set[str]) -> Vocabulary:
+        """The same vocabulary minus the given phrases (those an engine cannot hear)."""
+        kept = {p: c for p, c in self.phrases.items() if p not in dropped}
+        return Vocabulary(self.language, self.name, kept)
+
+
+def vocabulary_dir() -> Path:
+    return Path(str(resources.files("companion") / "vocabulary"))
+
+
+def available_languages() -> list[str]:
+    return sorted(p.stem for p in vocabulary_dir().glob("*.toml"))
+
+
+def load_vocabulary(language: str) -> Vocabulary:
+    path = vocabulary_dir() / f"{language}.toml"
+    if not path.is_file():
+        known = ", ".join(available_languages())
+        raise UserError(f"no command vocabulary for language {language!r} (available: {known})")
+    return parse_vocabulary(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse_vocabulary(text: str, where: str) -> Vocabulary:
+    """Parse and check a vocabulary file; every problem names the file and the entry."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise UserError(f"{where}: not valid TOML: {err}") from err
+    language = data.get("language")
+    if not isinstance(language, str) or not language:
+        raise UserError(f"{where}: needs language = \"<code>\"")
+    name = data.get("name", language)
+    table = data.get("commands")
+    if not isinstance(table, dict) or not table:
+        raise UserError(f"{where}: needs a [commands] table")
+    names = {c.value: c for c in Command}
+    phrases: dict[str, Command] = {}
+    for key, values in table.items():
+        command = names.get(key)
+        if command is None:
+            raise UserError(
+                f"{where}: unknown command {key!r} (known: {', '.join(names)})"
+            )
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise UserError(f"{where}: commands.{key} must be a list of phrases")
+        for value in values:
+            phrase = normalise(value)
+            if not phrase:
+                raise UserError(f"{where}: commands.{key} has an empty phrase")
+            other = phrases.get(phrase)
+            if other is not None and other is not command:
+                raise UserError(
+                    f"{where}: phrase {phrase!r} means both {other.value} and {key}"
+                )
+            phrases[phrase] = command
+    return Vocabulary(language, str(name), phrases)

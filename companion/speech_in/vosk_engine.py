@@ -1,0 +1,81 @@
+"""Vosk, the primary engine: a grammar-restricted `KaldiRecognizer` over a model directory.
+
+Loaded by `listener.EngineChoice.load` (in a background thread, since a model takes seconds).
+Vosk compiles the grammar into a bigram model and silently drops words it does not know, so every
+word is checked here first and the loss is reported; anything that is not an exact phrase is
+rejected later by the matcher.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from companion.errors import UserError
+from companion.speech_in.engine import SAMPLE_RATE
+from companion.speech_in.matcher import Hypothesis
+from companion.speech_in.vocabulary import Vocabulary
+
+UNKNOWN = "[unk]"  # Vosk's garbage word: lets non-command speech go somewhere harmless
+
+
+class VoskRecognizer:
+    def __init__(self, model: Any, grammar: list[str]) -> None:
+        import vosk
+
+        self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE, json.dumps(grammar))
+
+    def accept(self, pcm: bytes) -> Hypothesis | None:
+        if self._recognizer.AcceptWaveform(pcm):
+            return Hypothesis(json.loads(self._recognizer.Result()).get("text", ""), True)
+        partial = json.loads(self._recognizer.PartialResult()).get("partial", "")
+        return Hypothesis(partial, False) if partial else None
+
+    def finish(self) -> Hypothesis | None:
+        text = json.loads(self._recognizer.FinalResult()).get("text", "")
+        return Hypothesis(text, True)
+
+    def reset(self) -> None:
+        self._recognizer.Reset()
+
+
+class VoskEngine:
+    name = "vosk"
+
+    def __init__(self, model: Any, path: Path, vocabulary: Vocabulary, missing: tuple[str, ...]):
+        self._model = model
+        self.path = path
+        self.vocabulary = vocabulary
+        self.missing = missing
+        self._grammar = [*vocabulary.phrases, UNKNOWN]
+
+    @classmethod
+    def load(cls, path: Path, vocabulary: Vocabulary) -> VoskEngine:
+        import vosk
+
+        vosk.SetLogLevel(-1)  # its log goes to stderr, under the terminal UI
+        if not (path / "am" / "final.mdl").is_file():
+            raise UserError(
+                f"{path} is not a Vosk model (no am/final.mdl); "
+                "install one with: companion models install"
+            )
+        try:
+            model = vosk.Model(str(path))
+        except Exception as err:  # vosk raises a bare Exception on a bad model
+            raise UserError(f"cannot load the Vosk model at {path}: {err}") from err
+        missing = tuple(w for w in vocabulary.words() if model.vosk_model_find_word(w) < 0)
+        dropped = {p for p in vocabulary.phrases if any(w in missing for w in p.split())}
+        usable = vocabulary.without(dropped)
+        if not usable.phrases:
+            raise UserError(
+                f"the Vosk model at {path} knows none of the {vocabulary.language} command "
+                "words; use a model for that language"
+            )
+        return cls(model, path, usable, missing)
+
+    def recognizer(self) -> VoskRecognizer:
+        return VoskRecognizer(self._model, self._grammar)
+
+    def describe(self) -> str:
+        return f"vosk ({self.vocabulary.language}, {self.path.name})"
