@@ -16,7 +16,7 @@ from companion import __version__
 from companion.errors import UserError
 
 # Order is the order shown in --help.
-COMMANDS = ("start", "list", "validate", "history", "say", "voices")
+COMMANDS = ("start", "list", "validate", "history", "say", "voices", "listen", "models", "doctor")
 
 Runner = Callable[[argparse.Namespace], int]
 

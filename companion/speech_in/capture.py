@@ -53,7 +53,7 @@ class Resampler:
         joined = np.concatenate([[self._last], block]).astype(np.float32)
         end = len(joined) - 1
         positions = np.arange(self._position, end, self._step) if end > 0 else np.empty(0)
-        out = np.interp(positions, np.arange(len(joined)), joined).astype(np.float32)
+        out: Samples = np.interp(positions, np.arange(len(joined)), joined).astype(np.float32)
         next_position = (positions[-1] + self._step) if len(positions) else self._position
         self._position = next_position - end
         self._last = joined[-1]

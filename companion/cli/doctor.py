@@ -1,0 +1,82 @@
+"""`companion doctor`: what this machine has for speaking and listening, what is missing, and the
+command that fixes each missing piece."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "doctor", help="check audio devices, speech engines and models; say how to fix gaps"
+    )
+    parser.set_defaults(run=run)
+
+
+def _devices(problems: list[str]) -> None:
+    try:
+        import sounddevice as sd
+
+        devices = sd.query_devices()
+    except Exception as err:  # OSError without PortAudio, PortAudioError without a server
+        print(f"  audio devices: cannot list ({err})")
+        problems.append("install PortAudio: sudo apt install libportaudio2")
+        return
+    inputs = [d["name"] for d in devices if d["max_input_channels"] > 0]
+    outputs = [d["name"] for d in devices if d["max_output_channels"] > 0]
+    print(f"  microphones: {', '.join(inputs) or 'none'}")
+    print(f"  speakers: {', '.join(outputs) or 'none'}")
+    if not inputs:
+        problems.append("connect a microphone (voice commands need one; keys work without)")
+    if not outputs:
+        problems.append("connect a speaker or headphones (or run with --mute)")
+
+
+def _engines(problems: list[str]) -> None:
+    from companion.speech_in.listener import choose_engine
+    from companion.speech_in.models import INSTALL_COMMAND, installed_models
+    from companion.speech_in.settings import load_listen_settings
+
+    for module, fix in (("vosk", "pip install vosk"), ("pocketsphinx", "pip install pocketsphinx")):
+        try:
+            imported = __import__(module)
+            print(f"  {module}: {getattr(imported, '__version__', 'installed')}")
+        except ImportError:
+            print(f"  {module}: missing")
+            problems.append(fix)
+    models = installed_models()
+    for model in models:
+        print(f"  model {model.name} [{model.language}] ({model.where}): {model.path}")
+    if not any(m.language == "en" and m.grammar for m in models):
+        print("  no English Vosk model: voice commands use PocketSphinx's built-in model")
+        problems.append(f"better English recognition: {INSTALL_COMMAND}")
+    try:
+        choice = choose_engine(load_listen_settings())
+        where = f" with {choice.model}" if choice.model else ""
+        print(f"  active engine: {choice.engine} ({choice.language}){where}")
+    except Exception as err:  # a UserError from settings or a missing model: report, go on
+        print(f"  active engine: none ({err})")
+        problems.append(str(err))
+
+
+def run(args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    print("Audio")
+    _devices(problems)
+    print("Speech out")
+    if shutil.which("espeak-ng") or shutil.which("espeak"):
+        print("  espeak-ng: found")
+    else:
+        print("  espeak-ng: missing")
+        problems.append("install the voice: sudo apt install espeak-ng")
+    print("Speech in")
+    _engines(problems)
+    if problems:
+        print("To fix")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    print("Everything needed is here.")
+    return 0

@@ -1,0 +1,85 @@
+"""`companion listen`: hear commands from the microphone, or from WAV files through the same
+pipeline (one JSON line per file with --json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from typing import Any
+
+from companion.speech_in.settings import add_listen_arguments
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "listen",
+        help="print spoken commands heard from the microphone or from WAV files",
+        description="With no FILE, listen to the microphone and print commands as they are "
+        "heard (Ctrl-C stops). With WAV files, run each through a fresh recognizer.",
+    )
+    add_listen_arguments(parser, allow_off=False)
+    parser.add_argument("--json", action="store_true", help="one JSON line per file or command")
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="WAV files (any rate, mono or stereo)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from companion.speech_in.listener import choose_engine
+    from companion.speech_in.settings import settings_from_args
+
+    choice = choose_engine(settings_from_args(args))
+    if not args.files:
+        return _listen_live(args)
+    from companion.speech_in.pipeline import recognise_file
+
+    engine = choice.load()
+    if engine.missing:
+        print(f"companion: words the model lacks: {', '.join(engine.missing)}", file=sys.stderr)
+    for path in args.files:
+        line = recognise_file(engine, path)
+        if args.json:
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+        elif "error" in line:
+            print(f"{path}: {line['error']}", flush=True)
+        else:
+            heard = ", ".join(
+                f"{c['command']} ({c['heard']!r} at {c['at_s']:.2f} s)" for c in line["commands"]
+            )
+            print(f"{path}: {heard or 'no command'}", flush=True)
+    return 0
+
+
+def _listen_live(args: argparse.Namespace) -> int:
+    from companion.speech_in.listener import open_speech_in
+    from companion.speech_in.port import Heard, ListenStatus
+    from companion.speech_in.settings import settings_from_args
+
+    speech_in = open_speech_in(settings_from_args(args))
+    last_detail = [""]
+    done = threading.Event()
+
+    def heard(item: Heard) -> None:
+        if args.json:
+            print(json.dumps({"command": item.command.value, "heard": item.text}), flush=True)
+        else:
+            print(f"{item.command.value}  ({item.text})", flush=True)
+
+    def status(item: ListenStatus) -> None:
+        # Levels change ten times a second; only new details are worth a line.
+        if item.detail != last_detail[0]:
+            last_detail[0] = item.detail
+            print(f"[{item.detail}]", file=sys.stderr, flush=True)
+            if not item.on and item.detail.startswith(("voice commands off", "no microphone")):
+                done.set()
+
+    speech_in.start(heard, status)
+    try:
+        while not done.wait(0.5):
+            pass
+    finally:
+        speech_in.close()
+    return 1

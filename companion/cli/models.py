@@ -1,0 +1,52 @@
+"""`companion models install|list`: the Vosk models that make recognition better."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> None:
+    from companion.speech_in.models import DEFAULT_MODEL, DEFAULT_URL
+
+    parser = subparsers.add_parser("models", help="install or list speech recognition models")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    install = actions.add_parser(
+        "install",
+        help=f"download and install a Vosk model (default: {DEFAULT_MODEL})",
+        description="Downloads the model archive, checks it and installs it into the user data "
+        "directory (or --into DIR). Nothing is left behind when a step fails.",
+    )
+    install.add_argument(
+        "name", nargs="?", default=DEFAULT_MODEL, help="directory name to install as"
+    )
+    install.add_argument("--url", default=DEFAULT_URL, help="where to download the zip from")
+    install.add_argument("--sha256", default=None, help="expected SHA-256 of the archive")
+    install.add_argument("--into", type=Path, default=None, metavar="DIR", help="install under DIR")
+    install.add_argument("--force", action="store_true", help="replace an installed model")
+    install.set_defaults(run=run_install)
+    listing = actions.add_parser("list", help="show the installed models")
+    listing.set_defaults(run=run_list)
+
+
+def run_install(args: argparse.Namespace) -> int:
+    from companion.speech_in.models import install
+
+    print(f"Downloading {args.url}")
+    target = install(args.name, args.url, args.sha256, args.into, force=args.force)
+    print(f"\nInstalled {args.name} at {target}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from companion.speech_in.models import INSTALL_COMMAND, installed_models
+
+    models = installed_models()
+    if not models:
+        print(f"No Vosk model installed. Install the English one with: {INSTALL_COMMAND}")
+        return 0
+    for model in models:
+        grammar = "" if model.grammar else "  (no runtime grammar: cannot be used for commands)"
+        print(f"{model.name}  [{model.language}]  {model.where}: {model.path}{grammar}")
+    return 0
