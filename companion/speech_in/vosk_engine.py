@@ -24,7 +24,7 @@ class VoskRecognizer:
     def __init__(self, model: Any, grammar: list[str]) -> None:
         import vosk
 
-        self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE, json.dumps(grammar))
+        self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False))
 
     def accept(self, pcm: bytes) -> Hypothesis | None:
         if self._recognizer.AcceptWaveform(pcm):
@@ -43,12 +43,16 @@ class VoskRecognizer:
 class VoskEngine:
     name = "vosk"
 
-    def __init__(self, model: Any, path: Path, vocabulary: Vocabulary, missing: tuple[str, ...]):
+    def __init__(
+        self, model: Any, path: Path, vocabulary: Vocabulary, missing: tuple[str, ...]
+    ) -> None:
         self._model = model
         self.path = path
         self.vocabulary = vocabulary
         self.missing = missing
-        self._grammar = [*vocabulary.phrases, UNKNOWN]
+        # Some models (the Korean one) have no garbage word; asking for it only logs a warning.
+        self.has_unknown = model.vosk_model_find_word(UNKNOWN) >= 0
+        self._grammar = [*vocabulary.phrases, *([UNKNOWN] if self.has_unknown else [])]
 
     @classmethod
     def load(cls, path: Path, vocabulary: Vocabulary) -> VoskEngine:
@@ -78,4 +82,5 @@ class VoskEngine:
         return VoskRecognizer(self._model, self._grammar)
 
     def describe(self) -> str:
-        return f"vosk ({self.vocabulary.language}, {self.path.name})"
+        garbage = "" if self.has_unknown else ", no [unk] word: weaker rejection"
+        return f"vosk ({self.vocabulary.language}, {self.path}{garbage})"

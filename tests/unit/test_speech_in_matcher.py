@@ -1,0 +1,111 @@
+"""Vocabulary files, exact-phrase matching, early decisions, the self-voice gate, resampling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from companion.domain.events import Command
+from companion.errors import UserError
+from companion.speech_in.capture import Resampler
+from companion.speech_in.gate import SelfVoiceGate
+from companion.speech_in.matcher import Hypothesis, Matcher, early_phrases
+from companion.speech_in.vocabulary import load_vocabulary, parse_vocabulary
+from companion.speech_out.port import Playback
+
+
+def test_every_command_has_english_phrases() -> None:
+    vocabulary = load_vocabulary("en")
+    assert set(vocabulary.phrases.values()) == set(Command)
+    assert vocabulary.command_for("  Next   SET ") is Command.NEXT
+    assert vocabulary.command_for("my back hurts") is Command.PAIN
+    assert vocabulary.command_for("stop") is None  # only "stop workout" ends a workout
+
+
+def test_korean_file_is_another_language() -> None:
+    vocabulary = load_vocabulary("ko")
+    assert vocabulary.language == "ko"
+    assert vocabulary.command_for("운동 종료") is Command.STOP
+
+
+def test_bad_vocabulary_files_name_the_problem() -> None:
+    with pytest.raises(UserError, match="unknown command 'jump'"):
+        parse_vocabulary('language = "x"\n[commands]\njump = ["jump"]\n', "x.toml")
+    with pytest.raises(UserError, match="means both"):
+        parse_vocabulary('language = "x"\n[commands]\nyes = ["ok"]\nno = ["ok"]\n', "x.toml")
+    with pytest.raises(UserError, match="no command vocabulary"):
+        load_vocabulary("xx")
+
+
+def test_finals_must_be_exact_phrases() -> None:
+    matcher = Matcher(load_vocabulary("en"))
+    decision = matcher.feed(Hypothesis("next set", True), 1.0)
+    assert decision is not None and decision.command is Command.NEXT
+    assert matcher.feed(Hypothesis("[unk] next set", True), 2.0) is None
+    assert matcher.feed(Hypothesis("next set please", True), 3.0) is None
+    assert matcher.feed(Hypothesis("", True), 4.0) is None
+
+
+def test_early_decision_needs_an_unambiguous_stable_partial() -> None:
+    vocabulary = load_vocabulary("en")
+    early = early_phrases(vocabulary)
+    assert "next" in early  # everything it can grow into means next
+    matcher = Matcher(vocabulary, stable_s=0.2)
+    assert matcher.feed(Hypothesis("next", False), 1.0) is None
+    assert matcher.feed(Hypothesis("next", False), 1.1) is None  # not yet stable
+    decision = matcher.feed(Hypothesis("next", False), 1.25)
+    assert decision is not None and decision.command is Command.NEXT
+    # The final of the same utterance does not fire a second time.
+    assert matcher.feed(Hypothesis("next set", True), 1.6) is None
+    # A flickering partial never settles.
+    assert matcher.feed(Hypothesis("pause", False), 2.0) is None
+    assert matcher.feed(Hypothesis("pain", False), 2.3) is None
+    assert matcher.feed(Hypothesis("pause", False), 2.35) is None
+
+
+def test_a_phrase_that_starts_another_commands_phrase_waits_for_the_final() -> None:
+    text = 'language = "x"\n[commands]\nnext = ["set"]\nstop = ["set down"]\n'
+    vocabulary = parse_vocabulary(text, "x.toml")
+    assert early_phrases(vocabulary) == {"set down"}
+    matcher = Matcher(vocabulary, stable_s=0.1)
+    for at in (1.0, 1.2, 1.4):
+        assert matcher.feed(Hypothesis("set", False), at) is None
+    decision = matcher.feed(Hypothesis("set down", True), 1.6)
+    assert decision is not None and decision.command is Command.STOP
+
+
+def test_gate_covers_speech_and_its_tail() -> None:
+    now = [12.0]
+    gate = SelfVoiceGate(tail_s=0.3, clock=lambda: now[0])
+    gate.on_playback(Playback("next set", started=10.0, ended=None))
+    assert gate.blocked(11.0, 11.05)  # still playing
+    assert not gate.blocked(9.0, 9.5)
+    gate.on_playback(Playback("next set", started=10.0, ended=11.0))
+    assert gate.blocked(11.2, 11.25)  # inside the tail
+    assert not gate.blocked(11.35, 11.4)
+
+
+def test_resampler_keeps_a_tone_across_blocks() -> None:
+    rate = 48000
+    t = np.arange(rate) / rate
+    tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    resampler = Resampler(rate)
+    out = np.concatenate([resampler.process(tone[i : i + 2400]) for i in range(0, rate, 2400)])
+    assert abs(len(out) - 16000) <= 1
+    delay = 31 / rate  # the low-pass filter's group delay: half its 63 taps
+    expected = 0.5 * np.sin(2 * np.pi * 440 * (np.arange(len(out)) / 16000 - delay))
+    error = out[100:-100] - expected[100:-100]
+    assert float(np.sqrt(np.mean(error**2))) < 0.02
+    # An 11 kHz tone cannot exist at 16 kHz: it must be filtered, not folded to 5 kHz.
+    high = (0.5 * np.sin(2 * np.pi * 11000 * t)).astype(np.float32)
+    folded = Resampler(rate).process(high)
+    assert float(np.sqrt(np.mean(folded[200:] ** 2))) < 0.02
+
+
+def test_gate_forgets_old_speech() -> None:
+    now = [100.0]
+    gate = SelfVoiceGate(tail_s=0.3, clock=lambda: now[0])
+    gate.on_playback(Playback("one", started=10.0, ended=11.0))
+    gate.on_playback(Playback("two", started=99.0, ended=None))
+    assert not gate.blocked(10.5, 10.6)  # long gone, pruned
+    assert gate.blocked(99.5, 99.6)
