@@ -8,16 +8,13 @@ session: history turns off and the screen says why.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from companion.domain.effects import (
     CancelSpeech,
     Effect,
     Finished,
-    Priority,
     RecordPain,
     RecordSet,
     Speak,
@@ -26,98 +23,10 @@ from companion.domain.events import Command, CommandGiven, Start, Tick
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
 from companion.domain.workout import Workout
-from companion.speech_out.port import (
-    PlaybackListener,
-    SpeechOut,
-    SpeechStatus,
-    StatusListener,
-)
+from companion.speech_out.port import SpeechOut
 from companion.storage.history import History, HistoryUnavailable
 
 Clock = Callable[[], float]
-
-
-@dataclass
-class _Call:
-    text: str
-    priority: Priority
-    at: float | None
-    group: str
-
-
-@dataclass
-class DeferredSpeechOut:
-    """Stands in for speech out while the real one loads in the background.
-
-    Calls made before `attach` are replayed in order once the real adapter is there, so the
-    session screen can come up before pyttsx3 and PortAudio have been imported.
-    """
-
-    detail: str = "starting speech…"
-    _real: SpeechOut | None = None
-    _pending: list[_Call | str | None] = field(default_factory=list)
-    _prepare: list[str] = field(default_factory=list)
-    _listeners: list[tuple[PlaybackListener, StatusListener]] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def attach(self, real: SpeechOut) -> None:
-        with self._lock:
-            for on_playback, on_status in self._listeners:
-                real.subscribe(on_playback, on_status)
-            if self._prepare:
-                real.prepare(self._prepare)
-            for call in self._pending:
-                if isinstance(call, _Call):
-                    real.say(call.text, priority=call.priority, at=call.at, group=call.group)
-                else:
-                    real.cancel(call)
-            self._pending.clear()
-            self._real = real
-        for _, on_status in self._listeners:
-            on_status(real.status())
-
-    def say(
-        self, text: str, *, priority: Priority, at: float | None = None, group: str = ""
-    ) -> None:
-        with self._lock:
-            if self._real is None:
-                self._pending.append(_Call(text, priority, at, group))
-                return
-        self._real.say(text, priority=priority, at=at, group=group)
-
-    def cancel(self, group: str | None = None) -> None:
-        with self._lock:
-            if self._real is None:
-                if group is None:
-                    self._pending.clear()
-                else:
-                    self._pending = [
-                        c for c in self._pending if not (isinstance(c, _Call) and c.group == group)
-                    ]
-                return
-        self._real.cancel(group)
-
-    def prepare(self, phrases: Iterable[str]) -> None:
-        with self._lock:
-            if self._real is None:
-                self._prepare.extend(phrases)
-                return
-        self._real.prepare(phrases)
-
-    def status(self) -> SpeechStatus:
-        real = self._real
-        return real.status() if real is not None else SpeechStatus(on=False, detail=self.detail)
-
-    def subscribe(self, on_playback: PlaybackListener, on_status: StatusListener) -> None:
-        with self._lock:
-            self._listeners.append((on_playback, on_status))
-            real = self._real
-        if real is not None:
-            real.subscribe(on_playback, on_status)
-
-    def close(self) -> None:
-        if self._real is not None:
-            self._real.close()
 
 
 class SessionRunner:

@@ -12,13 +12,18 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from companion.speech_out.settings import add_speech_arguments, settings_from_args
+from companion.speech_in.settings import add_listen_arguments
+from companion.speech_in.settings import settings_from_args as listen_settings_from_args
+from companion.speech_out.settings import add_speech_arguments
+from companion.speech_out.settings import settings_from_args as speech_settings_from_args
 
 if TYPE_CHECKING:
+    from companion.deferred import DeferredSpeechOut
     from companion.domain.progression import LoadPlan
     from companion.domain.workout import Workout
-    from companion.runner import DeferredSpeechOut, SessionRunner
+    from companion.runner import SessionRunner
     from companion.speech_in.port import SpeechIn
+    from companion.speech_in.settings import ListenSettings
     from companion.speech_out.settings import SpeechSettings
     from companion.storage.history import History
 
@@ -40,7 +45,7 @@ def add_parser(subparsers: Any) -> None:
 
 def add_session_arguments(parser: argparse.ArgumentParser) -> None:
     add_speech_arguments(parser)
-    parser.add_argument("--no-listen", action="store_true", help="no voice commands: keys only")
+    add_listen_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,7 +64,8 @@ def _run_app(args: argparse.Namespace, workout_id: str | None) -> int:
         library.get(workout_id)  # an unknown id fails here, before the screen is taken over
     problems = [str(p) for result in library.broken for p in result.problems]
     problems.extend(library.notices)
-    wiring = Wiring(args, settings_from_args(args))  # a bad settings file fails here too
+    # A bad settings file fails here, before the screen is taken over.
+    wiring = Wiring(speech_settings_from_args(args), listen_settings_from_args(args))
     from companion.tui.app import CompanionApp
 
     app = CompanionApp(
@@ -80,9 +86,9 @@ def _run_app(args: argparse.Namespace, workout_id: str | None) -> int:
 class Wiring:
     """Builds each session's adapters from the command-line settings."""
 
-    def __init__(self, args: argparse.Namespace, speech: SpeechSettings) -> None:
-        self.args = args
+    def __init__(self, speech: SpeechSettings, listen: ListenSettings) -> None:
         self.speech_settings = speech
+        self.listen_settings = listen
         self._history: History | None = None
         self._speech: list[DeferredSpeechOut] = []
         # Loading speech (pyttsx3, PortAudio) waits for the first screen, which must be up in
@@ -91,7 +97,8 @@ class Wiring:
 
     def open_session(self, workout: Workout) -> SessionRunner:
         from companion import paths
-        from companion.runner import DeferredSpeechOut, SessionRunner
+        from companion.deferred import DeferredSpeechOut
+        from companion.runner import SessionRunner
         from companion.storage.history import History, HistoryUnavailable
 
         note = ""
@@ -117,9 +124,21 @@ class Wiring:
         speech.prepare(sorted(speakable_phrases(workout)))
 
     def open_listener(self) -> SpeechIn:
-        from companion.speech_in.port import NoSpeechIn
+        """Speech in for the session opened last; its gate hears when that session speaks."""
+        from companion.deferred import DeferredSpeechIn
 
-        return NoSpeechIn("voice commands off (--no-listen)")
+        speech = self._speech[-1] if self._speech else None
+        return DeferredSpeechIn(
+            lambda: self._open_listener(speech), self.ui_ready, UI_READY_TIMEOUT
+        )
+
+    def _open_listener(self, speech: DeferredSpeechOut | None) -> SpeechIn:
+        from companion.speech_in.listener import Listener, open_speech_in
+
+        listener = open_speech_in(self.listen_settings)
+        if isinstance(listener, Listener) and speech is not None:
+            speech.subscribe(listener.on_playback, lambda _status: None)
+        return listener
 
     def close(self) -> None:
         for speech in self._speech:

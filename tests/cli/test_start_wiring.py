@@ -3,7 +3,6 @@ with the load the progression rules suggest."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,14 @@ from companion.cli.start import Wiring
 from companion.domain.effects import Outcome, RecordSet, SetRecord, Show, StepKind
 from companion.domain.events import Command
 from companion.library import load_library
+from companion.speech_in.settings import ListenSettings
 from companion.speech_out.settings import SpeechSettings
 from companion.tui.app import CompanionApp
 from companion.tui.session_screen import SessionScreen
 
 
 def wiring() -> Wiring:
-    wired = Wiring(argparse.Namespace(no_listen=True), SpeechSettings(mute=True))
+    wired = Wiring(SpeechSettings(mute=True), ListenSettings(enabled=False))
     wired.ui_ready.set()
     return wired
 

@@ -1,0 +1,145 @@
+"""Stand-ins for speech out and speech in while the real adapters load in the background.
+
+The CLI hands these to the session at once, so the session screen comes up before pyttsx3,
+PortAudio or a speech model has been imported; each forwards to the real adapter once it is
+there. Calls made to speech out before then are replayed in order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from companion.domain.effects import Priority
+from companion.speech_in.port import (
+    HeardListener,
+    ListenStatus,
+    ListenStatusListener,
+    SpeechIn,
+)
+from companion.speech_out.port import (
+    PlaybackListener,
+    SpeechOut,
+    SpeechStatus,
+    StatusListener,
+)
+
+
+@dataclass
+class _Call:
+    text: str
+    priority: Priority
+    at: float | None
+    group: str
+
+
+@dataclass
+class DeferredSpeechOut:
+    """Stands in for speech out while the real one loads in the background.
+
+    Calls made before `attach` are replayed in order once the real adapter is there, so the
+    session screen can come up before pyttsx3 and PortAudio have been imported.
+    """
+
+    detail: str = "starting speech…"
+    _real: SpeechOut | None = None
+    _pending: list[_Call] = field(default_factory=list)
+    _prepare: list[str] = field(default_factory=list)
+    _listeners: list[tuple[PlaybackListener, StatusListener]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def attach(self, real: SpeechOut) -> None:
+        with self._lock:
+            for on_playback, on_status in self._listeners:
+                real.subscribe(on_playback, on_status)
+            if self._prepare:
+                real.prepare(self._prepare)
+            for call in self._pending:
+                real.say(call.text, priority=call.priority, at=call.at, group=call.group)
+            self._pending.clear()
+            self._real = real
+        for _, on_status in self._listeners:
+            on_status(real.status())
+
+    def say(
+        self, text: str, *, priority: Priority, at: float | None = None, group: str = ""
+    ) -> None:
+        with self._lock:
+            if self._real is None:
+                self._pending.append(_Call(text, priority, at, group))
+                return
+        self._real.say(text, priority=priority, at=at, group=group)
+
+    def cancel(self, group: str | None = None) -> None:
+        with self._lock:
+            if self._real is None:
+                if group is None:
+                    self._pending.clear()
+                else:
+                    self._pending = [c for c in self._pending if c.group != group]
+                return
+        self._real.cancel(group)
+
+    def prepare(self, phrases: Iterable[str]) -> None:
+        with self._lock:
+            if self._real is None:
+                self._prepare.extend(phrases)
+                return
+        self._real.prepare(phrases)
+
+    def status(self) -> SpeechStatus:
+        real = self._real
+        return real.status() if real is not None else SpeechStatus(on=False, detail=self.detail)
+
+    def subscribe(self, on_playback: PlaybackListener, on_status: StatusListener) -> None:
+        with self._lock:
+            self._listeners.append((on_playback, on_status))
+            real = self._real
+        if real is not None:
+            real.subscribe(on_playback, on_status)
+
+    def close(self) -> None:
+        if self._real is not None:
+            self._real.close()
+
+
+class DeferredSpeechIn:
+    """Opens the real listener on its own thread once `ready` is set (or after `wait` seconds)."""
+
+    def __init__(self, opener: Callable[[], SpeechIn], ready: threading.Event, wait: float) -> None:
+        self._opener = opener
+        self._ready = ready
+        self._wait = wait
+        self._real: SpeechIn | None = None
+        self._closed = threading.Event()
+        self._lock = threading.Lock()
+
+    def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
+        on_status(self.status())
+        threading.Thread(
+            target=self._open, args=(on_heard, on_status), name="speech-in-loader", daemon=True
+        ).start()
+
+    def _open(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
+        self._ready.wait(timeout=self._wait)
+        real = self._opener()
+        with self._lock:
+            if self._closed.is_set():
+                real.close()
+                return
+            self._real = real
+        real.start(on_heard, on_status)
+
+    def status(self) -> ListenStatus:
+        real = self._real
+        if real is not None:
+            return real.status()
+        return ListenStatus(on=False, detail="starting voice commands…")
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed.set()
+            real = self._real
+        if real is not None:
+            real.close()
