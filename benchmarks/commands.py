@@ -21,13 +21,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus  # noqa: E402
+import corpus
 
-from companion.speech_in import sphinx_engine  # noqa: E402
-from companion.speech_in.capture import BLOCK_S, to_pcm16  # noqa: E402
-from companion.speech_in.listener import choose_engine  # noqa: E402
-from companion.speech_in.pipeline import CommandStream, recognise_samples  # noqa: E402
-from companion.speech_in.settings import ListenSettings  # noqa: E402
+from companion.speech_in import sphinx_engine
+from companion.speech_in.capture import BLOCK_S, to_pcm16
+from companion.speech_in.listener import choose_engine
+from companion.speech_in.pipeline import CommandStream, recognise_samples
+from companion.speech_in.settings import ListenSettings
 
 CONDITIONS: tuple[tuple[str, float | None], ...] = (
     ("clean", None), ("20dB", 20.0), ("10dB", 10.0), ("5dB", 5.0)

@@ -86,7 +86,8 @@ def noise(kind: str, n: int, rng: np.random.Generator) -> Samples:
         shaped = 0.3 * np.convolve(white, np.ones(32) / 32, "same")
         for start in rng.integers(0, max(1, n - 800), size=max(1, n // 8000)):
             shaped[start : start + 800] += rng.standard_normal(800) * np.exp(-np.arange(800) / 150)
-    return (shaped / np.sqrt(np.mean(shaped**2))).astype(np.float32)
+    unit: Samples = (shaped / np.sqrt(np.mean(shaped**2))).astype(np.float32)
+    return unit
 
 
 def mix(utterance: Utterance, snr_db: float | None, kind: str, rng: np.random.Generator) -> Samples:
@@ -96,5 +97,7 @@ def mix(utterance: Utterance, snr_db: float | None, kind: str, rng: np.random.Ge
     end = int(utterance.speech_end_s * 16000)
     power = float(np.mean(utterance.samples[start:end] ** 2))
     scale = np.sqrt(power / 10 ** (snr_db / 10))
-    mixed = utterance.samples + scale * noise(kind, len(utterance.samples), rng)
-    return mixed.astype(np.float32)
+    mixed: Samples = (utterance.samples + scale * noise(kind, len(utterance.samples), rng)).astype(
+        np.float32
+    )
+    return mixed

@@ -24,7 +24,9 @@ class VoskRecognizer:
     def __init__(self, model: Any, grammar: list[str]) -> None:
         import vosk
 
-        self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False))
+        # Vosk wants the words themselves; escaped non-ASCII would be "missing" words.
+        grammar_json = json.dumps(grammar, ensure_ascii=False)
+        self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE, grammar_json)
 
     def accept(self, pcm: bytes) -> Hypothesis | None:
         if self._recognizer.AcceptWaveform(pcm):

@@ -12,13 +12,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from speech_in_audio import espeak, korean_model  # noqa: E402
+from speech_in_audio import espeak, korean_model
 
-from companion.cli import main  # noqa: E402
-from companion.domain.events import Command  # noqa: E402
-from companion.speech_in.pipeline import read_wav, recognise_samples  # noqa: E402
-from companion.speech_in.vocabulary import load_vocabulary  # noqa: E402
-from companion.speech_in.vosk_engine import VoskEngine  # noqa: E402
+from companion.cli import main
+from companion.domain.events import Command
+from companion.speech_in.pipeline import read_wav, recognise_samples
+from companion.speech_in.vocabulary import load_vocabulary
+from companion.speech_in.vosk_engine import VoskEngine
 
 pytestmark = pytest.mark.audio
 

@@ -136,11 +136,8 @@ def test_bad_archives_leave_nothing_behind(
 
 
 def test_list_without_models_says_how_to_install(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from companion.speech_in import models
-
-    monkeypatch.setattr(models.paths, "bundled_models_dir", lambda: tmp_path / "none")
-    monkeypatch.setattr(models.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr("companion.speech_in.models.installed_models", list)
     assert main(["models", "list"]) == 0
     assert "companion models install" in capsys.readouterr().out

@@ -1,0 +1,48 @@
+"""Real PocketSphinx keyphrase spotting on English commands rendered by espeak-ng."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from speech_in_audio import espeak
+
+from companion.domain.events import Command
+from companion.speech_in.pipeline import read_wav, recognise_samples
+from companion.speech_in.sphinx_engine import SphinxEngine
+from companion.speech_in.vocabulary import load_vocabulary
+
+pytestmark = pytest.mark.audio
+
+
+@pytest.fixture(scope="module")
+def engine() -> SphinxEngine:
+    return SphinxEngine.load(load_vocabulary("en"))
+
+
+def heard(engine: SphinxEngine, wav: Path) -> set[Command]:
+    samples, rate = read_wav(wav)
+    return {c.command for c in recognise_samples(engine, samples, rate)}
+
+
+def test_every_english_word_is_in_the_dictionary(engine: SphinxEngine) -> None:
+    assert engine.missing == ()
+    assert set(engine.vocabulary.phrases.values()) == set(Command)
+
+
+def test_a_spoken_command_is_spotted(engine: SphinxEngine, tmp_path: Path) -> None:
+    assert heard(engine, espeak("repeat", tmp_path / "r.wav")) == {Command.REPEAT}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: keyphrase spotting false-accepts ~30% of non-command espeak-ng speech "
+    "(benchmarks/commands.py); 'rest for sixty seconds' fires next",
+)
+def test_counts_and_chatter_fire_nothing(engine: SphinxEngine, tmp_path: Path) -> None:
+    for i, text in enumerate(("one two three", "great job keep going", "rest for sixty seconds")):
+        assert heard(engine, espeak(text, tmp_path / f"{i}.wav")) == set(), text

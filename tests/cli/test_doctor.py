@@ -1,0 +1,20 @@
+"""`companion doctor` names the active engine and the command that fixes each gap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from companion.cli import main
+
+
+def test_doctor_without_english_model_points_to_the_install_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("companion.paths.bundled_models_dir", lambda: tmp_path / "none")
+    main(["doctor"])
+    out = capsys.readouterr().out
+    assert "active engine: pocketsphinx (en)" in out
+    assert "better English recognition: companion models install" in out
+    assert "microphones:" in out
