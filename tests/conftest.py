@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pulse import ENV_KEYS, PulseLab  # noqa: E402
+from pulse import ENV_KEYS, PulseLab
 
 
 @pytest.fixture(autouse=True)
