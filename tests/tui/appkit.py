@@ -9,7 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.pilot import Pilot
+
 from companion import paths
+from companion.domain.effects import StepKind
 from companion.domain.workout import Workout
 from companion.library import load_library
 from companion.runner import SessionRunner
@@ -17,6 +20,7 @@ from companion.speech_in.port import NoSpeechIn, SpeechIn
 from companion.speech_out.port import SilentSpeechOut
 from companion.storage.history import History
 from companion.tui.app import CompanionApp
+from companion.tui.session_screen import SessionScreen
 
 
 def make_app(start: str | None = None, clock: Callable[[], float] = time.monotonic) -> CompanionApp:
@@ -32,3 +36,12 @@ def make_app(start: str | None = None, clock: Callable[[], float] = time.monoton
     return CompanionApp(
         library.workouts, open_session=open_session, open_listener=open_listener, start=start
     )
+
+
+async def press_next_until(pilot: Pilot[None], kind: StepKind) -> SessionScreen:
+    """Press space (next) until the session screen shows a step of `kind`."""
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    while screen.view is None or screen.view.kind is not kind:
+        await pilot.press("space")
+    return screen

@@ -10,15 +10,11 @@ from companion.storage.history import History
 from companion.tui.session_screen import SessionScreen
 from companion.tui.summary import SummaryScreen
 
-from .appkit import make_app
+from .appkit import make_app, press_next_until
 
 
 async def to_first_set(pilot: Pilot[None]) -> SessionScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen)
-    while screen.view is None or screen.view.kind is not StepKind.SET:
-        await pilot.press("space")
-    return screen
+    return await press_next_until(pilot, StepKind.SET)
 
 
 def stored_pain() -> list[tuple[bool | None, str]]:

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from .appkit import make_app
+from companion.domain.effects import StepKind
+
+from .appkit import make_app, press_next_until
 
 FROZEN = 1000.0
 
@@ -25,10 +27,7 @@ def test_picker(snap_compare: Callable[..., bool]) -> None:
 def test_session_first_working_set(snap_compare: Callable[..., bool]) -> None:
     # briefing → warm-up items → setup checks → first hip-thrust set
     async def to_first_set(pilot: Pilot[None]) -> None:
-        screen = pilot.app.screen
-        while getattr(screen, "view", None) is None or screen.view.kind.value != "set":  # type: ignore[attr-defined]
-            await pilot.press("space")
-            screen = pilot.app.screen
+        await press_next_until(pilot, StepKind.SET)
 
     app = make_app(start="hip-thrust", clock=frozen_clock)
     assert snap_compare(app, terminal_size=(80, 24), run_before=to_first_set)
@@ -36,10 +35,7 @@ def test_session_first_working_set(snap_compare: Callable[..., bool]) -> None:
 
 def test_session_rest_countdown(snap_compare: Callable[..., bool]) -> None:
     async def to_rest(pilot: Pilot[None]) -> None:
-        screen = pilot.app.screen
-        while getattr(screen, "view", None) is None or screen.view.kind.value != "rest":  # type: ignore[attr-defined]
-            await pilot.press("space")
-            screen = pilot.app.screen
+        await press_next_until(pilot, StepKind.REST)
 
     app = make_app(start="hip-thrust", clock=frozen_clock)
     assert snap_compare(app, terminal_size=(80, 24), run_before=to_rest)
