@@ -48,9 +48,13 @@ class DeferredSpeechOut:
     _prepare: list[str] = field(default_factory=list)
     _listeners: list[tuple[PlaybackListener, StatusListener]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _closed: bool = False
 
     def attach(self, real: SpeechOut) -> None:
         with self._lock:
+            if self._closed:  # the session ended while speech was still loading
+                real.close()
+                return
             for on_playback, on_status in self._listeners:
                 real.subscribe(on_playback, on_status)
             if self._prepare:
@@ -100,8 +104,12 @@ class DeferredSpeechOut:
             real.subscribe(on_playback, on_status)
 
     def close(self) -> None:
-        if self._real is not None:
-            self._real.close()
+        """Close the real adapter once (the session and the CLI may both say goodbye)."""
+        with self._lock:
+            real, self._real = self._real, None
+            self._closed = True
+        if real is not None:
+            real.close()
 
 
 class DeferredSpeechIn:

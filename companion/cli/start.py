@@ -108,8 +108,10 @@ class Wiring:
             except HistoryUnavailable as err:
                 note = f"history is off: {err}"
         loads = plan_loads(workout, self._history)
+        for finished in self._speech:  # one output stream at a time: the last session's goes
+            finished.close()
         speech = DeferredSpeechOut()
-        self._speech.append(speech)
+        self._speech = [speech]
         threading.Thread(
             target=self._attach_speech, args=(speech, workout), name="speech-loader", daemon=True
         ).start()

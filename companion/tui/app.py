@@ -75,7 +75,3 @@ class CompanionApp(App[None]):
         error = self._exception or RuntimeError("unknown error")
         self.bell()
         self.panic(crash_message(error))
-
-    def on_unmount(self) -> None:
-        if self.runner is not None:
-            self.runner.speech.close()

@@ -1,0 +1,111 @@
+"""The whole app, by voice, through the virtual PulseAudio microphone and speaker.
+
+`companion start`'s own wiring (deferred speech out and speech in, the self-voice gate fed by the
+real speaker's playback events) runs the real Textual app. The recogniser is real Vosk with the
+Korean model from PyPI (the English model cannot be downloaded here); the session's speech is
+real pyttsx3/espeak-ng played through sounddevice.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.message import Message
+from textual.pilot import Pilot
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pulse import PulseLab
+from speech_in_audio import espeak, korean_model
+
+from companion.cli.start import Wiring
+from companion.library import load_library
+from companion.speech_in.port import ListenStatus
+from companion.speech_in.settings import ListenSettings
+from companion.speech_out.settings import SpeechSettings
+from companion.tui.app import CompanionApp
+from companion.tui.messages import CommandHeard, ListenChanged
+from companion.tui.session_screen import SessionScreen
+
+pytestmark = pytest.mark.audio
+
+KOREAN = ListenSettings(model=korean_model(), language="ko")
+
+
+async def wait_for(pilot: Pilot[None], condition: object, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"not within {seconds} s: {what}")
+
+
+def app_for(wiring: Wiring) -> CompanionApp:
+    wiring.ui_ready.set()
+    return CompanionApp(
+        load_library().workouts,
+        open_session=wiring.open_session,
+        open_listener=wiring.open_listener,
+        start="hip-thrust",
+    )
+
+
+async def test_a_spoken_command_advances_the_running_session(
+    pulse: PulseLab, tmp_path: Path
+) -> None:
+    wiring = Wiring(SpeechSettings(mute=True), KOREAN)
+    app = app_for(wiring)
+    done = espeak("완료", tmp_path / "done.wav", voice="ko")  # "done": a phrase for next
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await wait_for(pilot, lambda: screen.listener.status().on, 20, "the listener to start")
+        assert screen.view is not None and screen.view.step_index == 0
+        pulse.play_into_mic(done).wait(timeout=15)
+        await wait_for(pilot, lambda: screen.view.step_index == 1, 10, "the session to advance")
+    wiring.close()
+
+
+async def test_the_companions_own_voice_in_the_room_fires_nothing(
+    pulse: PulseLab, tmp_path: Path
+) -> None:
+    # The speaker is looped into the microphone, as a laptop on the gym floor would be.
+    loop = pulse.pactl(
+        "load-module", "module-loopback", "source=companion_out.monitor", "sink=companion_mic",
+        "latency_msec=20",
+    )  # fmt: skip
+    assert loop.returncode == 0, loop.stderr
+    wiring = Wiring(SpeechSettings(), KOREAN)
+    app = app_for(wiring)
+    heard: list[str] = []
+    statuses: list[ListenStatus] = []
+
+    def note(message: Message) -> None:
+        if isinstance(message, CommandHeard):
+            heard.append(message.heard.text)
+        elif isinstance(message, ListenChanged):
+            statuses.append(message.status)
+
+    try:
+        async with app.run_test(size=(80, 24), message_hook=note) as pilot:
+            screen = app.screen
+            assert isinstance(screen, SessionScreen)
+            await wait_for(pilot, lambda: screen.listener.status().on, 20, "the listener")
+            await wait_for(pilot, lambda: screen.runner.speech.status().on, 20, "speech")
+            # Two instructions spoken aloud (the briefing, then a warm-up step) and heard
+            # through the room; the Korean model has no [unk], so ungated any of it would fire.
+            await pilot.press("space")
+            await pilot.pause(8.0)
+            assert screen.view is not None and screen.view.step_index == 1
+            assert heard == []
+            # It was heard in the room, and the gate, not silence, kept it out.
+            gated = [s for s in statuses if s.detail == "not listening while speaking"]
+            assert gated, "the listener never saw the companion speaking"
+            assert max(s.level for s in gated) > 0.05
+    finally:
+        wiring.close()
+        pulse.pactl("unload-module", loop.stdout.strip())
