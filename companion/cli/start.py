@@ -18,7 +18,7 @@ from companion.speech_out.settings import add_speech_arguments
 from companion.speech_out.settings import settings_from_args as speech_settings_from_args
 
 if TYPE_CHECKING:
-    from companion.deferred import DeferredSpeechOut
+    from companion.deferred import DeferredSpeechIn, DeferredSpeechOut
     from companion.domain.progression import LoadPlan
     from companion.domain.workout import Workout
     from companion.runner import SessionRunner
@@ -91,6 +91,7 @@ class Wiring:
         self.listen_settings = listen
         self._history: History | None = None
         self._speech: list[DeferredSpeechOut] = []
+        self._listeners: list[DeferredSpeechIn] = []
         # Loading speech (pyttsx3, PortAudio) waits for the first screen, which must be up in
         # well under a second on two cores; the session's first words are queued meanwhile.
         self.ui_ready = threading.Event()
@@ -130,9 +131,13 @@ class Wiring:
         from companion.deferred import DeferredSpeechIn
 
         speech = self._speech[-1] if self._speech else None
-        return DeferredSpeechIn(
+        for finished in self._listeners:  # one microphone stream at a time
+            finished.close()
+        listener = DeferredSpeechIn(
             lambda: self._open_listener(speech), self.ui_ready, UI_READY_TIMEOUT
         )
+        self._listeners = [listener]
+        return listener
 
     def _open_listener(self, speech: DeferredSpeechOut | None) -> SpeechIn:
         from companion.speech_in.listener import Listener, open_speech_in
@@ -143,6 +148,8 @@ class Wiring:
         return listener
 
     def close(self) -> None:
+        for listener in self._listeners:
+            listener.close()
         for speech in self._speech:
             speech.close()
         if self._history is not None:

@@ -225,13 +225,14 @@ class SessionScreen(Screen[None]):
                 mic += f" overflows {listen.overflows}"
         history = "history off" if self.runner.history is None else "history on"
         self.query_one("#status", Static).update(f"{speech} · {mic} · {history}")
+        # The adapters' own words say what is off and why ("speech off: no audio output …").
         problems = []
         if not self._speech.on:
-            problems.append(f"Speech is off: {self._speech.detail}")
+            problems.append(_sentence(self._speech.detail))
         if not listen.on:
-            problems.append(f"Voice commands are off: {listen.detail}")
+            problems.append(_sentence(listen.detail))
         if self.runner.history is None and self.runner.history_note:
-            problems.append(self.runner.history_note.capitalize())
+            problems.append(_sentence(self.runner.history_note))
         banner = self.query_one("#banner", Static)
         banner.update("\n".join(problems))
         banner.set_class(bool(problems), "shown")
@@ -241,3 +242,7 @@ class SessionScreen(Screen[None]):
 
         self.listener.close()
         self.app.switch_screen(SummaryScreen(finished.summary, self.runner.history_note))
+
+
+def _sentence(detail: str) -> str:
+    return detail[:1].upper() + detail[1:]
