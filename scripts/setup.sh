@@ -4,8 +4,9 @@
 
 # Runtime: espeak-ng renders speech; PortAudio plays and records it.
 RUNTIME_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 python3-venv)
-# Tests: a private PulseAudio daemon with null sinks is the virtual speaker and microphone.
-TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox)
+# Tests: a private PulseAudio daemon with null sinks is the virtual speaker and microphone;
+# tmux is the real terminal the start-up benchmark measures in.
+TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox tmux)
 
 ensure_packages() {
     local missing=()
