@@ -59,7 +59,7 @@ def time_one(command: list[str], data_dir: str) -> float:
             if MARKER.search(screen):
                 return (time.monotonic() - started) * 1000
             time.sleep(POLL_S)
-        raise SystemExit(f"no session screen within {TIMEOUT_S:.0f} s; the screen showed:\n{screen}")
+        raise SystemExit(f"no session screen within {TIMEOUT_S:.0f} s; it showed:\n{screen}")
     finally:
         tmux("kill-session", "-t", SESSION)
 
