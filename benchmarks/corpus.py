@@ -14,16 +14,36 @@ import numpy as np
 from companion.speech_in.capture import Resampler, Samples
 from companion.speech_in.pipeline import read_wav
 
-VOICES = ("en-us+m3", "en-us+f2", "en+m1", "en-us+f4")
-SPEEDS = (140, 185)
+# Tuning may look at TRAIN only; HELD_OUT has other voices, other speeds and another noise type,
+# so its numbers show how far tuning carried beyond what it saw (still all espeak-ng).
+TRAIN_VOICES = ("en-us+m3", "en+m1", "en-us+f2")
+TRAIN_SPEEDS = (140, 185)
+TRAIN_NOISES = ("white", "pink")
+HELD_OUT_VOICES = ("en-us+f4", "en-gb-x-rp+m5", "en-029+f3")
+HELD_OUT_SPEEDS = (160, 210)
+HELD_OUT_NOISES = ("clank",)
 NON_COMMANDS = (
     # the companion's own cues and counts
-    "one", "two", "three", "four", "five", "ten more seconds", "get ready for squats",
-    "rest for sixty seconds", "halfway there", "last rep", "set two of three",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "ten more seconds",
+    "get ready for squats",
+    "rest for sixty seconds",
+    "halfway there",
+    "last rep",
+    "set two of three",
     # gym chatter
-    "nice work that was a good set", "how many sets do we have left",
-    "can you hand me the water bottle", "i think i need more weight", "let's go again",
-    "where did you put my phone", "that was pretty heavy", "keep your back straight",
+    "nice work that was a good set",
+    "how many sets do we have left",
+    "can you hand me the water bottle",
+    "i think i need more weight",
+    "let's go again",
+    "where did you put my phone",
+    "that was pretty heavy",
+    "keep your back straight",
     "breathe out on the way up",
 )
 LEAD_S = 0.5
@@ -54,13 +74,17 @@ def trim(samples: Samples, floor: float = 0.01) -> Samples:
     return samples[loud[0] : loud[-1] + 1] if len(loud) else samples
 
 
-def build(phrases: dict[str, str]) -> list[Utterance]:
+def build(
+    phrases: dict[str, str],
+    voices: tuple[str, ...] = TRAIN_VOICES,
+    speeds: tuple[int, ...] = TRAIN_SPEEDS,
+) -> list[Utterance]:
     """`phrases`: phrase -> command. Every phrase and non-command in every voice and speed."""
     items: list[tuple[str, str | None]] = [*phrases.items(), *((t, None) for t in NON_COMMANDS)]
     out = []
     for text, expected in items:
-        for voice in VOICES:
-            for speed in SPEEDS:
+        for voice in voices:
+            for speed in speeds:
                 speech = trim(render(text, voice, speed))
                 speech = (speech * (0.3 / max(1e-6, float(np.max(np.abs(speech)))))).astype(
                     np.float32

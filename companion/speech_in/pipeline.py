@@ -8,6 +8,7 @@ consumed at each decision.
 
 from __future__ import annotations
 
+import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,9 @@ class FileCommand:
     command: Command
     heard: str
     at_s: float
+    # Processing time of the block that produced the decision: an engine that decides at the end
+    # of an utterance does its heaviest work there, and live that delays the decision.
+    compute_s: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
         return {"command": self.command.value, "heard": self.heard, "at_s": round(self.at_s, 3)}
@@ -72,8 +76,11 @@ def read_wav(path: Path) -> tuple[Samples, int]:
         data = (np.frombuffer(raw, "<i2") / 32768).astype(np.float32)
     elif width == 3:
         bytes3 = np.frombuffer(raw, np.uint8).reshape(-1, 3)
-        joined = (bytes3[:, 0].astype(np.int32) | (bytes3[:, 1].astype(np.int32) << 8)
-                  | (bytes3[:, 2].astype(np.int32) << 16))
+        joined = (
+            bytes3[:, 0].astype(np.int32)
+            | (bytes3[:, 1].astype(np.int32) << 8)
+            | (bytes3[:, 2].astype(np.int32) << 16)
+        )
         data = (np.where(joined >= 1 << 23, joined - (1 << 24), joined) / float(1 << 23)).astype(
             np.float32
         )
@@ -95,12 +102,16 @@ def recognise_samples(
     found: list[FileCommand] = []
     for begin in range(0, len(samples), step):
         pcm = to_pcm16(resampler.process(samples[begin : begin + step]))
+        began = time.perf_counter()
         decision = stream.feed(pcm)
         if decision is not None:
-            found.append(FileCommand(decision.command, decision.heard, stream.consumed_s))
+            spent = time.perf_counter() - began
+            found.append(FileCommand(decision.command, decision.heard, stream.consumed_s, spent))
+    began = time.perf_counter()
     decision = stream.finish()
     if decision is not None:
-        found.append(FileCommand(decision.command, decision.heard, stream.consumed_s))
+        spent = time.perf_counter() - began
+        found.append(FileCommand(decision.command, decision.heard, stream.consumed_s, spent))
     return found
 
 

@@ -1,0 +1,148 @@
+"""Energy endpointer: splits a 16 kHz stream into utterances (segments of speech between pauses).
+
+Used by `sphinx_engine.SphinxRecognizer`: commands are short isolated utterances, so the engine
+decodes each segment as a whole and judges it as a whole (is it one command phrase, of a plausible
+length?) instead of spotting phrases inside running speech.
+
+The decision is made per 10 ms frame against a tracked noise floor, so it adapts to the room: the
+floor follows quiet frames quickly downwards and creeps slowly upwards, so a fan or a hum raises
+it within a couple of seconds while a single word does not. A segment opens when most recent
+frames are clearly above the floor (a lone clank is too short to open one) and closes after a
+pause of `hangover_s`; the pause length is the main part of the latency from the end of speech to
+a decision, so it is kept as short as a word-internal gap allows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from companion.speech_in.engine import SAMPLE_RATE
+
+FRAME = SAMPLE_RATE // 100  # 10 ms
+QUIET_ROOM_DB = 40.0  # frame power in dB of int16 units; full scale is ~90
+MAX_SEGMENT_S = 4.0  # longer "speech" is closed anyway, as a noise that set in
+
+
+@dataclass(frozen=True)
+class Event:
+    """What one frame did to the segment state.
+
+    `kind` is "start" (a segment opened; `frames` holds the pre-roll, the onset frames included),
+    "speech" (one more frame inside the open segment) or "end" (the segment closed after this
+    frame). `speech_s` is the voiced span of a closed segment, without pre-roll and trailing pause.
+    """
+
+    kind: str
+    pcm: bytes = b""
+    speech_s: float = 0.0
+
+
+class Endpointer:
+    def __init__(
+        self,
+        on_db: float = 6.0,
+        off_db: float = 3.0,
+        onset_s: float = 0.06,
+        onset_window_s: float = 0.1,
+        hangover_s: float = 0.25,
+        preroll_s: float = 0.2,
+    ) -> None:
+        self._on_db = on_db
+        self._off_db = off_db
+        self._onset = round(onset_s * 100)
+        self._hangover = round(hangover_s * 100)
+        self._recent: deque[bool] = deque(maxlen=round(onset_window_s * 100))
+        # Pre-roll: the decoder needs the start of the first phone and a little room noise
+        # before it, and the onset frames themselves came before the segment was declared open.
+        self._preroll: deque[bytes] = deque(maxlen=round(preroll_s * 100))
+        self._pending = b""
+        self._powers: deque[float] = deque(maxlen=3)
+        self._floor: float | None = None
+        self.in_speech = False
+        self._quiet = 0  # frames below the "off" level since the last loud one
+        self._voiced = 0  # frames from the segment's onset to its last loud frame
+
+    @property
+    def voiced_s(self) -> float:
+        """Voiced span of the open segment so far."""
+        return self._voiced / 100
+
+    @property
+    def floor_db(self) -> float | None:
+        return self._floor
+
+    def reset(self) -> None:
+        """Close any open segment without reporting it; keep the noise floor (same room)."""
+        self._recent.clear()
+        self._preroll.clear()
+        self._pending = b""
+        self.in_speech = False
+        self._quiet = 0
+        self._voiced = 0
+
+    def process(self, pcm: bytes) -> list[Event]:
+        """Feed 16 kHz mono int16 audio of any length; events of every whole frame in it."""
+        data = self._pending + pcm
+        whole = len(data) // (2 * FRAME) * 2 * FRAME
+        self._pending = data[whole:]
+        events: list[Event] = []
+        for begin in range(0, whole, 2 * FRAME):
+            event = self._frame(data[begin : begin + 2 * FRAME])
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _frame(self, frame: bytes) -> Event | None:
+        samples = np.frombuffer(frame, "<i2").astype(np.float32)
+        # Judge 30 ms of power, not 10 ms: single 10 ms frames of noise swing by several dB
+        # and would hold a segment open forever or open one on a noise burst.
+        self._powers.append(float(np.mean(samples * samples)))
+        level = 10 * math.log10(sum(self._powers) / len(self._powers) + 1.0)
+        if self._floor is None:
+            # A recording may begin mid-word: never start above a quiet room (-50 dBFS).
+            self._floor = min(level, QUIET_ROOM_DB)
+        loud = level > self._floor + self._on_db
+        if not self.in_speech:
+            self._track_floor(level)
+            self._preroll.append(frame)
+            self._recent.append(loud)
+            if sum(self._recent) >= self._onset and loud:
+                self.in_speech = True
+                self._quiet = 0
+                self._voiced = len(self._recent)
+                self._recent.clear()
+                pcm = b"".join(self._preroll)
+                self._preroll.clear()
+                return Event("start", pcm)
+            return None
+        if level > self._floor + self._off_db:
+            self._voiced += self._quiet + 1
+            self._quiet = 0
+        else:
+            self._quiet += 1
+        if self._voiced + self._quiet >= MAX_SEGMENT_S * 100:
+            # A steady new noise holds the segment open: close it and take the noise as floor.
+            self._floor = level - self._off_db
+            self._quiet = self._hangover
+        if self._quiet >= self._hangover:
+            self.in_speech = False
+            speech_s = self.voiced_s
+            self._quiet = 0
+            self._voiced = 0
+            return Event("end", frame, speech_s)
+        return Event("speech", frame)
+
+    def _track_floor(self, level: float) -> None:
+        assert self._floor is not None
+        # Quieter: follow within ~0.2 s. Louder and not speech: creep up by at most 0.05 dB a
+        # frame (5 dB/s), so a new fan is absorbed in seconds but the floor never jumps onto a
+        # word. The floor settles near the lower quartile of the room's noise level, so noise
+        # alone rarely reaches the "off" level that keeps a segment open.
+        if level < self._floor:
+            self._floor += 0.05 * (level - self._floor)
+        else:
+            self._floor += min(0.05, 0.02 * (level - self._floor))

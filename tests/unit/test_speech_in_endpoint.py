@@ -1,0 +1,53 @@
+"""The energy endpointer cuts isolated words out of silence and noise; duration plausibility."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from companion.speech_in.capture import to_pcm16
+from companion.speech_in.endpoint import Endpointer
+from companion.speech_in.sphinx_engine import plausible
+
+
+def tone(seconds: float, amplitude: float) -> np.ndarray:
+    t = np.arange(int(seconds * 16000)) / 16000
+    return (amplitude * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
+
+
+def events(samples: np.ndarray) -> list[tuple[str, float]]:
+    out = Endpointer().process(to_pcm16(samples))
+    return [(e.kind, e.speech_s) for e in out if e.kind != "speech"]
+
+
+def test_a_word_between_pauses_is_one_segment_of_its_length() -> None:
+    rng = np.random.default_rng(0)
+    hiss = (0.003 * rng.standard_normal(16000)).astype(np.float32)
+    word = tone(0.5, 0.2) + (0.003 * rng.standard_normal(8000)).astype(np.float32)
+    found = events(np.concatenate([hiss, word, hiss]))
+    assert [k for k, _ in found] == ["start", "end"]
+    assert 0.45 <= found[1][1] <= 0.65
+
+
+def test_once_the_room_is_learned_steady_noise_and_a_click_open_nothing() -> None:
+    # A loud room at start-up is first taken for speech (the floor starts at a quiet room, so a
+    # recording that begins mid-word works); the over-long segment is closed and its level
+    # becomes the floor. After that, neither the noise nor a short clank opens a segment.
+    rng = np.random.default_rng(1)
+    endpointer = Endpointer()
+    learn = (0.01 * rng.standard_normal(5 * 16000)).astype(np.float32)
+    endpointer.process(to_pcm16(learn))
+    assert not endpointer.in_speech
+    hiss = (0.01 * rng.standard_normal(48000)).astype(np.float32)
+    hiss[20000:20040] += 0.5  # a 2.5 ms clank
+    assert endpointer.process(to_pcm16(hiss)) == []
+
+
+def test_a_recording_that_starts_mid_word_still_opens_a_segment() -> None:
+    found = events(np.concatenate([tone(0.4, 0.2), np.zeros(8000, np.float32)]))
+    assert [k for k, _ in found] == ["start", "end"]
+
+
+def test_duration_plausibility_per_phone() -> None:
+    assert plausible(0.4, 5)
+    assert not plausible(0.05, 5)  # a clank is no five-phone word
+    assert not plausible(2.0, 2)  # a sentence is no two-phone word
