@@ -107,3 +107,18 @@ def test_settings_errors_name_the_problem(tmp_path: Path) -> None:
         load_settings(path)
     with pytest.raises(UserError, match="volume"):
         SpeechSettings(volume=1.5)
+
+
+def test_fft_lengths_are_the_smallest_with_prime_factors_two_three_five() -> None:
+    from companion.speech_out.clips import _smooth_at_least
+
+    def smooth(value: int) -> bool:
+        for prime in (2, 3, 5):
+            while value % prime == 0:
+                value //= prime
+        return value == 1
+
+    for n in range(1, 2000):
+        found = _smooth_at_least(n)
+        assert found >= n and smooth(found)
+        assert not any(smooth(k) for k in range(n, found))
