@@ -19,6 +19,7 @@ from companion.speech_in.port import (
     SpeechIn,
 )
 from companion.speech_out.port import (
+    Playback,
     PlaybackListener,
     SpeechOut,
     SpeechStatus,
@@ -39,7 +40,10 @@ class DeferredSpeechOut:
     """Stands in for speech out while the real one loads in the background.
 
     Calls made before `attach` are replayed in order once the real adapter is there, so the
-    session screen can come up before pyttsx3 and PortAudio have been imported.
+    session screen can come up before pyttsx3 and PortAudio have been imported. Subscribers are
+    served from one subscription to the real adapter; one that subscribes while a clip is
+    playing is told about that clip at once (the listener's gate starts late on purpose, and
+    must still know the companion is speaking).
     """
 
     detail: str = "starting speech…"
@@ -47,6 +51,7 @@ class DeferredSpeechOut:
     _pending: list[_Call] = field(default_factory=list)
     _prepare: list[str] = field(default_factory=list)
     _listeners: list[tuple[PlaybackListener, StatusListener]] = field(default_factory=list)
+    _playing: dict[tuple[str, float], Playback] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closed: bool = False
 
@@ -55,42 +60,61 @@ class DeferredSpeechOut:
             if self._closed:  # the session ended while speech was still loading
                 real.close()
                 return
-            for on_playback, on_status in self._listeners:
-                real.subscribe(on_playback, on_status)
+            real.subscribe(self._on_playback, self._on_status)
             if self._prepare:
                 real.prepare(self._prepare)
             for call in self._pending:
                 real.say(call.text, priority=call.priority, at=call.at, group=call.group)
             self._pending.clear()
             self._real = real
-        for _, on_status in self._listeners:
-            on_status(real.status())
+        self._on_status(real.status())
+
+    def _on_playback(self, playback: Playback) -> None:
+        with self._lock:
+            key = (playback.text, playback.started)
+            if playback.ended is None:
+                self._playing[key] = playback
+            else:
+                self._playing.pop(key, None)
+            listeners = list(self._listeners)
+        for on_playback, _ in listeners:
+            on_playback(playback)
+
+    def _on_status(self, status: SpeechStatus) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for _, on_status in listeners:
+            on_status(status)
 
     def say(
         self, text: str, *, priority: Priority, at: float | None = None, group: str = ""
     ) -> None:
         with self._lock:
-            if self._real is None:
-                self._pending.append(_Call(text, priority, at, group))
+            real = self._real
+            if real is None:
+                if not self._closed:
+                    self._pending.append(_Call(text, priority, at, group))
                 return
-        self._real.say(text, priority=priority, at=at, group=group)
+        real.say(text, priority=priority, at=at, group=group)
 
     def cancel(self, group: str | None = None) -> None:
         with self._lock:
-            if self._real is None:
+            real = self._real
+            if real is None:
                 if group is None:
                     self._pending.clear()
                 else:
                     self._pending = [c for c in self._pending if c.group != group]
                 return
-        self._real.cancel(group)
+        real.cancel(group)
 
     def prepare(self, phrases: Iterable[str]) -> None:
         with self._lock:
-            if self._real is None:
+            real = self._real
+            if real is None:
                 self._prepare.extend(phrases)
                 return
-        self._real.prepare(phrases)
+        real.prepare(phrases)
 
     def status(self) -> SpeechStatus:
         real = self._real
@@ -99,9 +123,9 @@ class DeferredSpeechOut:
     def subscribe(self, on_playback: PlaybackListener, on_status: StatusListener) -> None:
         with self._lock:
             self._listeners.append((on_playback, on_status))
-            real = self._real
-        if real is not None:
-            real.subscribe(on_playback, on_status)
+            playing = list(self._playing.values())
+        for playback in playing:
+            on_playback(playback)
 
     def close(self) -> None:
         """Close the real adapter once (the session and the CLI may both say goodbye)."""

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 # Pain in this window keeps an exercise's load from going up (the coaching rules' "next time").
 PAIN_MEMORY = timedelta(days=28)
 UI_READY_TIMEOUT = 2.0  # seconds; speech loads anyway if the UI never says it is ready
+# Loading a recogniser holds the interpreter for most of a second (measured: the first cue came
+# ~0.8 s later when both loaded together), so listening starts once the first words are playing,
+# or once speech turns out to be off, or after this many seconds at the latest.
+FIRST_WORDS_TIMEOUT = 5.0
 
 
 def add_parser(subparsers: Any) -> None:
@@ -95,6 +99,7 @@ class Wiring:
         # Loading speech (pyttsx3, PortAudio) waits for the first screen, which must be up in
         # well under a second on two cores; the session's first words are queued meanwhile.
         self.ui_ready = threading.Event()
+        self._first_words = threading.Event()
 
     def open_session(self, workout: Workout) -> SessionRunner:
         from companion import paths
@@ -113,6 +118,11 @@ class Wiring:
             finished.close()
         speech = DeferredSpeechOut()
         self._speech = [speech]
+        first_words = self._first_words = threading.Event()
+        speech.subscribe(
+            lambda _playback: first_words.set(),
+            lambda status: None if status.on else first_words.set(),
+        )
         threading.Thread(
             target=self._attach_speech, args=(speech, workout), name="speech-loader", daemon=True
         ).start()
@@ -134,7 +144,7 @@ class Wiring:
         for finished in self._listeners:  # one microphone stream at a time
             finished.close()
         listener = DeferredSpeechIn(
-            lambda: self._open_listener(speech), self.ui_ready, UI_READY_TIMEOUT
+            lambda: self._open_listener(speech), self._first_words, FIRST_WORDS_TIMEOUT
         )
         self._listeners = [listener]
         return listener

@@ -129,3 +129,19 @@ def test_closing_before_the_listener_opens_closes_it_when_it_does() -> None:
             break
         threading.Event().wait(0.01)
     assert real.closed and not real.started.is_set()
+
+
+def test_a_late_subscriber_hears_about_the_clip_already_playing() -> None:
+    deferred = DeferredSpeechOut()
+    real = RecordingSpeech()
+    deferred.attach(real)
+    ((on_playback, _),) = real.listeners
+    on_playback(Playback("Barbell hip thrust.", 10.0, None))
+    late: list[Playback] = []
+    deferred.subscribe(late.append, lambda status: None)
+    assert late == [Playback("Barbell hip thrust.", 10.0, None)]
+    on_playback(Playback("Barbell hip thrust.", 10.0, 14.0))
+    later: list[Playback] = []
+    deferred.subscribe(later.append, lambda status: None)
+    assert later == []  # nothing is playing any more
+    assert late[-1] == Playback("Barbell hip thrust.", 10.0, 14.0)
