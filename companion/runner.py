@@ -47,7 +47,6 @@ class SessionRunner:
         self.history = history
         self.history_note = history_note
         self.session_id: int | None = None
-        self.summary_effect: Finished | None = None
 
     def start(self) -> list[Effect]:
         if self.history is not None:
@@ -81,8 +80,6 @@ class SessionRunner:
 
     def _store(self, effect: RecordSet | RecordPain | Finished) -> None:
         if self.history is None or self.session_id is None:
-            if isinstance(effect, Finished):
-                self.summary_effect = effect
             return
         try:
             if isinstance(effect, RecordSet):
@@ -90,7 +87,6 @@ class SessionRunner:
             elif isinstance(effect, RecordPain):
                 self.history.record_pain(self.session_id, effect.report)
             else:
-                self.summary_effect = effect
                 self.history.finish_session(self.session_id, effect.summary)
         except HistoryUnavailable as err:
             self._history_off(err)
