@@ -28,7 +28,9 @@ def make_app(start: str | None = None, clock: Callable[[], float] = time.monoton
 
     def open_session(workout: Workout) -> SessionRunner:
         history = History.open(paths.history_db())
-        return SessionRunner(workout, SilentSpeechOut("speech off: muted for the test"), history, clock=clock)
+        return SessionRunner(
+            workout, SilentSpeechOut("speech off: muted for the test"), history, clock=clock
+        )
 
     def open_listener() -> SpeechIn:
         return NoSpeechIn("voice commands off: keys only in this test")
