@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def toml_block(starting: str) -> str:
-    blocks = re.findall(r"```toml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    blocks: list[str] = re.findall(r"```toml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
     (block,) = [b for b in blocks if b.startswith(starting)]
     return block
 
