@@ -25,9 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="companion",
         description="A voice-guided workout companion for the terminal. "
-        "With no command, opens the workout picker.",
+        "With no command, opens the workout picker (with the speech and listening options "
+        "below).",
     )
     parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    # The picker starts sessions too, so it takes the same speech and listening settings.
+    from companion.cli.start import add_session_arguments
+
+    add_session_arguments(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"companion.cli.{name}")

@@ -79,3 +79,15 @@ def test_next_session_opens_with_the_suggested_load() -> None:
     assert shows[-1].view.load == exercise.load + step
     assert f"up {step:g} from last time" in intro.lower()
     wired.close()
+
+
+@pytest.mark.parametrize("argv", [[], ["--mute", "--no-listen"], ["start", "hip-thrust"]])
+def test_the_picker_and_start_read_their_settings_and_run(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from companion.cli import main
+
+    shown: list[str | None] = []
+    monkeypatch.setattr(CompanionApp, "run", lambda app: shown.append(app.start_with))
+    assert main(argv) == 0
+    assert shown == [argv[1] if argv[:1] == ["start"] else None]
