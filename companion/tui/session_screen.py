@@ -141,8 +141,7 @@ class SessionScreen(Screen[None]):
     # ----------------------------------------------------------------- effects
 
     def _tick(self) -> None:
-        self._apply(self.runner.tick())
-        self._refresh_rest()
+        self._apply(self.runner.tick())  # also moves the rest countdown on
 
     def _apply(self, effects: list[Effect]) -> None:
         for effect in effects:
