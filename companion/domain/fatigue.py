@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 
+from companion.domain.plan import SIDE_SWITCH_SECONDS
 from companion.domain.workout import Exercise, Fatigue, Format, Pattern, Workout
 
 UNPACED_REP_SECONDS = 3  # an unpaced rep, when the file gives no tempo
-SIDE_SWITCH_SECONDS = 10  # changing sides inside one set of a per-side exercise
 BRIEFING_SECONDS = 120  # equipment and safety briefing before the first exercise
 SETUP_SECONDS_PER_EXERCISE = 60  # loading a bar, moving a bench, the setup checklist
 WARMUP_ITEM_SECONDS = 60  # a warm-up item that gives neither reps nor seconds
@@ -21,14 +21,10 @@ WARMUP_ITEM_SECONDS = 60  # a warm-up item that gives neither reps nor seconds
 DEFAULT_HINGE_SET_BUDGET = 10
 
 
-def _sides(exercise: Exercise) -> int:
-    return len(exercise.sides) if exercise.per_side and exercise.sides else 1
-
-
 def _set_seconds(exercise: Exercise) -> int:
     """One set, both sides for a per-side exercise, at the top of the rep range."""
     rep = exercise.tempo.rep_seconds if exercise.tempo.paced else UNPACED_REP_SECONDS
-    sides = _sides(exercise)
+    sides = len(exercise.trained_sides)
     return exercise.rep_target * rep * sides + SIDE_SWITCH_SECONDS * (sides - 1)
 
 

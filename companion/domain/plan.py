@@ -32,10 +32,6 @@ class Step:
     next_label: str = ""  # rest: what comes after it
 
 
-def _sides(exercise: Exercise) -> tuple[str, ...]:
-    return exercise.sides if exercise.per_side else ("",)
-
-
 def _exercise_intro(exercise: Exercise, round_number: int, round_count: int) -> list[Step]:
     steps = [
         Step(
@@ -64,7 +60,7 @@ def _exercise_intro(exercise: Exercise, round_number: int, round_count: int) -> 
 def _sets(exercise: Exercise, sets: int, round_number: int, round_count: int) -> list[Step]:
     """Working sets of one exercise, with side switches between sides and rests between sets."""
     steps: list[Step] = []
-    sides = _sides(exercise)
+    sides = exercise.trained_sides
     for number in range(1, sets + 1):
         for i, side in enumerate(sides):
             if i > 0:

@@ -162,6 +162,11 @@ class Exercise:
     equipment: tuple[str, ...] = ()
 
     @property
+    def trained_sides(self) -> tuple[str, ...]:
+        """The sides one set is done on: ("left", "right") per side, else ("",) for both at once."""
+        return self.sides if self.per_side and self.sides else ("",)
+
+    @property
     def rep_target(self) -> int:
         return self.reps[1]
 
@@ -195,6 +200,5 @@ class Workout:
 
     @property
     def total_sets(self) -> int:
-        sides = [len(e.sides) if e.per_side else 1 for e in self.exercises]
-        per_round = sum(e.sets * s for e, s in zip(self.exercises, sides, strict=True))
+        per_round = sum(e.sets * len(e.trained_sides) for e in self.exercises)
         return per_round * (self.rounds if self.format is Format.CIRCUIT else 1)
