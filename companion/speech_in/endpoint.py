@@ -1,8 +1,8 @@
 """Energy endpointer: splits a 16 kHz stream into utterances (segments of speech between pauses).
 
-Used by `sphinx_engine.SphinxRecognizer`: commands are short isolated utterances, so the engine
-decodes each segment as a whole and judges it as a whole (is it one command phrase, of a plausible
-length?) instead of spotting phrases inside running speech.
+Used by `sphinx_engine` and `moonshine_engine`: commands are short isolated utterances, so an
+engine decodes each segment as a whole and judges it as a whole (is it one command phrase, of a
+plausible length?) instead of spotting phrases inside running speech.
 
 The decision is made per 10 ms frame against a tracked noise floor, so it adapts to the room: the
 floor follows quiet frames quickly downwards and creeps slowly upwards, so a fan or a hum raises
@@ -25,6 +25,7 @@ from companion.speech_in.engine import SAMPLE_RATE
 FRAME = SAMPLE_RATE // 100  # 10 ms
 QUIET_ROOM_DB = 40.0  # frame power in dB of int16 units; full scale is ~90
 MAX_SEGMENT_S = 4.0  # longer "speech" is closed anyway, as a noise that set in
+MAX_UTTERANCE_S = 3.0  # no command takes longer: engines do not decode longer utterances
 
 
 @dataclass(frozen=True)

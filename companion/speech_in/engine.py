@@ -1,7 +1,8 @@
 """What every recognition engine offers: a loaded model that makes fresh recognizers.
 
-Implemented by `vosk_engine` and `sphinx_engine`; used by `pipeline.CommandStream` (files and the
-microphone alike) and by `listener`, which loads an engine once and makes a recognizer per use.
+Implemented by `vosk_engine`, `moonshine_engine` and `sphinx_engine`; used by
+`pipeline.CommandStream` (files and the microphone alike) and by `listener`, which loads an engine
+once and makes a recognizer per use.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class Recognizer(Protocol):
 
 
 class Engine(Protocol):
-    name: str  # "vosk" or "pocketsphinx"
+    name: str  # "vosk", "moonshine" or "pocketsphinx"
     vocabulary: Vocabulary  # only the phrases this engine can actually hear
     missing: tuple[str, ...]  # vocabulary words the model does not know
 

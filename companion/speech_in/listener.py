@@ -18,6 +18,7 @@ from companion.speech_in.capture import Capture, Resampler, rms, to_pcm16
 from companion.speech_in.engine import Engine
 from companion.speech_in.gate import SelfVoiceGate
 from companion.speech_in.models import INSTALL_COMMAND, find_model, model_language
+from companion.speech_in.moonshine_model import bundled_model_dir
 from companion.speech_in.pipeline import CommandStream
 from companion.speech_in.port import (
     Heard,
@@ -38,7 +39,7 @@ STATUS_EVERY_S = 0.1  # level updates for the session screen
 class EngineChoice:
     """Which engine to load, decided without loading anything."""
 
-    engine: str  # "vosk" or "pocketsphinx"
+    engine: str  # "vosk", "moonshine" or "pocketsphinx"
     language: str
     model: Path | None
     advice: str  # how to get something better, or ""
@@ -50,6 +51,10 @@ class EngineChoice:
 
             assert self.model is not None
             return VoskEngine.load(self.model, vocabulary)
+        if self.engine == "moonshine":
+            from companion.speech_in.moonshine_engine import MoonshineEngine
+
+            return MoonshineEngine.load(vocabulary)
         from companion.speech_in.sphinx_engine import SphinxEngine
 
         return SphinxEngine.load(vocabulary)
@@ -58,8 +63,8 @@ class EngineChoice:
 def choose_engine(settings: ListenSettings) -> EngineChoice:
     language = settings.language
     if settings.model is not None:
-        if settings.engine == "pocketsphinx":
-            raise UserError("--model is a Vosk model; it cannot be used with pocketsphinx")
+        if settings.engine in ("moonshine", "pocketsphinx"):
+            raise UserError(f"--model is a Vosk model; it cannot be used with {settings.engine}")
         if not settings.model.is_dir():
             raise UserError(f"no model directory at {settings.model}")
         name = settings.model.name if settings.model.name != "model" else settings.model.parent.name
@@ -76,6 +81,10 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
                 + ("run: " + INSTALL_COMMAND if language == "en" else "pass --model PATH")
             )
     advice = f"for better recognition run: {INSTALL_COMMAND}" if language == "en" else ""
+    if settings.engine == "moonshine" or (
+        settings.engine == "auto" and language == "en" and bundled_model_dir() is not None
+    ):
+        return EngineChoice("moonshine", language, None, advice)
     return EngineChoice("pocketsphinx", language, None, advice)
 
 

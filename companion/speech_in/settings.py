@@ -12,7 +12,7 @@ from pathlib import Path
 
 from companion import config
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+ENGINES = ("auto", "vosk", "moonshine", "pocketsphinx")
 
 ALLOWED = {
     "enabled": bool,
@@ -27,7 +27,8 @@ ALLOWED = {
 @dataclass(frozen=True)
 class ListenSettings:
     enabled: bool = True
-    engine: str = "auto"  # auto: a Vosk model for the language if installed, else PocketSphinx
+    # auto: a Vosk model for the language if installed, else (English) Moonshine, else PocketSphinx
+    engine: str = "auto"
     model: Path | None = None  # a Vosk model directory; None means search the usual places
     language: str | None = None  # None: from the model's name, else English
     device: str | None = None  # input device name or index; None is the system default
@@ -58,7 +59,7 @@ def add_listen_arguments(parser: argparse.ArgumentParser, *, allow_off: bool = T
     group = parser.add_argument_group("voice commands")
     group.add_argument(
         "--engine", choices=ENGINES, default=None,
-        help="speech recogniser (default: Vosk if a model is installed, else PocketSphinx)",
+        help="speech recogniser (default: an installed Vosk model, else Moonshine for English)",
     )
     group.add_argument(
         "--model", type=Path, default=None, metavar="PATH", help="a Vosk model directory"

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import UserError
-from companion.speech_in.endpoint import Endpointer, Event
+from companion.speech_in.endpoint import MAX_UTTERANCE_S, Endpointer, Event
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import Vocabulary
 
@@ -36,7 +36,6 @@ from companion.speech_in.vocabulary import Vocabulary
 PER_PHONE: float | None = 4.0
 MIN_PHONE_S = 0.04  # fastest plausible speech: ~25 phones per second
 MAX_PHONE_S = 0.25  # slowest plausible deliberate speech, pauses between words included
-MAX_UTTERANCE_S = 3.0
 SAMPLE_BYTES_PER_S = 2 * 16000
 
 

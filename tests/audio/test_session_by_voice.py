@@ -1,9 +1,9 @@
 """The whole app, by voice, through the virtual PulseAudio microphone and speaker.
 
 `companion start`'s own wiring (deferred speech out and speech in, the self-voice gate fed by the
-real speaker's playback events) runs the real Textual app. The recogniser is real Vosk with the
-Korean model from PyPI (the English model cannot be downloaded here); the session's speech is
-real pyttsx3/espeak-ng played through sounddevice.
+real speaker's playback events) runs the real Textual app. The recogniser is real: Vosk with the
+Korean model from PyPI (the English Vosk model cannot be downloaded here), and the default English
+engine, Moonshine; the session's speech is real pyttsx3/espeak-ng played through sounddevice.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pulse import PulseLab
-from speech_in_audio import espeak, korean_model
+from speech_in_audio import espeak, flite, korean_model
 
 from companion.cli.start import Wiring
 from companion.library import load_library
@@ -66,6 +66,23 @@ async def test_a_spoken_command_advances_the_running_session(
         await wait_for(pilot, lambda: screen.listener.status().on, 20, "the listener to start")
         assert screen.view is not None and screen.view.step_index == 0
         pulse.play_into_mic(done).wait(timeout=15)
+        await wait_for(pilot, lambda: screen.view.step_index == 1, 10, "the session to advance")
+    wiring.close()
+
+
+async def test_spoken_english_advances_the_session_with_the_default_engine(
+    pulse: PulseLab, tmp_path: Path
+) -> None:
+    wiring = Wiring(SpeechSettings(mute=True), ListenSettings())
+    app = app_for(wiring)
+    next_set = flite("next set", tmp_path / "next.wav")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await wait_for(pilot, lambda: screen.listener.status().on, 30, "the listener to start")
+        assert screen.listener.status().engine == "moonshine"
+        assert screen.view is not None and screen.view.step_index == 0
+        pulse.play_into_mic(next_set).wait(timeout=15)
         await wait_for(pilot, lambda: screen.view.step_index == 1, 10, "the session to advance")
     wiring.close()
 

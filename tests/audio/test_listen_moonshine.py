@@ -1,0 +1,85 @@
+"""Real Moonshine (the base-en model from the moonshine-cpp wheel, run with onnxruntime) on English
+commands and chatter rendered by two synthesizers, espeak-ng and flite."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from speech_in_audio import espeak, flite
+
+from companion.domain.events import Command
+from companion.speech_in.moonshine_engine import MoonshineEngine, spelled
+from companion.speech_in.moonshine_model import bundled_model_dir
+from companion.speech_in.pipeline import read_wav, recognise_samples
+from companion.speech_in.vocabulary import load_vocabulary
+
+pytestmark = pytest.mark.audio
+
+
+@pytest.fixture(scope="module")
+def engine() -> MoonshineEngine:
+    return MoonshineEngine.load(load_vocabulary("en"))
+
+
+def heard(engine: MoonshineEngine, wav: Path) -> list[tuple[Command, str]]:
+    samples, rate = read_wav(wav)
+    return [(c.command, c.heard) for c in recognise_samples(engine, samples, rate)]
+
+
+def test_the_model_is_found_in_the_installed_wheel() -> None:
+    directory = bundled_model_dir()
+    assert directory is not None and (directory / "encoder_model.ort").is_file()
+
+
+def test_every_phrase_is_spelled_as_the_model_writes_it(engine: MoonshineEngine) -> None:
+    tokenizer = engine._model.tokenizer
+    for phrase in engine.vocabulary.phrases:
+        assert tokenizer.decode(tokenizer.encode(spelled(phrase))) == spelled(phrase)
+    assert spelled("i feel pain") == "I feel pain"
+    assert set(engine.vocabulary.phrases.values()) == set(Command)
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("pause", Command.PAUSE),
+        ("continue", Command.RESUME),
+        ("my back hurts", Command.PAIN),
+        ("say that again", Command.REPEAT),
+        ("done", Command.NEXT),
+    ],
+)
+def test_espeak_commands_are_heard(
+    engine: MoonshineEngine, tmp_path: Path, text: str, command: Command
+) -> None:
+    assert heard(engine, espeak(text, tmp_path / "c.wav")) == [(command, text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [("next set", Command.NEXT), ("stop workout", Command.STOP), ("i feel pain", Command.PAIN)],
+)
+def test_flite_commands_are_heard(
+    engine: MoonshineEngine, tmp_path: Path, text: str, command: Command
+) -> None:
+    assert heard(engine, flite(text, tmp_path / "c.wav")) == [(command, text)]
+
+
+def test_chatter_and_counts_fire_nothing(engine: MoonshineEngine, tmp_path: Path) -> None:
+    chatter = ("one", "that was pretty heavy", "can you hand me the water bottle", "last rep")
+    for i, text in enumerate(chatter):
+        assert heard(engine, espeak(text, tmp_path / f"e{i}.wav")) == [], text
+        assert heard(engine, flite(text, tmp_path / f"f{i}.wav")) == [], text
+
+
+def test_chatter_that_contains_a_command_is_not_a_command(
+    engine: MoonshineEngine, tmp_path: Path
+) -> None:
+    # The whole utterance must be the command: "pause" inside a sentence is not one.
+    text = "i will pause when my legs give out"
+    assert heard(engine, flite(text, tmp_path / "c.wav")) == []
