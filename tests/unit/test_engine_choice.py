@@ -1,0 +1,44 @@
+"""Which recogniser `choose_engine` picks, decided without loading any model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from companion.errors import UserError
+from companion.speech_in.listener import choose_engine
+from companion.speech_in.settings import ListenSettings
+
+
+@pytest.fixture(autouse=True)
+def no_vosk_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("companion.paths.bundled_models_dir", lambda: tmp_path / "none")
+    monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "data"))
+
+
+def test_english_without_a_vosk_model_uses_moonshine_and_says_how_to_do_better() -> None:
+    choice = choose_engine(ListenSettings())
+    assert (choice.engine, choice.language) == ("moonshine", "en")
+    assert "companion models install" in choice.advice
+
+
+def test_without_the_moonshine_wheel_english_falls_back_to_pocketsphinx(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("companion.speech_in.listener.bundled_model_dir", lambda: None)
+    assert choose_engine(ListenSettings()).engine == "pocketsphinx"
+
+
+def test_another_language_is_never_given_the_english_only_moonshine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # (The test extras install a Korean Vosk model, which would otherwise be found.)
+    monkeypatch.setattr("companion.speech_in.listener.find_model", lambda language: None)
+    assert choose_engine(ListenSettings(language="ko")).engine == "pocketsphinx"
+
+
+def test_a_vosk_model_path_is_refused_for_the_engines_that_cannot_use_it(tmp_path: Path) -> None:
+    for engine in ("moonshine", "pocketsphinx"):
+        with pytest.raises(UserError, match=f"cannot be used with {engine}"):
+            choose_engine(ListenSettings(engine=engine, model=tmp_path))
