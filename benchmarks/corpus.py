@@ -1,6 +1,6 @@
-"""Builds the benchmark corpus for `benchmarks/commands.py`: espeak-ng renderings of every command
-phrase and of non-command speech (the companion's own cues and counts, gym chatter), in several
-voices and speeds, padded with silence and mixed with noise at a chosen SNR."""
+"""Builds the benchmark corpus for `benchmarks/commands.py`: espeak-ng and flite renderings of every
+command phrase and of non-command speech (the companion's own cues and counts, gym chatter), in
+several voices and speeds, padded with silence and mixed with noise at a chosen SNR."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ TRAIN_NOISES = ("white", "pink")
 HELD_OUT_VOICES = ("en-us+f4", "en-gb-x-rp+m5", "en-029+f3")
 HELD_OUT_SPEEDS = (160, 210)
 HELD_OUT_NOISES = ("clank",)
+# Another synthesizer altogether (flite: diphone and statistical voices), also held out.
+OTHER_SYNTH_VOICES = ("flite:awb", "flite:rms", "flite:slt", "flite:kal16")
+OTHER_SYNTH_SPEEDS = (150, 190)
 NON_COMMANDS = (
     # the companion's own cues and counts
     "one",
@@ -60,11 +63,16 @@ class Utterance:
 
 
 def render(text: str, voice: str, speed: int) -> Samples:
+    """`voice`: an espeak-ng voice, or "flite:NAME"; `speed` in words per minute."""
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "x.wav"
-        subprocess.run(
-            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True
-        )
+        if voice.startswith("flite:"):
+            # flite has no words-per-minute setting; 175 wpm is about its normal pace.
+            stretch = f"duration_stretch={175 / speed:.3f}"
+            command = ["flite", "-voice", voice[6:], "--setf", stretch, "-t", text, "-o", str(path)]
+        else:
+            command = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text]
+        subprocess.run(command, check=True)
         samples, rate = read_wav(path)
     return Resampler(rate).process(samples)
 

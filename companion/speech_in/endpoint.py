@@ -73,6 +73,11 @@ class Endpointer:
         return self._voiced / 100
 
     @property
+    def quiet_s(self) -> float:
+        """How long the open segment has been quiet: a pause that may yet end it."""
+        return self._quiet / 100
+
+    @property
     def floor_db(self) -> float | None:
         return self._floor
 

@@ -18,6 +18,8 @@ splits (other voices, other synthesizers, clanking) then show how far that carri
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
 from companion.errors import UserError
@@ -33,6 +35,7 @@ EXTRA_WORDS = 1
 # Silence around the endpointer's cut: the model was trained on clips with some room around the
 # words, and without it more short commands came out empty or as a different word.
 PAD_S = 0.25
+EARLY_PAUSE_S = 0.05  # judge this far into a pause, before the endpointer's hangover ends it
 
 
 def spelled(phrase: str) -> str:
@@ -42,49 +45,74 @@ def spelled(phrase: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+class Judge(Protocol):
+    def judge(self, samples: Samples) -> str | None: ...
+
+
 class MoonshineRecognizer:
-    def __init__(self, engine: MoonshineEngine) -> None:
+    """Collects each utterance and has the engine judge it.
+
+    The judgement costs a few hundred milliseconds, about as long as the pause after which the
+    endpointer closes an utterance, so it starts as soon as a pause begins (`EARLY_PAUSE_S`).
+    If the pause does close the utterance, that judgement stands; if speech goes on, it is
+    dropped and the utterance judged again later.
+    """
+
+    def __init__(self, engine: Judge) -> None:
         self._engine = engine
         self._endpointer = Endpointer()
         self._utterance: list[bytes] | None = None  # None outside an utterance
+        self._guess: tuple[float, str | None] | None = None  # voiced span judged, and verdict
 
     def accept(self, pcm: bytes) -> Hypothesis | None:
         found = None
         for event in self._endpointer.process(pcm):
             found = self._event(event) or found
+        pausing = self._endpointer.in_speech and self._endpointer.quiet_s >= EARLY_PAUSE_S
+        if pausing and self._utterance is not None:
+            voiced = self._endpointer.voiced_s
+            if self._guess is None or self._guess[0] != voiced:
+                self._guess = (voiced, self._judge())
         return found
 
     def finish(self) -> Hypothesis | None:
         if not self._endpointer.in_speech:
             return None
+        voiced = self._endpointer.voiced_s
         self._endpointer.reset()
-        return self._close()
+        return self._close(voiced)
 
     def reset(self) -> None:
         self._endpointer.reset()
         self._utterance = None
+        self._guess = None
 
     def _event(self, event: Event) -> Hypothesis | None:
         if event.kind == "start":
             self._utterance = []
+            self._guess = None
         if self._utterance is None:
             return None
         self._utterance.append(event.pcm)
         if sum(map(len, self._utterance)) > MAX_UTTERANCE_S * SAMPLE_RATE * 2:
             self._utterance = None  # longer than any command: not worth decoding
             return None
-        return self._close() if event.kind == "end" else None
+        return self._close(event.speech_s) if event.kind == "end" else None
 
-    def _close(self) -> Hypothesis | None:
+    def _close(self, voiced_s: float) -> Hypothesis | None:
         if self._utterance is None:
             return None
-        pcm = b"".join(self._utterance)
+        guess = self._guess
+        phrase = guess[1] if guess is not None and guess[0] == voiced_s else self._judge()
         self._utterance = None
-        pad = np.zeros(int(PAD_S * SAMPLE_RATE), np.float32)
-        speech = (np.frombuffer(pcm, "<i2") / 32768).astype(np.float32)
-        samples = np.concatenate([pad, speech, pad])
-        phrase = self._engine.judge(samples)
+        self._guess = None
         return Hypothesis(phrase, True) if phrase is not None else None
+
+    def _judge(self) -> str | None:
+        assert self._utterance is not None
+        pad = np.zeros(int(PAD_S * SAMPLE_RATE), np.float32)
+        speech = (np.frombuffer(b"".join(self._utterance), "<i2") / 32768).astype(np.float32)
+        return self._engine.judge(np.concatenate([pad, speech, pad]))
 
 
 class MoonshineEngine:

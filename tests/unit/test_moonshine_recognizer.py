@@ -1,0 +1,58 @@
+"""The Moonshine recognizer's timing: it judges an utterance as its closing pause begins, keeps
+that verdict when the pause does close it, and judges again when speech goes on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
+from companion.speech_in.matcher import Hypothesis
+from companion.speech_in.moonshine_engine import PAD_S, MoonshineRecognizer
+
+
+class CountingJudge:
+    def __init__(self) -> None:
+        self.heard: list[float] = []  # seconds of audio in each judged utterance
+
+    def judge(self, samples: Samples) -> str | None:
+        self.heard.append(len(samples) / 16000 - 2 * PAD_S)
+        return "pause"
+
+
+def tone(seconds: float) -> Samples:
+    t = np.arange(int(seconds * 16000)) / 16000
+    return (0.2 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
+
+
+def quiet(seconds: float) -> Samples:
+    rng = np.random.default_rng(0)
+    return (0.002 * rng.standard_normal(int(seconds * 16000))).astype(np.float32)
+
+
+def feed(recognizer: MoonshineRecognizer, samples: Samples) -> list[tuple[float, Hypothesis]]:
+    """(seconds fed when it came, hypothesis) for each hypothesis, block by block."""
+    step = int(16000 * BLOCK_S)
+    out = []
+    for begin in range(0, len(samples), step):
+        found = recognizer.accept(to_pcm16(samples[begin : begin + step]))
+        if found is not None:
+            out.append(((begin + step) / 16000, found))
+    return out
+
+
+def test_the_verdict_given_as_the_pause_began_is_the_one_reported() -> None:
+    judge = CountingJudge()
+    found = feed(MoonshineRecognizer(judge), np.concatenate([quiet(1), tone(0.5), quiet(1)]))
+    assert [h for _, h in found] == [Hypothesis("pause", True)]
+    assert len(judge.heard) == 1  # judged once, early, and not again when the segment closed
+    # It was judged before the endpointer's closing pause had passed.
+    assert judge.heard[0] < 0.2 + 0.5 + 0.2
+
+
+def test_speech_after_a_short_pause_is_judged_again_as_a_whole() -> None:
+    judge = CountingJudge()
+    two_words = [tone(0.4), quiet(0.15), tone(0.4)]
+    found = feed(MoonshineRecognizer(judge), np.concatenate([quiet(1), *two_words, quiet(1)]))
+    assert len(found) == 1
+    assert len(judge.heard) == 2  # the first word alone, then both words
+    assert judge.heard[1] > judge.heard[0] + 0.5
