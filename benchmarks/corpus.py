@@ -49,7 +49,10 @@ NON_COMMANDS = (
     "keep your back straight",
     "breathe out on the way up",
 )
-LEAD_S = 0.5
+# Room before each utterance. A live listener has been hearing the room for a while; a fresh one
+# needs up to MAX_SEGMENT_S (4 s) to learn a loud room, so a short lead would measure that cold
+# start (segments held open to the end of the file) instead of listening as it is in a session.
+LEAD_S = 5.0
 TRAIL_S = 1.0
 
 

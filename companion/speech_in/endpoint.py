@@ -50,6 +50,7 @@ class Endpointer:
         onset_s: float = 0.06,
         onset_window_s: float = 0.1,
         hangover_s: float = 0.25,
+        sustain_s: float = 0.05,
         preroll_s: float = 0.2,
     ) -> None:
         self._on_db = on_db
@@ -64,8 +65,12 @@ class Endpointer:
         self._powers: deque[float] = deque(maxlen=3)
         self._floor: float | None = None
         self.in_speech = False
-        self._quiet = 0  # frames below the "off" level since the last loud one
-        self._voiced = 0  # frames from the segment's onset to its last loud frame
+        # Inside a segment, speech goes on only after `sustain_s` of loud frames in a row: a
+        # clank (tens of milliseconds) during the closing pause must not hold the segment open.
+        self._sustain = round(sustain_s * 100)
+        self._run = 0  # loud frames in a row
+        self._quiet = 0  # frames since speech last went on
+        self._voiced = 0  # frames from the segment's onset to the last sustained loud frame
 
     @property
     def voiced_s(self) -> float:
@@ -87,6 +92,7 @@ class Endpointer:
         self._preroll.clear()
         self._pending = b""
         self.in_speech = False
+        self._run = 0
         self._quiet = 0
         self._voiced = 0
 
@@ -118,6 +124,7 @@ class Endpointer:
             self._recent.append(loud)
             if sum(self._recent) >= self._onset and loud:
                 self.in_speech = True
+                self._run = self._sustain  # the onset itself was sustained speech
                 self._quiet = 0
                 self._voiced = len(self._recent)
                 self._recent.clear()
@@ -125,7 +132,8 @@ class Endpointer:
                 self._preroll.clear()
                 return Event("start", pcm)
             return None
-        if level > self._floor + self._off_db:
+        self._run = self._run + 1 if level > self._floor + self._off_db else 0
+        if self._run >= self._sustain:
             self._voiced += self._quiet + 1
             self._quiet = 0
         else:

@@ -28,6 +28,21 @@ def test_a_word_between_pauses_is_one_segment_of_its_length() -> None:
     assert 0.45 <= found[1][1] <= 0.65
 
 
+def test_a_clank_in_the_closing_pause_does_not_hold_the_segment_open() -> None:
+    rng = np.random.default_rng(2)
+    hiss = (0.003 * rng.standard_normal(16000)).astype(np.float32)
+    pause = (0.003 * rng.standard_normal(6400)).astype(np.float32)
+    clanked = pause.copy()
+    clanked[1600:1640] += 0.5  # a 2.5 ms clank 100 ms into the pause
+    word = tone(0.5, 0.2)
+    plain = Endpointer().process(to_pcm16(np.concatenate([hiss, word, pause])))
+    hit = Endpointer().process(to_pcm16(np.concatenate([hiss, word, clanked])))
+    # The 250 ms hangover closes the segment at the same frame, clank or not.
+    assert [e.kind for e in plain][-1] == "end"
+    assert len(hit) == len(plain) and hit[-1].kind == "end"
+    assert hit[-1].speech_s == plain[-1].speech_s
+
+
 def test_once_the_room_is_learned_steady_noise_and_a_click_open_nothing() -> None:
     # A loud room at start-up is first taken for speech (the floor starts at a quiet room, so a
     # recording that begins mid-word works); the over-long segment is closed and its level
