@@ -59,7 +59,7 @@ def _engines(problems: list[str]) -> None:
     if not any(m.language == "en" and m.grammar for m in models):
         fallback = "Moonshine" if moonshine is not None else "PocketSphinx"
         print(f"  no English Vosk model: English voice commands use {fallback}'s built-in model")
-        problems.append(f"better English recognition: {INSTALL_COMMAND}")
+        problems.append(f"the primary English engine, Vosk: {INSTALL_COMMAND}")
     try:
         choice = choose_engine(load_listen_settings())
         where = f" with {choice.model}" if choice.model else ""

@@ -80,7 +80,7 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
                 f"no Vosk model for {language!r} is installed; "
                 + ("run: " + INSTALL_COMMAND if language == "en" else "pass --model PATH")
             )
-    advice = f"for better recognition run: {INSTALL_COMMAND}" if language == "en" else ""
+    advice = f"for the primary engine, Vosk, run: {INSTALL_COMMAND}" if language == "en" else ""
     if settings.engine == "moonshine" or (
         settings.engine == "auto" and language == "en" and bundled_model_dir() is not None
     ):

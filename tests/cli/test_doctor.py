@@ -17,7 +17,7 @@ def test_doctor_without_english_model_points_to_the_install_command(
     out = capsys.readouterr().out
     assert "active engine: moonshine (en)" in out
     assert "English voice commands use Moonshine's built-in model" in out
-    assert "better English recognition: companion models install" in out
+    assert "the primary English engine, Vosk: companion models install" in out
     assert "microphones:" in out
 
 
