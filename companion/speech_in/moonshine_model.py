@@ -7,8 +7,9 @@ are used: `encoder_model.ort`, `decoder_model_merged.ort` and `tokenizer.bin`.
 
 A transcription model forced to give one transcript of a half-second word often gives nothing, or
 a near miss ("Resolve." for "resume"); asking how probable each command phrase is, given the
-audio, is far more reliable (benchmarks/commands.py measured both), and comparing that with the
-probability of the model's own free transcript says whether something else was said.
+audio, is far more reliable. On the benchmark's clean held-out espeak-ng commands the free
+transcript was exactly the command for 35 %, the most probable phrase was the right one for 96 %.
+Comparing that phrase with the model's own free transcript says whether something else was said.
 """
 
 from __future__ import annotations
