@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,35 +55,40 @@ def app_for(wiring: Wiring) -> CompanionApp:
     )
 
 
+def korean_done(path: Path) -> Path:
+    return espeak("완료", path, voice="ko")  # "done": a phrase for next
+
+
+def english_next_set(path: Path) -> Path:
+    return flite("next set", path)
+
+
+@pytest.mark.parametrize(
+    ("settings", "engine", "render", "load_s"),
+    [
+        (KOREAN, "vosk", korean_done, 20),
+        (ListenSettings(), "moonshine", english_next_set, 30),  # the default for English
+    ],
+    ids=["korean-vosk", "english-default"],
+)
 async def test_a_spoken_command_advances_the_running_session(
-    pulse: PulseLab, tmp_path: Path
+    pulse: PulseLab,
+    tmp_path: Path,
+    settings: ListenSettings,
+    engine: str,
+    render: Callable[[Path], Path],
+    load_s: float,
 ) -> None:
-    wiring = Wiring(SpeechSettings(mute=True), KOREAN)
+    wiring = Wiring(SpeechSettings(mute=True), settings)
     app = app_for(wiring)
-    done = espeak("완료", tmp_path / "done.wav", voice="ko")  # "done": a phrase for next
+    command = render(tmp_path / "command.wav")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, SessionScreen)
-        await wait_for(pilot, lambda: screen.listener.status().on, 20, "the listener to start")
+        await wait_for(pilot, lambda: screen.listener.status().on, load_s, "the listener to start")
+        assert screen.listener.status().engine == engine
         assert screen.view is not None and screen.view.step_index == 0
-        pulse.play_into_mic(done).wait(timeout=15)
-        await wait_for(pilot, lambda: screen.view.step_index == 1, 10, "the session to advance")
-    wiring.close()
-
-
-async def test_spoken_english_advances_the_session_with_the_default_engine(
-    pulse: PulseLab, tmp_path: Path
-) -> None:
-    wiring = Wiring(SpeechSettings(mute=True), ListenSettings())
-    app = app_for(wiring)
-    next_set = flite("next set", tmp_path / "next.wav")
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, SessionScreen)
-        await wait_for(pilot, lambda: screen.listener.status().on, 30, "the listener to start")
-        assert screen.listener.status().engine == "moonshine"
-        assert screen.view is not None and screen.view.step_index == 0
-        pulse.play_into_mic(next_set).wait(timeout=15)
+        pulse.play_into_mic(command).wait(timeout=15)
         await wait_for(pilot, lambda: screen.view.step_index == 1, 10, "the session to advance")
     wiring.close()
 
