@@ -56,16 +56,17 @@ def load_listen_settings(path: Path | None = None) -> ListenSettings:
 
 
 def add_listen_arguments(parser: argparse.ArgumentParser, *, allow_off: bool = True) -> None:
-    group = parser.add_argument_group("voice commands")
+    # Absent options stay absent, as in `speech_out.settings.add_speech_arguments`.
+    group = parser.add_argument_group("voice commands", argument_default=argparse.SUPPRESS)
     group.add_argument(
-        "--engine", choices=ENGINES, default=None,
+        "--engine", choices=ENGINES,
         help="speech recogniser (default: an installed Vosk model, else Moonshine for English)",
     )
     group.add_argument(
-        "--model", type=Path, default=None, metavar="PATH", help="a Vosk model directory"
+        "--model", type=Path, metavar="PATH", help="a Vosk model directory"
     )
     group.add_argument(
-        "--language", default=None, metavar="CODE",
+        "--language", metavar="CODE",
         help="command vocabulary language, e.g. en or ko (default: from the model, else en)",
     )
     if allow_off:
@@ -78,10 +79,10 @@ def settings_from_args(args: argparse.Namespace) -> ListenSettings:
     settings = load_listen_settings()
     if getattr(args, "no_listen", False):
         settings = replace(settings, enabled=False)
-    if args.engine is not None:
+    if "engine" in args:
         settings = replace(settings, engine=args.engine)
-    if args.model is not None:
+    if "model" in args:
         settings = replace(settings, model=args.model.expanduser())
-    if args.language is not None:
+    if "language" in args:
         settings = replace(settings, language=args.language)
     return settings

@@ -57,7 +57,9 @@ def _device(value: str) -> int | str:
 
 
 def add_speech_arguments(parser: argparse.ArgumentParser, *, mute: bool = True) -> None:
-    group = parser.add_argument_group("speech")
+    # Absent options stay absent (not None): `companion --mute start x` parses the top level
+    # and then `start`, and a subcommand's default would otherwise overwrite the earlier flag.
+    group = parser.add_argument_group("speech", argument_default=argparse.SUPPRESS)
     group.add_argument("--voice", help="voice id (see `companion voices`)")
     group.add_argument("--rate", type=int, help="speaking rate in words per minute (default 175)")
     group.add_argument("--volume", type=float, help="speech volume from 0 to 1 (default 1)")

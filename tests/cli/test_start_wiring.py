@@ -91,3 +91,22 @@ def test_the_picker_and_start_read_their_settings_and_run(
     monkeypatch.setattr(CompanionApp, "run", lambda app: shown.append(app.start_with))
     assert main(argv) == 0
     assert shown == [argv[1] if argv[:1] == ["start"] else None]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--mute", "--engine", "moonshine", "start", "hip-thrust"],
+        ["start", "hip-thrust", "--mute", "--engine", "moonshine"],
+        ["--rate", "150", "start", "hip-thrust", "--engine", "moonshine", "--mute"],
+    ],
+)
+def test_session_options_count_before_or_after_the_subcommand(argv: list[str]) -> None:
+    from companion.cli import build_parser
+    from companion.speech_in.settings import settings_from_args as listen_settings
+    from companion.speech_out.settings import settings_from_args as speech_settings
+
+    args = build_parser().parse_args(argv)
+    assert speech_settings(args).mute
+    assert speech_settings(args).rate == (150 if "--rate" in argv else 175)
+    assert listen_settings(args).engine == "moonshine"
