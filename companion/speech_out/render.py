@@ -118,13 +118,31 @@ class _Worker:
                 stream.close()
 
 
+def find_voice(wanted: str, voices: list[Voice]) -> Voice | None:
+    """The voice `wanted` names: an id ("gmw/en-us"), its last part ("en-us") or a name.
+
+    espeak-ng quietly falls back to its default voice for a name it does not know, so a typo
+    in `--voice` would go unnoticed without this check.
+    """
+    key = wanted.casefold()
+    for voice in voices:
+        names = (voice.id, voice.id.rsplit("/", 1)[-1], voice.name)
+        if key in (name.casefold() for name in names):
+            return voice
+    return None
+
+
 def list_voices() -> list[Voice]:
     """Every voice pyttsx3 offers on this machine; raises WorkerError when it cannot start."""
     worker = _Worker()
     try:
-        reply = worker.call({"op": "voices"}, RENDER_TIMEOUT_S)
+        return _voices(worker)
     finally:
         worker.close()
+
+
+def _voices(worker: _Worker) -> list[Voice]:
+    reply = worker.call({"op": "voices"}, RENDER_TIMEOUT_S)
     return [Voice(v["id"], v["name"], tuple(v["languages"])) for v in reply["voices"]]
 
 
@@ -187,6 +205,8 @@ class Renderer:
     def _run(self) -> None:
         try:
             self._worker = _Worker()  # started now so the first render does not wait for it
+            if self.voice is not None:
+                self._check_voice(self._worker, self.voice)
         except WorkerError as err:
             self._fail(str(err))
         while True:
@@ -198,6 +218,11 @@ class Renderer:
                 clip = self._produce(text)
             if done is not None:
                 done(clip)
+
+    @staticmethod
+    def _check_voice(worker: _Worker, wanted: str) -> None:
+        if find_voice(wanted, _voices(worker)) is None:
+            raise WorkerError(f"unknown voice {wanted!r}; `companion voices` lists the voices here")
 
     def _produce(self, text: str) -> Samples | None:
         stored = self._cache.load(text, self.voice, self.rate)

@@ -224,3 +224,16 @@ def test_companion_say_plays_and_exits(pulse: PulseLab) -> None:
     assert len(loud) > 0
     # It waited for the phrase to finish: the sound ended before the command returned.
     assert recording.time(recording.index(launched) + loud[-1]) < finished
+
+
+def test_companion_say_refuses_an_unknown_voice(pulse: PulseLab) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from companion.cli import main; sys.exit(main())",
+         "say", "ribs down", "--voice", "gmw/en-usa"],
+        env=dict(os.environ), capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "companion: speech off: unknown voice 'gmw/en-usa'; "
+        "`companion voices` lists the voices here"
+    )

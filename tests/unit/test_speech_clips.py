@@ -122,3 +122,14 @@ def test_fft_lengths_are_the_smallest_with_prime_factors_two_three_five() -> Non
         found = _smooth_at_least(n)
         assert found >= n and smooth(found)
         assert not any(smooth(k) for k in range(n, found))
+
+
+def test_find_voice_by_id_short_id_or_name() -> None:
+    from companion.speech_out.render import Voice, find_voice
+
+    voices = [Voice("gmw/en-us", "English (America)", ("en-us",)), Voice("gmw/en", "English", ())]
+    assert find_voice("gmw/en-us", voices) is voices[0]
+    assert find_voice("EN-US", voices) is voices[0]
+    assert find_voice("english (america)", voices) is voices[0]
+    assert find_voice("en-usa", voices) is None
+    assert find_voice("gmw", voices) is None
