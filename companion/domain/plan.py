@@ -103,15 +103,16 @@ def _rest(seconds: int, before: Exercise | None, round_number: int, round_count:
     )
 
 
-def _label(step: Step) -> str:
+def label(step: Step) -> str:
+    """How a rest's countdown names the step after it."""
     if step.exercise is None:
         return "the summary"
-    label = step.exercise.name
+    text = step.exercise.name
     if step.kind is StepKind.SET and step.set_count > 1:
-        label += f", set {step.set_number} of {step.set_count}"
+        text += f", set {step.set_number} of {step.set_count}"
     if step.side:
-        label += f", {step.side} side"
-    return label
+        text += f", {step.side} side"
+    return text
 
 
 def build_plan(workout: Workout) -> tuple[Step, ...]:
@@ -150,7 +151,7 @@ def _label_rests(steps: list[Step]) -> list[Step]:
     for i, step in enumerate(steps):
         if step.kind is StepKind.REST and not step.next_label:
             following = next(s for s in steps[i + 1 :] if s.kind is not StepKind.REST)
-            labelled.append(replace(step, next_label=_label(following)))
+            labelled.append(replace(step, next_label=label(following)))
         else:
             labelled.append(step)
     return labelled

@@ -37,7 +37,7 @@ from companion.domain.effects import (
     StepView,
 )
 from companion.domain.events import Command, CommandGiven, Event, Start
-from companion.domain.plan import Step, build_plan
+from companion.domain.plan import Step, build_plan, label
 from companion.domain.progression import LoadPlan, reduce_load
 from companion.domain.workout import CueMoment, Exercise, Regression, Workout
 
@@ -248,6 +248,12 @@ class Session:
             assert exercise is not None
             self._start_set(exercise, now, out)
         elif step.kind is StepKind.REST:
+            if self._after_rest().kind is StepKind.SUMMARY:
+                # Only exercises that pain has ended are left (the plan puts no rest right
+                # before the summary): nothing to rest for. The next step records them skipped.
+                self.index += 1
+                self._enter(now, out)
+                return
             self._start_rest(now, out)
         else:
             self._say(step.text, out)
@@ -373,13 +379,27 @@ class Session:
     def _start_rest(self, now: float, out: list[Effect]) -> None:
         step = self.step
         seconds = step.seconds
-        text = step.text or script.rest_intro(seconds, step.next_label)
+        text = step.text or script.rest_intro(seconds, self._rest_next_label())
         self._say(text, out)
         self._rest_end = now + seconds
         out.append(StartTimer(REST_TIMER, now, self._rest_end))
         for before_end, words in script.rest_calls(seconds):
             self._schedule_speech(self._rest_end - before_end, words, Priority.COUNT, out)
         self._alarms.append(Alarm(self._rest_end, AlarmKind.STEP_DONE))
+
+    def _after_rest(self) -> Step:
+        """The step a rest leads to, passing over exercises that pain has ended."""
+        for step in self.plan[self.index + 1 :]:
+            ended = step.exercise is not None and step.exercise.id in self._ended
+            if step.kind is not StepKind.REST and not ended:
+                return step
+        return self.plan[-1]
+
+    def _rest_next_label(self) -> str:
+        following = self._after_rest()
+        if following is self.plan[self.index + 1]:
+            return self.step.next_label  # the plan's own label (a side switch words it its way)
+        return label(following)
 
     def _skip_exercise(self, exercise: Exercise, start: int, now: float, out: list[Effect]) -> None:
         """Record the exercise's sets from `start` on as skipped and move past its block."""
@@ -715,7 +735,7 @@ class Session:
             load=self.current_load(exercise) if exercise is not None else None,
             unit=self.workout.unit,
             tempo=tempo,
-            detail=step.detail if step.kind is not StepKind.REST else step.next_label,
+            detail=step.detail if step.kind is not StepKind.REST else self._rest_next_label(),
             options=options,
             paused=self.paused,
             step_index=self.index,

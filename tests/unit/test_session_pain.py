@@ -30,6 +30,7 @@ from companion.domain.effects import (
     RecordSet,
     Show,
     Speak,
+    StartTimer,
     StepKind,
 )
 from companion.domain.events import Command, Start, Tick
@@ -245,8 +246,11 @@ def test_skip_after_pain_in_a_circuit_ends_the_exercise_for_later_rounds() -> No
     feed(session, Start(0.0), cmd(Command.NEXT, 1.0))  # bridge, left, round 1
     feed(session, cmd(Command.PAIN, 2.0), cmd(Command.NO, 3.0), cmd(Command.SKIP, 4.0))
     assert (session.step.exercise, session.step.round_number) == (RDL, 1)
-    feed(session, cmd(Command.NEXT, 5.0))  # RDL done: the rest between rounds, 5 → 65
+    effects = feed(session, cmd(Command.NEXT, 5.0))  # RDL done: the rest between rounds, 5 → 65
     assert session.step.kind is StepKind.REST
+    # It names what really comes next, not the bridge that round 2 passes over.
+    assert "Rest one minute. Next: Romanian deadlift." in said(effects)
+    assert of(Show, effects)[-1].view.detail == "Romanian deadlift"
     effects = session.handle(Tick(65.0))  # round 2: the bridge is passed over, recorded skipped
     assert (session.step.exercise, session.step.round_number) == (RDL, 2)
     assert [(r.record.side, r.record.round_number) for r in of(RecordSet, effects)] == [
@@ -274,9 +278,11 @@ def test_a_second_pain_in_a_circuit_ends_the_exercise_for_later_rounds() -> None
     assert said(effects)[0] == script.PAIN_SECOND
     # the RDL ends here and in round 2; the round rest after it goes with it
     assert (session.step.exercise, session.step.round_number) == (BRIDGE, 2)
-    feed(session, cmd(Command.NEXT, 34.0), Tick(44.0), cmd(Command.NEXT, 45.0))
-    effects = session.handle(Tick(60.0))  # the station rest ends at 60: RDL is passed over
+    feed(session, cmd(Command.NEXT, 34.0), Tick(44.0))
+    # Bridge done: no station rest, since only the ended RDL was left before the summary.
+    effects = session.handle(cmd(Command.NEXT, 45.0))
     assert session.finished
+    assert of(StartTimer, effects) == []
     rdl = [(r.round_number, r.outcome, r.load) for r in session.records if r.exercise_id == "rdl"]
     assert rdl == [(1, Outcome.PAIN, 65.0), (1, Outcome.PAIN, 55.0), (2, Outcome.SKIPPED, 55.0)]
     assert of(Finished, effects)[0].summary.ended_early == ""
