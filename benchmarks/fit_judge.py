@@ -1,0 +1,151 @@
+"""Fits the weights in `companion/speech_in/moonshine_evidence.py` on the training split.
+
+    python benchmarks/fit_judge.py
+
+Runs the training split (espeak-ng voices, white and pink noise) through the same pipeline as
+`companion listen`, clean and at 10 and 5 dB SNR, and records the evidence for every utterance
+the Moonshine engine weighs. Label: 1 when a command was said and the best phrase is that
+command, else 0 (chatter, counts, cues, and commands whose best phrase was wrong). A logistic
+regression (standardised features, light L2) gives the weights; the bias is then raised in steps
+until false accepts on the split, pooled over its conditions, are at or below 1 %. Prints the
+weights and what they give on the split; `benchmarks/commands.py` measures them held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+from commands import SPLITS
+
+from companion.speech_in.moonshine_engine import MoonshineEngine, MoonshineRecognizer
+from companion.speech_in.moonshine_evidence import FEATURES, Evidence
+from companion.speech_in.pipeline import recognise_samples
+from companion.speech_in.vocabulary import load_vocabulary
+
+CONDITIONS = (None, 10.0, 5.0)
+MAX_FALSE_ACCEPTS = 0.01
+L2 = 0.01
+
+
+class Recorder:
+    """Stands in for the engine in the pipeline: weighs each utterance, records, fires nothing."""
+
+    name = "moonshine"
+
+    def __init__(self, engine: MoonshineEngine) -> None:
+        self.engine = engine
+        self.vocabulary = engine.vocabulary
+        self.missing = engine.missing
+        self.weighed: list[tuple[str, Evidence]] = []
+
+    def judge(self, samples: Any) -> str | None:
+        weighed = self.engine.weigh(samples)
+        if weighed is not None:
+            self.weighed.append(weighed)
+        return None
+
+    def describe(self) -> str:
+        return self.engine.describe()
+
+    def recognizer(self) -> MoonshineRecognizer:
+        # No early verdicts: each utterance is weighed once, as it closes.
+        return MoonshineRecognizer(self, early_pause_s=float("inf"))
+
+
+Key = tuple[float | None, int]  # (SNR, utterance index)
+
+
+def collect(recorder: Recorder) -> tuple[dict[Key, str | None], list[dict[str, Any]]]:
+    """The command expected of every utterance, and a row per weighing of one (an utterance may
+    be weighed several times, or never)."""
+    voices, speeds, noises = SPLITS["train"]
+    phrases = {p: c.value for p, c in recorder.vocabulary.phrases.items()}
+    utterances = corpus.build(phrases, voices, speeds)
+    rng = np.random.default_rng(1)
+    expected: dict[Key, str | None] = {}
+    rows = []
+    for snr in CONDITIONS:
+        for index, utterance in enumerate(utterances):
+            expected[(snr, index)] = utterance.expected
+            samples = corpus.mix(utterance, snr, noises[index % len(noises)], rng)
+            recorder.weighed.clear()
+            recognise_samples(recorder, samples, 16000)
+            for phrase, evidence in recorder.weighed:
+                rows.append({"key": (snr, index), "command": phrases[phrase], "row": evidence})
+    return expected, rows
+
+
+def fit(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], float]:
+    """Logistic regression by gradient descent; weights and bias in the features' own units."""
+    mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / spread
+    w = np.zeros(z.shape[1])
+    b = 0.0
+    for _ in range(5000):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        w -= 0.1 * (z.T @ (p - y) / len(y) + L2 * w)
+        b -= 0.1 * float(np.mean(p - y))
+    return w / spread, b - float(np.sum(w * mean / spread))
+
+
+def outcome(
+    expected: dict[Key, str | None], rows: list[dict[str, Any]], accepted: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """Accuracy and false accepts per condition, counted as benchmarks/commands.py counts them."""
+    heard: dict[Key, set[str]] = {key: set() for key in expected}
+    for row, yes in zip(rows, accepted, strict=True):
+        if yes:
+            heard[row["key"]].add(row["command"])
+    result: dict[str, Any] = {}
+    for snr in CONDITIONS:
+        keys = [k for k in expected if k[0] == snr]
+        commands = [k for k in keys if expected[k] is not None]
+        others = [k for k in keys if expected[k] is None]
+        right = sum(heard[k] == {expected[k]} for k in commands)
+        false = sum(bool(heard[k]) for k in others)
+        result["clean" if snr is None else f"{snr:g}dB"] = {
+            "command_accuracy": round(right / len(commands), 4),
+            "false_accept_rate": round(false / len(others), 4),
+        }
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.parse_args()
+    engine = MoonshineEngine.load(load_vocabulary("en"))
+    expected, rows = collect(Recorder(engine))
+    x = np.array([r["row"].as_row() for r in rows])
+    y = np.array([r["command"] == expected[r["key"]] for r in rows], float)
+    weights, bias = fit(x, y)
+    fitted = bias
+    while True:
+        result = outcome(expected, rows, x @ weights + bias > 0)
+        if np.mean([c["false_accept_rate"] for c in result.values()]) <= MAX_FALSE_ACCEPTS:
+            break
+        bias -= 0.05
+    print(
+        json.dumps(
+            {
+                "BIAS": round(bias, 4),
+                "WEIGHTS": {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)},
+                "bias_lowered_by": round(fitted - bias, 2),
+                "train": result,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The Moonshine engine's verdict: spelling similarity, and fitted weights that lean the way the
+evidence means (surer, more separated and better matching phrases are accepted sooner)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from companion.speech_in import moonshine_evidence
+from companion.speech_in.moonshine_evidence import Evidence, convinced, similarity
+
+
+def test_similarity_compares_spelling_without_case_or_punctuation() -> None:
+    assert similarity("Next set.", "next set") == 1.0
+    assert similarity("Next year.", "next set") > similarity("Get ready for squats.", "next set")
+    assert similarity("", "pause") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("feature", "sign"),
+    [("per_token", 1), ("separation", 1), ("similarity", 1), ("margin", -1)],
+)
+def test_fitted_weights_lean_the_way_the_evidence_means(feature: str, sign: int) -> None:
+    assert sign * moonshine_evidence.WEIGHTS[feature] > 0
+
+
+CLEAR = Evidence(
+    log_prob=-0.3, per_token=-0.1, margin=-0.2, separation=8.0, similarity=1.0, seconds=1.0
+)
+
+
+def test_a_clear_command_convinces_and_a_doubtful_one_does_not() -> None:
+    assert convinced(CLEAR)
+    # "Two." heard, best phrase "no": another transcript far likelier, spelled differently.
+    doubtful = replace(
+        CLEAR, log_prob=-7.0, per_token=-3.5, margin=7.0, separation=0.5, similarity=0.4
+    )
+    assert not convinced(doubtful)
+
+
+def test_every_feature_has_a_weight() -> None:
+    assert set(moonshine_evidence.WEIGHTS) == set(moonshine_evidence.FEATURES)
