@@ -3,10 +3,11 @@ and memory, through the same pipeline as `companion listen FILE`.
 
     python benchmarks/commands.py --json
 
-The corpus is synthetic (espeak-ng and flite voices, see corpus.py), so its numbers are a
+The commands are synthetic (espeak-ng and flite voices, see corpus.py), so their numbers are a
 regression check, not a promise about real voices and rooms. Splits: "train" (the only one tuning
-looked at), "held_out" (other espeak-ng voices and speeds, clanking noise) and "other_synth"
-(flite's voices, clanking noise).
+looked at), "held_out" (other espeak-ng voices and speeds, clanking noise), "other_synth" (flite's
+voices, clanking noise) and "real_speech" (recordings of people saying things that are not
+commands, see real_speech.py, clanking noise: false accepts only).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
+import real_speech
 
 from companion.speech_in import sphinx_engine
 from companion.speech_in.capture import BLOCK_S, to_pcm16
@@ -42,6 +44,7 @@ SPLITS: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = {
     "held_out": (corpus.HELD_OUT_VOICES, corpus.HELD_OUT_SPEEDS, corpus.HELD_OUT_NOISES),
     "other_synth": (corpus.OTHER_SYNTH_VOICES, corpus.OTHER_SYNTH_SPEEDS, corpus.HELD_OUT_NOISES),
 }
+REAL_SPEECH = "real_speech"
 
 
 def idle_cpu(engine: Any, seconds: float) -> float:
@@ -64,7 +67,7 @@ def evaluate(
     engine: Any, utterances: list[corpus.Utterance], noises: tuple[str, ...]
 ) -> dict[str, Any]:
     rng = np.random.default_rng(1)
-    accuracy: dict[str, float] = {}
+    accuracy: dict[str, float | None] = {}
     false_accepts = 0
     non_commands = 0
     latencies: list[float] = []
@@ -88,11 +91,12 @@ def evaluate(
                 right += 1
                 # From the end of speech to the moment a live listener would have decided.
                 latencies.append(found[0].live_s - utterance.speech_end_s)
-        accuracy[name] = round(right / total, 4)
+        accuracy[name] = round(right / total, 4) if total else None
     rtf = busy_s / audio_s
     return {
         "utterances_per_condition": len(utterances),
         "command_accuracy": accuracy,
+        "non_command_trials": non_commands,
         "false_accept_rate": round(false_accepts / non_commands, 4),
         "latency_s": {
             "p50": round(float(np.percentile(latencies, 50)), 3),
@@ -112,14 +116,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     phrases = {p: c.value for p, c in engine.vocabulary.phrases.items()}
     result: dict[str, Any] = {"engine": engine.describe()}
     for split in args.splits:
-        voices, speeds, noises = SPLITS[split]
-        utterances = corpus.build(phrases, voices, speeds)
-        result[split] = {
-            "voices": list(voices),
-            "speeds": list(speeds),
-            "noises": list(noises),
-            **evaluate(engine, utterances, noises),
-        }
+        noises: tuple[str, ...]
+        if split == REAL_SPEECH:
+            recordings = real_speech.recordings()
+            utterances = [corpus.placed(text, None, "human", s) for text, s in recordings]
+            noises = corpus.HELD_OUT_NOISES
+            about: dict[str, Any] = {"source": f"{'=='.join(real_speech.PACKAGE)} test recordings"}
+        else:
+            voices, speeds, noises = SPLITS[split]
+            utterances = corpus.build(phrases, voices, speeds)
+            about = {"voices": list(voices), "speeds": list(speeds)}
+        result[split] = {**about, "noises": list(noises), **evaluate(engine, utterances, noises)}
     result["idle_cpu_one_core"] = round(idle_cpu(engine, args.idle_seconds), 4)
     result["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["targets"] = {
@@ -138,7 +145,8 @@ def main() -> int:
     parser.add_argument(
         "--per-phone", type=float, default=None, help="PocketSphinx keyphrase threshold; 0: off"
     )
-    parser.add_argument("--splits", nargs="+", default=list(SPLITS), choices=list(SPLITS))
+    splits = [*SPLITS, REAL_SPEECH]
+    parser.add_argument("--splits", nargs="+", default=splits, choices=splits)
     parser.add_argument("--idle-seconds", type=float, default=10.0)
     args = parser.parse_args()
     result = run(args)

@@ -92,20 +92,22 @@ def build(
 ) -> list[Utterance]:
     """`phrases`: phrase -> command. Every phrase and non-command in every voice and speed."""
     items: list[tuple[str, str | None]] = [*phrases.items(), *((t, None) for t in NON_COMMANDS)]
-    out = []
-    for text, expected in items:
-        for voice in voices:
-            for speed in speeds:
-                speech = trim(render(text, voice, speed))
-                speech = (speech * (0.3 / max(1e-6, float(np.max(np.abs(speech)))))).astype(
-                    np.float32
-                )
-                lead = np.zeros(int(LEAD_S * 16000), np.float32)
-                trail = np.zeros(int(TRAIL_S * 16000), np.float32)
-                samples = np.concatenate([lead, speech, trail])
-                end = LEAD_S + len(speech) / 16000
-                out.append(Utterance(text, expected, f"{voice}/{speed}", samples, end))
-    return out
+    return [
+        placed(text, expected, f"{voice}/{speed}", render(text, voice, speed))
+        for text, expected in items
+        for voice in voices
+        for speed in speeds
+    ]
+
+
+def placed(text: str, expected: str | None, voice: str, speech: Samples) -> Utterance:
+    """`speech` trimmed, brought to one level, and set between LEAD_S of room and TRAIL_S."""
+    speech = trim(speech)
+    speech = (speech * (0.3 / max(1e-6, float(np.max(np.abs(speech)))))).astype(np.float32)
+    lead = np.zeros(int(LEAD_S * 16000), np.float32)
+    trail = np.zeros(int(TRAIL_S * 16000), np.float32)
+    samples = np.concatenate([lead, speech, trail])
+    return Utterance(text, expected, voice, samples, LEAD_S + len(speech) / 16000)
 
 
 def noise(kind: str, n: int, rng: np.random.Generator) -> Samples:

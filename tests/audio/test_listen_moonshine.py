@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
+import real_speech
 from speech_in_audio import espeak, flite
 
 from companion.domain.events import Command
@@ -83,3 +85,13 @@ def test_chatter_that_contains_a_command_is_not_a_command(
     # The whole utterance must be the command: "pause" inside a sentence is not one.
     text = "i will pause when my legs give out"
     assert heard(engine, flite(text, tmp_path / "c.wav")) == []
+
+
+def test_real_people_saying_other_things_fire_nothing(engine: MoonshineEngine) -> None:
+    # Recordings of people, not synthesizers: card names ("five five", "seven of clubs"),
+    # numbers, an instruction and read sentences (./install-and-test fetches them from PyPI).
+    recordings = real_speech.recordings()
+    assert len(recordings) == 13
+    for text, samples in recordings:
+        found = recognise_samples(engine, samples, 16000)
+        assert [(c.command, c.heard) for c in found] == [], text
