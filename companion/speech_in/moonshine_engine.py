@@ -54,7 +54,8 @@ class MoonshineRecognizer:
     The judgement costs a few hundred milliseconds, about as long as the pause after which the
     endpointer closes an utterance, so it starts as soon as a pause begins (`EARLY_PAUSE_S`).
     If the pause does close the utterance, that judgement stands; if speech goes on, it is
-    dropped and the utterance judged again later.
+    dropped and the utterance judged again later. `early_pause_s=inf` judges each utterance
+    once, as it closes (benchmarks/fit_judge.py records evidence that way).
     """
 
     def __init__(self, engine: Judge, early_pause_s: float = EARLY_PAUSE_S) -> None:
