@@ -4,7 +4,8 @@
 Chosen by `listener.choose_engine` for English when no Vosk model is installed. The audio is cut
 into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
 
-1. every command phrase is scored: how probable is this phrase, and nothing after it, as the
+1. the utterance is slowed to `RATE` of its speed (`tempo.slowed`, same pitch); then
+   every command phrase is scored: how probable is this phrase, and nothing after it, as the
    transcript of this audio (`MoonshineModel.score`); the best one is the candidate;
 2. the model also transcribes freely. A transcript of more than `EXTRA_WORDS` words past the
    candidate's is chatter that may merely contain a command, and is dropped at once;
@@ -25,6 +26,7 @@ from companion.speech_in.engine import SAMPLE_RATE
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.moonshine_evidence import Evidence, convinced, similarity
 from companion.speech_in.moonshine_model import MoonshineModel, bundled_model_dir
+from companion.speech_in.tempo import slowed
 from companion.speech_in.vocabulary import Vocabulary
 
 # Commands are sometimes transcribed with extra words ("Pass away, recaptain." for "pause
@@ -35,6 +37,10 @@ EXTRA_WORDS = 3
 # dozen test phrases 0.25 s either side turned two misses into hits.
 PAD_S = 0.25
 EARLY_PAUSE_S = 0.05  # judge this far into a pause, before the endpointer's hangover ends it
+# The model hears each utterance at this speed. On the training split's clean commands (cut
+# from the corpus, not by the endpointer), the best-scoring phrase was the right one for 98.1 %
+# slowed to 0.8 and 92.9 % as spoken; 0.7 let more chatter through at 10 dB SNR.
+RATE = 0.8
 
 
 def spelled(phrase: str) -> str:
@@ -146,7 +152,7 @@ class MoonshineEngine:
     def weigh(self, samples: Samples) -> tuple[str, Evidence] | None:
         """The best command phrase for this utterance and the evidence for it; None when more
         than a command was said."""
-        encoded = self._model.encode(samples)
+        encoded = self._model.encode(slowed(samples, RATE))
         scores = self._model.score(encoded, self._spellings)
         ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
         best = ranked[0]
