@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import tarfile
 import tempfile
 import urllib.request
@@ -49,7 +50,8 @@ def fetch() -> Path:
     (url,) = [u["url"] for u in releases[version] if u["filename"] == ARCHIVE]
     CACHE.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
-    urllib.request.urlretrieve(url, partial)
+    with urllib.request.urlopen(url, timeout=60) as reply, partial.open("wb") as out:
+        shutil.copyfileobj(reply, out)
     if _sha256(partial) != SHA256:
         partial.unlink()
         raise RuntimeError(f"{url}: not the archive expected (SHA-256 differs)")

@@ -14,17 +14,25 @@ import numpy as np
 
 from companion.speech_in.capture import Samples
 
-# 64 ms frames, moved by up to 15 ms. On the benchmark's training split, 32 ms frames (moved by
-# 8 ms) and 96 ms frames each left the model less sure of the right phrase than these did.
+# 64 ms frames, moved by up to 15 ms. In the one-off experiment described at
+# moonshine_engine.RATE, 32 ms frames (moved by 8 ms) and 96 ms frames each left fewer clean
+# training commands accepted and right (90.4 % and 88.5 %) than these did (92.9 %).
 FRAME = 1024
 HOP = FRAME // 2  # Hann windows at half overlap sum to one
 SEEK = 240
 
 
 def slowed(samples: Samples, rate: float) -> Samples:
-    """`samples` at `rate` times their speed (0 < rate <= 1), at the same pitch."""
-    if rate >= 1.0 or len(samples) < FRAME + 2 * SEEK:
-        return samples
+    """`samples` at `rate` times their speed (0 < rate <= 1), at the same pitch, as float32.
+
+    The first `HOP` samples fade in (the first window has no frame before it to overlap); the
+    engine pads utterances with silence, so only the padding fades.
+    """
+    if not 0 < rate <= 1:
+        raise ValueError(f"rate must be in (0, 1], not {rate}")
+    if rate == 1 or len(samples) < FRAME + 2 * SEEK:
+        unchanged: Samples = samples.astype(np.float32, copy=False)
+        return unchanged
     window = np.hanning(FRAME + 1)[:FRAME].astype(np.float32)  # periodic: sums to 1 at HOP
     # Room for the first frame's search before the start and the last frame's after the end.
     lead, tail = np.zeros(SEEK, np.float32), np.zeros(2 * (FRAME + SEEK), np.float32)

@@ -119,12 +119,13 @@ class _Worker:
 
 
 def find_voice(wanted: str, voices: list[Voice]) -> Voice | None:
-    """The voice `wanted` names: an id ("gmw/en-us"), its last part ("en-us") or a name.
+    """The voice `wanted` names: an id ("gmw/en-us"), its last part ("en-us") or a name, with
+    or without an espeak-ng variant ("en-us+f3"), which pyttsx3 does not list.
 
     espeak-ng quietly falls back to its default voice for a name it does not know, so a typo
     in `--voice` would go unnoticed without this check.
     """
-    key = wanted.casefold()
+    key = wanted.split("+", 1)[0].casefold()
     for voice in voices:
         names = (voice.id, voice.id.rsplit("/", 1)[-1], voice.name)
         if key in (name.casefold() for name in names):
@@ -205,10 +206,10 @@ class Renderer:
     def _run(self) -> None:
         try:
             self._worker = _Worker()  # started now so the first render does not wait for it
-            if self.voice is not None:
-                self._check_voice(self._worker, self.voice)
         except WorkerError as err:
             self._fail(str(err))
+        if self._worker is not None and self.voice is not None:
+            self._check_voice(self._worker, self.voice)
         while True:
             _, _, text, done = self._jobs.get()
             if text is None:
@@ -219,10 +220,18 @@ class Renderer:
             if done is not None:
                 done(clip)
 
-    @staticmethod
-    def _check_voice(worker: _Worker, wanted: str) -> None:
-        if find_voice(wanted, _voices(worker)) is None:
-            raise WorkerError(f"unknown voice {wanted!r}; `companion voices` lists the voices here")
+    def _check_voice(self, worker: _Worker, wanted: str) -> None:
+        try:
+            voices = _voices(worker)
+        except WorkerError as err:
+            if not worker.ready:
+                self._fail(str(err))  # it never started: nothing will render
+            else:
+                worker.close()  # a hiccup; rendering starts a new worker and retries
+                self._worker = None
+            return
+        if find_voice(wanted, voices) is None:
+            self._fail(f"unknown voice {wanted!r}; `companion voices` lists the voices here")
 
     def _produce(self, text: str) -> Samples | None:
         stored = self._cache.load(text, self.voice, self.rate)

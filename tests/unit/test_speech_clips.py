@@ -131,5 +131,6 @@ def test_find_voice_by_id_short_id_or_name() -> None:
     assert find_voice("gmw/en-us", voices) is voices[0]
     assert find_voice("EN-US", voices) is voices[0]
     assert find_voice("english (america)", voices) is voices[0]
+    assert find_voice("en-us+f3", voices) is voices[0]  # an espeak-ng variant of a listed voice
     assert find_voice("en-usa", voices) is None
     assert find_voice("gmw", voices) is None

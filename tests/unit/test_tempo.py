@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from companion.speech_in.capture import Samples
 from companion.speech_in.tempo import slowed
@@ -46,3 +47,13 @@ def test_rate_one_and_very_short_audio_are_left_alone() -> None:
     assert slowed(source, 1.0) is source
     short = tone(220, 0.02)
     assert slowed(short, 0.8) is short
+    with pytest.raises(ValueError, match="rate"):
+        slowed(source, 0.0)
+
+
+@pytest.mark.parametrize("length", [1504, 1505, 2047, 16001])
+def test_any_length_comes_out_length_over_rate(length: int) -> None:
+    noise = np.random.default_rng(length).standard_normal(length).astype(np.float32) * 0.1
+    result = slowed(noise, 0.8)
+    assert len(result) == int(length / 0.8)
+    assert result.dtype == np.float32 and np.all(np.isfinite(result))
