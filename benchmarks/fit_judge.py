@@ -2,13 +2,15 @@
 
     python benchmarks/fit_judge.py
 
-Runs the training split (espeak-ng voices, white and pink noise) through the same pipeline as
-`companion listen`, clean and at 10 and 5 dB SNR, and records the evidence for every utterance
-the Moonshine engine weighs. Label: 1 when a command was said and the best phrase is that
-command, else 0 (chatter, counts, cues, and commands whose best phrase was wrong). A logistic
-regression (standardised features, light L2) gives the weights; the bias is then raised in steps
-until false accepts on the split, pooled over its conditions, are at or below 1 %. Prints the
-weights and what they give on the split; `benchmarks/commands.py` measures them held out.
+Runs the training split (espeak-ng voices, white and pink noise) through the Moonshine
+recognizer block by block, as `companion listen` does, clean and at 10 and 5 dB SNR, and records
+the evidence of every judgement whose verdict the recognizer would use (an early judgement that
+more speech overtook is left out), so the fit sees the same audio the live verdict does. Label:
+1 when a command was said and the best phrase is that command, else 0 (chatter, counts, cues,
+and commands whose best phrase was wrong). A logistic regression (standardised features, light
+L2) gives the weights; the bias is then lowered in steps until false accepts on the split,
+pooled over its conditions, are at or below 1 %. Prints the weights and what they give on the
+split; `benchmarks/commands.py` measures them held out.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 from commands import SPLITS
 
+from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
 from companion.speech_in.moonshine_engine import MoonshineEngine, MoonshineRecognizer
 from companion.speech_in.moonshine_evidence import FEATURES, Evidence
-from companion.speech_in.pipeline import recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
 
 CONDITIONS = (None, 10.0, 5.0)
@@ -37,28 +39,30 @@ L2 = 0.01
 
 
 class Recorder:
-    """Stands in for the engine in the pipeline: weighs each utterance, records, fires nothing."""
-
-    name = "moonshine"
+    """Stands in for the engine: weighs each utterance, keeps the evidence, and answers with its
+    index, so the hypotheses the recognizer returns name the judgements it used."""
 
     def __init__(self, engine: MoonshineEngine) -> None:
         self.engine = engine
-        self.vocabulary = engine.vocabulary
-        self.missing = engine.missing
         self.weighed: list[tuple[str, Evidence]] = []
 
-    def judge(self, samples: Any) -> str | None:
+    def judge(self, samples: Samples) -> str | None:
         weighed = self.engine.weigh(samples)
-        if weighed is not None:
-            self.weighed.append(weighed)
-        return None
+        if weighed is None:
+            return None
+        self.weighed.append(weighed)
+        return str(len(self.weighed) - 1)
 
-    def describe(self) -> str:
-        return self.engine.describe()
-
-    def recognizer(self) -> MoonshineRecognizer:
-        # No early verdicts: each utterance is weighed once, as it closes.
-        return MoonshineRecognizer(self, early_pause_s=float("inf"))
+    def used(self, samples: Samples) -> list[tuple[str, Evidence]]:
+        """The judgements of one recording (16 kHz) that the recognizer acted on."""
+        self.weighed.clear()
+        recognizer = MoonshineRecognizer(self)
+        step = int(16000 * BLOCK_S)
+        hypotheses = [
+            recognizer.accept(to_pcm16(samples[i : i + step])) for i in range(0, len(samples), step)
+        ]
+        hypotheses.append(recognizer.finish())
+        return [self.weighed[int(h.text)] for h in hypotheses if h is not None]
 
 
 Key = tuple[float | None, int]  # (SNR, utterance index)
@@ -68,7 +72,7 @@ def collect(recorder: Recorder) -> tuple[dict[Key, str | None], list[dict[str, A
     """The command expected of every utterance, and a row per weighing of one (an utterance may
     be weighed several times, or never)."""
     voices, speeds, noises = SPLITS["train"]
-    phrases = {p: c.value for p, c in recorder.vocabulary.phrases.items()}
+    phrases = {p: c.value for p, c in recorder.engine.vocabulary.phrases.items()}
     utterances = corpus.build(phrases, voices, speeds)
     rng = np.random.default_rng(1)
     expected: dict[Key, str | None] = {}
@@ -77,9 +81,7 @@ def collect(recorder: Recorder) -> tuple[dict[Key, str | None], list[dict[str, A
         for index, utterance in enumerate(utterances):
             expected[(snr, index)] = utterance.expected
             samples = corpus.mix(utterance, snr, noises[index % len(noises)], rng)
-            recorder.weighed.clear()
-            recognise_samples(recorder, samples, 16000)
-            for phrase, evidence in recorder.weighed:
+            for phrase, evidence in recorder.used(samples):
                 rows.append({"key": (snr, index), "command": phrases[phrase], "row": evidence})
     return expected, rows
 
