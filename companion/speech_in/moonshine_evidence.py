@@ -10,7 +10,7 @@ The weights were fitted by `benchmarks/fit_judge.py` on the benchmark's training
 whose best phrase was the command said, negatives are chatter, counts, cues and commands whose
 best phrase was wrong. The bias is set so that false accepts on that split, pooled over its
 conditions, stay at or below 1 %. Held-out voices, another synthesizer and another noise then
-show how far it carries (README, "Voice commands").
+show how far it carries (README, "For developers": the measured figures).
 """
 
 from __future__ import annotations
