@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import tarfile
 import tempfile
 import urllib.request
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from companion.speech_in.capture import Resampler, Samples
+from companion.speech_in.models import download, text_progress
 from companion.speech_in.pipeline import read_wav
 
 PACKAGE = ("pocketsphinx", "5.1.1")
@@ -50,9 +50,8 @@ def fetch() -> Path:
     (url,) = [u["url"] for u in releases[version] if u["filename"] == ARCHIVE]
     CACHE.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
-    with urllib.request.urlopen(url, timeout=60) as reply, partial.open("wb") as out:
-        shutil.copyfileobj(reply, out)
-    if _sha256(partial) != SHA256:
+    # The model installer's download: timeouts, short downloads and the digest are handled there.
+    if download(url, partial, text_progress(), timeout=60) != SHA256:
         partial.unlink()
         raise RuntimeError(f"{url}: not the archive expected (SHA-256 differs)")
     partial.rename(path)
