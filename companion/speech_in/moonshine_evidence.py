@@ -1,9 +1,10 @@
 """Whether the Moonshine engine believes an utterance was its best-scoring command phrase.
 
 The most probable command phrase is nearly always the right one when a command was said (96 %
-of clean held-out commands); the hard part is telling when no command was said at all, or when
-the audio was too damaged to trust. Six measurements of the utterance weigh in, and a logistic
-model combines them: accept when `BIAS + sum(WEIGHTS[f] * evidence.f) > 0`.
+of clean held-out commands, measured before the engine slowed its audio); the hard part is
+telling when no command was said at all, or when the audio was too damaged to trust. Six
+measurements of the utterance weigh in, and a logistic model combines them: accept when
+`BIAS + sum(WEIGHTS[f] * evidence.f) > 0`.
 
 The weights were fitted by `benchmarks/fit_judge.py` on the benchmark's training split only
 (espeak-ng voices with white and pink noise, clean, 10 and 5 dB SNR): positives are utterances
