@@ -112,7 +112,9 @@ class SetRecord:
     side: str
     round_number: int
     reps_target: tuple[int, int]
-    reps_done: int
+    # None when nobody counted: an unpaced set that form or pain ended part-way. The person
+    # counts an unpaced set themselves, so only one that reached "next" has a known count.
+    reps_done: int | None
     load: float | None
     unit: Unit
     outcome: Outcome

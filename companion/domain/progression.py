@@ -80,6 +80,7 @@ def _at_the_top(record: SetRecord) -> bool:
     return (
         record.outcome is Outcome.DONE
         and not record.variant  # a regression's set says nothing about the main lift
+        and record.reps_done is not None
         and record.reps_done >= record.reps_target[1]
     )
 

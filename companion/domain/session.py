@@ -291,7 +291,7 @@ class Session:
             before,
         )
         self._say(intro, out)
-        if exercise.tempo.paced and exercise.id not in self._regressed:
+        if self._counts(exercise):
             self._schedule_reps(exercise, now + speech_seconds(intro) + LEAD_GAP, out)
         else:
             self._alarms.append(Alarm(now + speech_seconds(intro) + CUE_INTERVAL, AlarmKind.CUE))
@@ -427,7 +427,7 @@ class Session:
         regression = self._regressed.get(exercise.id)
         return regression.name if regression is not None else exercise.name
 
-    def _set_record(self, step: Step, outcome: Outcome, reps: int) -> SetRecord:
+    def _set_record(self, step: Step, outcome: Outcome, reps: int | None) -> SetRecord:
         assert step.exercise is not None
         exercise = step.exercise
         regression = self._regressed.get(exercise.id)
@@ -446,7 +446,16 @@ class Session:
             variant=regression.name if regression is not None else "",
         )
 
-    def _record_set(self, outcome: Outcome, reps: int, out: list[Effect]) -> None:
+    def _counts(self, exercise: Exercise) -> bool:
+        """Whether the companion counts this exercise's reps (a regression is never paced)."""
+        return exercise.tempo.paced and exercise.id not in self._regressed
+
+    def _counted(self) -> int | None:
+        """The reps of the current set so far, when the companion was counting them."""
+        exercise = self.step.exercise
+        return self._reps_done if exercise is not None and self._counts(exercise) else None
+
+    def _record_set(self, outcome: Outcome, reps: int | None, out: list[Effect]) -> None:
         record = self._set_record(self.step, outcome, reps)
         self._records.append(record)
         out.append(RecordSet(record))
@@ -503,15 +512,16 @@ class Session:
             if self.step.kind is StepKind.SET:
                 exercise = self.step.exercise
                 assert exercise is not None
-                paced = exercise.tempo.paced and exercise.id not in self._regressed
                 self._record_set(
-                    Outcome.DONE, self._reps_done if paced else exercise.rep_target, out
+                    Outcome.DONE,
+                    self._reps_done if self._counts(exercise) else exercise.rep_target,
+                    out,
                 )
             self._advance(now, out)
         elif command is Command.SKIP:
             self._skip(now, out)
         elif command is Command.FORM and self.step.kind is StepKind.SET:
-            self._record_set(Outcome.FORM, self._reps_done, out)
+            self._record_set(Outcome.FORM, self._counted(), out)
             # Cancel the set's counts before speaking: a CancelSpeech of the step's group after
             # the words would drop them too. Said in the session group for the same reason.
             out.append(CancelSpeech(self._group))
@@ -606,7 +616,7 @@ class Session:
         self._pain.append(report)
         out.append(RecordPain(report))  # stored before anything else is said
         if step.kind is StepKind.SET:
-            self._record_set(Outcome.PAIN, self._reps_done, out)
+            self._record_set(Outcome.PAIN, self._counted(), out)
             self._set_stopped = True
         if exercise is not None:
             self._pain_count[exercise.id] = self._pain_count.get(exercise.id, 0) + 1
@@ -718,7 +728,7 @@ class Session:
                 "skip",
             )
         tempo = ""
-        if exercise is not None and exercise.tempo.paced and step.kind is StepKind.SET:
+        if exercise is not None and self._counts(exercise) and step.kind is StepKind.SET:
             t = exercise.tempo
             tempo = f"{t.eccentric}s down · {t.pause}s hold · {t.concentric}s up · {t.top}s top"
         return StepView(

@@ -18,16 +18,7 @@ from pathlib import Path
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit, Workout
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id INTEGER PRIMARY KEY,
-    workout_id TEXT NOT NULL,
-    workout TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    ended_at TEXT,
-    ended_early TEXT NOT NULL DEFAULT ''
-);
+SETS = """
 CREATE TABLE IF NOT EXISTS sets (
     id INTEGER PRIMARY KEY,
     session_id INTEGER NOT NULL REFERENCES sessions(id),
@@ -41,13 +32,29 @@ CREATE TABLE IF NOT EXISTS sets (
     round_number INTEGER NOT NULL,
     reps_low INTEGER NOT NULL,
     reps_high INTEGER NOT NULL,
-    reps_done INTEGER NOT NULL,
+    reps_done INTEGER,  -- NULL: an unpaced set ended part-way, nobody counted
     load REAL,
     unit TEXT NOT NULL,
     outcome TEXT NOT NULL,
     variant TEXT NOT NULL,
     recorded_at TEXT NOT NULL
 );
+"""
+SETS_INDEX = "CREATE INDEX IF NOT EXISTS sets_by_session ON sets(session_id);"
+# Kept in PRAGMA user_version. 0: every file written before versions were kept, where
+# sets.reps_done was NOT NULL.
+VERSION = 1
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY,
+    workout_id TEXT NOT NULL,
+    workout TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    ended_early TEXT NOT NULL DEFAULT ''
+);
+{SETS}
 CREATE TABLE IF NOT EXISTS pain (
     session_id INTEGER NOT NULL REFERENCES sessions(id),
     number INTEGER NOT NULL,
@@ -62,7 +69,7 @@ CREATE TABLE IF NOT EXISTS pain (
     reported_at TEXT NOT NULL,
     PRIMARY KEY (session_id, number)
 );
-CREATE INDEX IF NOT EXISTS sets_by_session ON sets(session_id);
+{SETS_INDEX}
 """
 
 
@@ -98,11 +105,19 @@ class History:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as err:
+            raise HistoryUnavailable(f"cannot open history at {path}: {err}") from err
+        try:
             connection.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable in WAL mode except across power loss; a set is a few bytes.
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as err:
+            _upgrade(connection, path)
+        except HistoryUnavailable:
+            connection.close()
+            raise
+        except sqlite3.Error as err:
+            connection.close()
             raise HistoryUnavailable(f"cannot open history at {path}: {err}") from err
         return cls(connection, path)
 
@@ -282,6 +297,30 @@ class History:
             (Outcome.SKIPPED.value, start.isoformat(timespec="seconds")),
         ).fetchall()
         return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def _upgrade(db: sqlite3.Connection, path: Path) -> None:
+    """Brings an older file up to VERSION in one transaction: interrupted, it stays as it was."""
+    db.execute("BEGIN IMMEDIATE")  # another process may be upgrading it at this moment
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version > VERSION:
+            raise HistoryUnavailable(
+                f"history at {path} was written by a newer companion (format {version}, this"
+                f" one reads up to {VERSION}); upgrade companion to use it"
+            )
+        if version < 1:
+            # SQLite cannot drop a NOT NULL in place: rebuild the table around its rows.
+            db.execute("ALTER TABLE sets RENAME TO sets_v0")
+            db.execute(SETS)
+            db.execute("INSERT INTO sets SELECT * FROM sets_v0")
+            db.execute("DROP TABLE sets_v0")
+            db.execute(SETS_INDEX)
+        db.execute(f"PRAGMA user_version = {VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _span(values: Sequence[float]) -> str:

@@ -37,7 +37,7 @@ def summary_table(summary: SessionSummary) -> Table:
         table.add_row(
             name,
             f"{len(done)}/{len(records)}",
-            ", ".join(str(r.reps_done) for r in done) or "–",
+            ", ".join("?" if r.reps_done is None else str(r.reps_done) for r in done) or "–",
             ", ".join(loads) or "–",
             ", ".join(notes),
         )

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from sample_workouts import RDL, THRUST, straight
 
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit
-from companion.storage.history import History, HistoryUnavailable
+from companion.storage.history import SCHEMA, VERSION, History, HistoryUnavailable
 
 
 def record(number: int, outcome: Outcome = Outcome.DONE, load: float | None = 95.0) -> SetRecord:
@@ -99,6 +100,51 @@ def test_weekly_sets_by_pattern_and_fatigue(tmp_path: Path) -> None:
     history.record_set(session, rdl, workout)
     history.record_set(session, rdl, workout)
     assert history.weekly_sets() == [("hinge", "high", 2), ("hip-extension", "moderate", 1)]
+
+
+def test_a_file_from_before_versions_is_upgraded_with_its_sets(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    before = SCHEMA.replace("reps_done INTEGER,", "reps_done INTEGER NOT NULL,")
+    assert before != SCHEMA
+    old = sqlite3.connect(db)
+    old.executescript(before)
+    old.execute(
+        "INSERT INTO sessions (workout_id, workout, unit, started_at)"
+        " VALUES ('test', 'Test', 'lb', '2026-01-01T00:00:00+00:00')"
+    )
+    old.execute(
+        "INSERT INTO sets (session_id, exercise_id, exercise, set_number, set_count, side,"
+        " round_number, reps_low, reps_high, reps_done, load, unit, outcome, variant, recorded_at)"
+        " VALUES (1, 'hip-thrust', 'Hip thrust', 1, 2, '', 0, 8, 10, 9, 95, 'lb', 'done', '',"
+        " '2026-01-01T00:00:01+00:00')"
+    )
+    old.commit()
+    old.close()
+
+    history = History.open(db)
+    uncounted = replace(record(2, Outcome.FORM), reps_done=None)
+    history.record_set(1, uncounted, straight())
+    assert [(r.set_number, r.reps_done) for r in history.session_sets(1)] == [(1, 9), (2, None)]
+    history.close()
+    check = sqlite3.connect(db)
+    assert check.execute("PRAGMA user_version").fetchone() == (VERSION,)
+    assert check.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sets%'").fetchall() == [
+        ("sets",),
+        ("sets_by_session",),
+    ]
+    History.open(db).close()  # opening it again changes nothing
+    assert check.execute("SELECT COUNT(*) FROM sets").fetchone() == (2,)
+
+
+def test_a_file_from_a_newer_companion_is_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    History.open(db).close()
+    newer = sqlite3.connect(db)
+    newer.execute(f"PRAGMA user_version = {VERSION + 1}")
+    newer.close()
+    with pytest.raises(HistoryUnavailable, match=r"history at .*h\.sqlite3 was written by a newer"):
+        History.open(db)
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone() == (VERSION + 1,)
 
 
 def test_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:

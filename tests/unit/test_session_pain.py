@@ -88,6 +88,13 @@ def test_the_set_stops_and_is_recorded_as_pain_with_the_reps_done() -> None:
     assert session.questions == [Question.PAIN_RED_FLAGS]
 
 
+def test_pain_in_an_unpaced_set_records_no_count() -> None:
+    effects = pain(in_thrust_set(), 5.0)
+    assert [(r.record.outcome, r.record.reps_done) for r in of(RecordSet, effects)] == [
+        (Outcome.PAIN, None)
+    ]
+
+
 def test_the_question_asks_about_warning_signs_at_safety_priority() -> None:
     session = in_thrust_set()
     effects = pain(session, 5.0)
@@ -382,9 +389,9 @@ def test_pain_during_the_stop_question_replaces_it() -> None:
 def test_form_ends_the_set_as_technique_limited_and_says_keep_the_load() -> None:
     session = in_thrust_set()
     effects = session.handle(cmd(Command.FORM, 5.0, "losing position"))
-    assert [(r.record.outcome, r.record.load) for r in of(RecordSet, effects)] == [
-        (Outcome.FORM, 95.0)
-    ]
+    # THRUST is unpaced: the person counts, so how many reps were done is unknown.
+    records = [r.record for r in of(RecordSet, effects)]
+    assert [(r.outcome, r.load, r.reps_done) for r in records] == [(Outcome.FORM, 95.0, None)]
     assert "Keep the same load next time." in script.FORM_ENDED
     form_words = effects.index(Speak(script.FORM_ENDED, Priority.INSTRUCTION, group="session"))
     cancels = [i for i, e in enumerate(effects) if isinstance(e, CancelSpeech)]

@@ -65,7 +65,9 @@ OPTIONS = (
 )
 
 
-def thrust_set(number: int, outcome: Outcome, reps: int, load: float | None = 95.0) -> SetRecord:
+def thrust_set(
+    number: int, outcome: Outcome, reps: int | None, load: float | None = 95.0
+) -> SetRecord:
     return SetRecord(
         "hip-thrust", "Hip thrust", number, 2, "", 0, (8, 10), reps, load, Unit.LB, outcome
     )
@@ -169,7 +171,7 @@ ROWS = [
         (RecordSet(thrust_set(1, Outcome.DONE, 10)), instr(REST_TO_SET2, "step-4"),
          StartTimer("rest", 4.0, 64.0), Show)),
     Row("set-form", THRUST_FIRST, IN_SET, cmd(N.FORM, 4.0), 4, StepKind.REST,
-        (RecordSet(thrust_set(1, Outcome.FORM, 0)), CancelSpeech("step-3"),
+        (RecordSet(thrust_set(1, Outcome.FORM, None)), CancelSpeech("step-3"),
          Speak(script.FORM_ENDED, Priority.INSTRUCTION, group="session"),
          instr(REST_TO_SET2, "step-4"))),
     Row("set-skip", THRUST_FIRST, IN_SET, cmd(N.SKIP, 4.0), 7, StepKind.SET,
@@ -181,7 +183,7 @@ ROWS = [
         (CancelSpeech("step-3"), safety(script.STOP_QUESTION), Show), only=True,
         question=Question.STOP),
     Row("set-pain", THRUST_FIRST, IN_SET, cmd(N.PAIN, 5.0, "ouch"), 3, StepKind.SET,
-        (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, 0)),
+        (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
          CancelSpeech("step-3"), safety(script.PAIN_STOP), Show), only=True,
         question=Question.PAIN_RED_FLAGS),
     Row("set-repeat", THRUST_FIRST, IN_SET, cmd(N.REPEAT, 4.0), 3, StepKind.SET,
@@ -249,7 +251,7 @@ ROWS = [
     Row("paused-stop", THRUST_FIRST, PAUSED_SET, cmd(N.STOP, 6.0), 3, StepKind.SET,
         (safety(script.STOP_QUESTION), Show), only=True, paused=True, question=Question.STOP),
     Row("paused-pain", THRUST_FIRST, PAUSED_SET, cmd(N.PAIN, 6.0, "ouch"), 3, StepKind.SET,
-        (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, 0)),
+        (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
          safety(script.PAIN_STOP)), paused=True, question=Question.PAIN_RED_FLAGS),
     # --- the stop question
     Row("stop-yes", THRUST_FIRST, STOP_ASKED, cmd(N.YES, 6.0), 8, StepKind.SUMMARY,
@@ -264,7 +266,7 @@ ROWS = [
         (Speak(script.STOP_QUESTION, Priority.INSTRUCTION, group="session"),), only=True,
         question=Question.STOP),
     Row("stop-then-pain", THRUST_FIRST, STOP_ASKED, cmd(N.PAIN, 6.0, "ouch"), 3, StepKind.SET,
-        (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, 0)),
+        (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
          safety(script.PAIN_STOP)), question=Question.PAIN_RED_FLAGS),
     Row("paused-stop-no-stays-paused", THRUST_FIRST, (*PAUSED_SET, cmd(N.STOP, 6.0)),
         cmd(N.NO, 7.0), 3, StepKind.SET, (instr(script.PAUSED, "step-3"), Show), only=True,
