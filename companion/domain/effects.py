@@ -130,7 +130,8 @@ class PainReport:
     side: str
     heard: str = ""
     red_flags: bool | None = None  # None until answered
-    action: str = ""  # "end-session", "reduce", "regress", "skip", "end-exercise"
+    # "end-session", "reduce", "regress", "skip", "end-exercise", "continue"
+    action: str = ""
     new_load: float | None = None
 
 

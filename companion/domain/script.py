@@ -6,6 +6,7 @@ can say (speech out pre-renders them) and the wording lives in one place.
 
 from __future__ import annotations
 
+from companion.domain.effects import PainReport
 from companion.domain.workout import Exercise, Unit, Workout
 
 _ONES = [
@@ -205,6 +206,29 @@ def pain_options(new_load: str | None, regression: str | None) -> str:
         + (", or " if len(choices) > 1 else "")
         + (choices[-1] + ".")
     )
+
+
+def pain_place(report: PainReport) -> str:
+    """Where a pain report was made, for the summary and `companion history`."""
+    where = report.exercise or "between exercises"
+    return f"{where}, set {report.set_number}" if report.set_number else where
+
+
+def pain_outcome(report: PainReport, unit: Unit) -> str:
+    """What came of a pain report, for the summary and `companion history`."""
+    if report.red_flags is None:
+        return "not answered"
+    if report.red_flags:
+        return "warning signs: stop and see a physical therapist or doctor"
+    if report.action == "reduce" and report.new_load is not None:
+        return f"carried on lighter, {format_load(report.new_load, unit)}"
+    return {
+        "reduce": "carried on lighter",
+        "regress": "switched to the easier exercise",
+        "skip": "skipped the exercise",
+        "end-exercise": "second report: exercise ended",
+        "continue": "carried on",
+    }.get(report.action, "no warning signs")
 
 
 def speakable_phrases(workout: Workout) -> set[str]:

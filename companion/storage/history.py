@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from companion.domain import script
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit, Workout
 
@@ -88,7 +89,7 @@ class SessionRow:
     sets_done: int
     skipped: int
     loads: str  # "hip thrust 95–100 lb; …"
-    pain: str  # "hip thrust set 2 (no warning signs, reduce)"
+    pain: str  # "Hip thrust, set 2 (carried on lighter, 90 lb)"
 
 
 def _now() -> str:
@@ -196,7 +197,7 @@ class History:
 
     def sessions(self, limit: int = 50) -> list[SessionRow]:
         rows = self._db.execute(
-            "SELECT id, workout_id, workout, started_at, ended_at, ended_early FROM sessions"
+            "SELECT id, workout_id, workout, unit, started_at, ended_at, ended_early FROM sessions"
             " ORDER BY started_at DESC, id DESC LIMIT ?",
             (limit,),
         ).fetchall()
@@ -207,6 +208,7 @@ class History:
         session_id: int,
         workout_id: str,
         workout: str,
+        unit_name: str,
         started: str,
         ended: str | None,
         ended_early: str,
@@ -221,9 +223,7 @@ class History:
                 loads.setdefault(s.variant or s.exercise, []).append(s.load)
         load_text = "; ".join(f"{name} {_span(values)} {unit}" for name, values in loads.items())
         pain_text = "; ".join(
-            f"{p.exercise or 'between exercises'}"
-            + (f" set {p.set_number}" if p.set_number else "")
-            + f" ({_pain_words(p)})"
+            f"{script.pain_place(p)} ({script.pain_outcome(p, Unit(unit_name))})"
             for p in self.session_pain(session_id)
         )
         return SessionRow(
@@ -326,11 +326,3 @@ def _upgrade(db: sqlite3.Connection, path: Path) -> None:
 def _span(values: Sequence[float]) -> str:
     low, high = min(values), max(values)
     return f"{low:g}" if low == high else f"{low:g}–{high:g}"
-
-
-def _pain_words(report: PainReport) -> str:
-    if report.red_flags is None:
-        flags = "not answered"
-    else:
-        flags = "warning signs" if report.red_flags else "no warning signs"
-    return f"{flags}, {report.action}" if report.action else flags

@@ -45,27 +45,10 @@ def summary_table(summary: SessionSummary) -> Table:
 
 
 def pain_lines(summary: SessionSummary) -> list[str]:
-    lines = []
-    for report in summary.pain:
-        where = report.exercise or "between exercises"
-        if report.set_number:
-            where += f", set {report.set_number}"
-        if report.red_flags:
-            outcome = "warning signs: stop and see a physical therapist or doctor"
-        elif report.red_flags is False:
-            outcome = {
-                "reduce": f"carried on lighter ({report.new_load:g} {summary.unit.value})"
-                if report.new_load is not None
-                else "carried on lighter",
-                "regress": "switched to the easier exercise",
-                "skip": "skipped the exercise",
-                "end-exercise": "second report: exercise ended",
-                "continue": "carried on",
-            }.get(report.action, report.action or "no warning signs")
-        else:
-            outcome = "not answered"
-        lines.append(f"Pain: {where}: {outcome}")
-    return lines
+    return [
+        f"Pain: {script.pain_place(r)}: {script.pain_outcome(r, summary.unit)}"
+        for r in summary.pain
+    ]
 
 
 class SummaryScreen(Screen[None]):

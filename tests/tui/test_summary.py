@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from companion.domain.effects import Outcome, SessionSummary, SetRecord
+from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit
-from companion.tui.summary import summary_table
+from companion.tui.summary import pain_lines, summary_table
 
 
 def thrust(number: int, outcome: Outcome, reps: int | None) -> SetRecord:
@@ -23,3 +23,21 @@ def test_a_set_nobody_counted_shows_a_question_mark_not_zero() -> None:
     (row,) = [line for line in console.export_text().splitlines() if "Hip thrust" in line]
     assert "10, ?, 0" in row
     assert "1 form" in row
+
+
+def test_each_pain_report_says_where_and_what_came_of_it() -> None:
+    reports = (
+        PainReport(1, "hip-thrust", "Hip thrust", 2, "", red_flags=False, action="reduce",
+                   new_load=85.0),
+        PainReport(2, "", "", 0, "", red_flags=False, action="continue"),
+        PainReport(3, "rdl", "Romanian deadlift", 1, ""),
+        PainReport(4, "rdl", "Romanian deadlift", 1, "", red_flags=True, action="end-session"),
+    )  # fmt: skip
+    summary = SessionSummary("test", "Test", Unit.KG, sets=(), pain=reports, ended_early="")
+    assert pain_lines(summary) == [
+        "Pain: Hip thrust, set 2: carried on lighter, 85 kg",
+        "Pain: between exercises: carried on",
+        "Pain: Romanian deadlift, set 1: not answered",
+        "Pain: Romanian deadlift, set 1: warning signs: stop and see a physical therapist"
+        " or doctor",
+    ]

@@ -81,7 +81,7 @@ def test_sessions_rows_summarise_sets_loads_skips_and_pain(tmp_path: Path) -> No
     (row,) = history.sessions()
     assert (row.sets_done, row.skipped) == (2, 1)
     assert row.loads == "Hip thrust 95–100 lb"
-    assert row.pain == "Hip thrust set 2 (no warning signs, reduce)"
+    assert row.pain == "Hip thrust, set 2 (carried on lighter)"
     assert [p.action for p in history.session_pain(session)] == ["reduce"]  # updated, not added
     assert history.exercises_with_pain() == {"hip-thrust"}
     assert history.last_session_of("test") == session
@@ -173,7 +173,8 @@ def test_history_command_lists_sessions_and_week(
     assert main(["history"]) == 0
     out = capsys.readouterr().out
     assert "Test session (test)" in out and "sets done 1, skipped 0" in out
-    assert "pain: Hip thrust set 1 (warning signs, end-session)" in out
+    warned = "warning signs: stop and see a physical therapist or doctor"
+    assert f"pain: Hip thrust, set 1 ({warned})" in out
     assert main(["history", "--week"]) == 0
     out = capsys.readouterr().out
     assert "hip-extension" in out and "Hinge fatigue total: 0" in out
