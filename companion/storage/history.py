@@ -309,7 +309,8 @@ def _upgrade(db: sqlite3.Connection, path: Path) -> None:
                 f"history at {path} was written by a newer companion (format {version}, this"
                 f" one reads up to {VERSION}); upgrade companion to use it"
             )
-        if version < 1:
+        not_null = {row[1]: row[3] for row in db.execute("PRAGMA table_info(sets)")}
+        if version < 1 and not_null["reps_done"]:  # a new file was just made as VERSION wants
             # SQLite cannot drop a NOT NULL in place: rebuild the table around its rows.
             db.execute("ALTER TABLE sets RENAME TO sets_v0")
             db.execute(SETS)
