@@ -112,8 +112,8 @@ class SetRecord:
     side: str
     round_number: int
     reps_target: tuple[int, int]
-    # None when nobody counted: an unpaced set that form or pain ended part-way. The person
-    # counts an unpaced set themselves, so only one that reached "next" has a known count.
+    # None when nobody counted: an unpaced set that form or pain ended part-way (the person
+    # counts an unpaced set; one they ended with "next" is taken to have reached its target).
     reps_done: int | None
     load: float | None
     unit: Unit

@@ -219,7 +219,7 @@ def pain_outcome(report: PainReport, unit: Unit) -> str:
     if report.red_flags is None:
         return "not answered"
     if report.red_flags:
-        return "warning signs: stop and see a physical therapist or doctor"
+        return "warning signs: session ended, see a physical therapist or doctor"
     if report.action == "reduce" and report.new_load is not None:
         return f"carried on lighter, {format_load(report.new_load, unit)}"
     return {

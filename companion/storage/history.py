@@ -109,6 +109,8 @@ class History:
         except (OSError, sqlite3.Error) as err:
             raise HistoryUnavailable(f"cannot open history at {path}: {err}") from err
         try:
+            # A newer companion's file is refused before anything is written to it.
+            _refuse_newer(_version(connection), path)
             connection.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable in WAL mode except across power loss; a set is a few bytes.
             connection.execute("PRAGMA synchronous=NORMAL")
@@ -299,16 +301,27 @@ class History:
         return [(r[0], r[1], int(r[2])) for r in rows]
 
 
+def _version(db: sqlite3.Connection) -> int:
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    return int(version)
+
+
+def _refuse_newer(version: int, path: Path) -> None:
+    if version > VERSION:
+        raise HistoryUnavailable(
+            f"history at {path} was written by a newer companion (format {version}, this"
+            f" one reads up to {VERSION}); upgrade companion to use it"
+        )
+
+
 def _upgrade(db: sqlite3.Connection, path: Path) -> None:
     """Brings an older file up to VERSION in one transaction: interrupted, it stays as it was."""
-    db.execute("BEGIN IMMEDIATE")  # another process may be upgrading it at this moment
+    if _version(db) == VERSION:
+        return  # the usual case, read without waiting for a session's write lock
+    db.execute("BEGIN IMMEDIATE")
     try:
-        (version,) = db.execute("PRAGMA user_version").fetchone()
-        if version > VERSION:
-            raise HistoryUnavailable(
-                f"history at {path} was written by a newer companion (format {version}, this"
-                f" one reads up to {VERSION}); upgrade companion to use it"
-            )
+        version = _version(db)  # again: another process may have upgraded it meanwhile
+        _refuse_newer(version, path)
         not_null = {row[1]: row[3] for row in db.execute("PRAGMA table_info(sets)")}
         if version < 1 and not_null["reps_done"]:  # a new file was just made as VERSION wants
             # SQLite cannot drop a NOT NULL in place: rebuild the table around its rows.
@@ -320,7 +333,8 @@ def _upgrade(db: sqlite3.Connection, path: Path) -> None:
         db.execute(f"PRAGMA user_version = {VERSION}")
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # SQLite may have rolled back already, after an I/O error
+            db.execute("ROLLBACK")
         raise
 
 

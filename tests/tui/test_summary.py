@@ -38,6 +38,6 @@ def test_each_pain_report_says_where_and_what_came_of_it() -> None:
         "Pain: Hip thrust, set 2: carried on lighter, 85 kg",
         "Pain: between exercises: carried on",
         "Pain: Romanian deadlift, set 1: not answered",
-        "Pain: Romanian deadlift, set 1: warning signs: stop and see a physical therapist"
+        "Pain: Romanian deadlift, set 1: warning signs: session ended, see a physical therapist"
         " or doctor",
     ]

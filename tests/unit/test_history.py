@@ -15,6 +15,7 @@ from sample_workouts import RDL, THRUST, straight
 
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit
+from companion.storage import history as history_module
 from companion.storage.history import SCHEMA, VERSION, History, HistoryUnavailable
 
 
@@ -102,8 +103,8 @@ def test_weekly_sets_by_pattern_and_fatigue(tmp_path: Path) -> None:
     assert history.weekly_sets() == [("hinge", "high", 2), ("hip-extension", "moderate", 1)]
 
 
-def test_a_file_from_before_versions_is_upgraded_with_its_sets(tmp_path: Path) -> None:
-    db = tmp_path / "h.sqlite3"
+def file_from_before_versions(db: Path) -> None:
+    """A history file as companion wrote it before PRAGMA user_version was kept: one set."""
     before = SCHEMA.replace("reps_done INTEGER,", "reps_done INTEGER NOT NULL,")
     assert before != SCHEMA
     old = sqlite3.connect(db)
@@ -121,6 +122,10 @@ def test_a_file_from_before_versions_is_upgraded_with_its_sets(tmp_path: Path) -
     old.commit()
     old.close()
 
+
+def test_a_file_from_before_versions_is_upgraded_with_its_sets(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    file_from_before_versions(db)
     history = History.open(db)
     uncounted = replace(record(2, Outcome.FORM), reps_done=None)
     history.record_set(1, uncounted, straight())
@@ -132,19 +137,52 @@ def test_a_file_from_before_versions_is_upgraded_with_its_sets(tmp_path: Path) -
         ("sets",),
         ("sets_by_session",),
     ]
-    History.open(db).close()  # opening it again changes nothing
     assert check.execute("SELECT COUNT(*) FROM sets").fetchone() == (2,)
+
+
+def test_an_interrupted_upgrade_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "h.sqlite3"
+    file_from_before_versions(db)
+    # Fail at the last step of the rebuild, after the old table was renamed and dropped.
+    monkeypatch.setattr(history_module, "SETS_INDEX", "CREATE INDEX broken ON nowhere(x)")
+    with pytest.raises(HistoryUnavailable, match=r"cannot open history at .*h\.sqlite3"):
+        History.open(db)
+    check = sqlite3.connect(db)
+    assert check.execute("PRAGMA user_version").fetchone() == (0,)
+    assert check.execute("SELECT reps_done FROM sets").fetchall() == [(9,)]
+    columns = {row[1]: row[3] for row in check.execute("PRAGMA table_info(sets)")}
+    assert columns["reps_done"] == 1  # still NOT NULL: the old table, untouched
+    assert check.execute("SELECT name FROM sqlite_master WHERE name = 'sets_v0'").fetchall() == []
+
+
+def test_opening_an_up_to_date_file_does_not_wait_for_a_session_writing(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    History.open(db).close()
+    session = sqlite3.connect(db, isolation_level=None)
+    session.execute("BEGIN IMMEDIATE")  # a session holds the write lock
+    try:
+        reader = History.open(db)  # as `companion history` does; would wait 5 s, then fail
+        assert reader.sessions() == []
+        reader.close()
+    finally:
+        session.execute("ROLLBACK")
 
 
 def test_a_file_from_a_newer_companion_is_left_alone(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
-    History.open(db).close()
     newer = sqlite3.connect(db)
     newer.execute(f"PRAGMA user_version = {VERSION + 1}")
+    newer.execute("CREATE TABLE things (x)")  # its own tables, none of ours
+    newer.commit()
     newer.close()
     with pytest.raises(HistoryUnavailable, match=r"history at .*h\.sqlite3 was written by a newer"):
         History.open(db)
-    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone() == (VERSION + 1,)
+    check = sqlite3.connect(db)
+    assert check.execute("PRAGMA user_version").fetchone() == (VERSION + 1,)
+    assert check.execute("SELECT name FROM sqlite_master").fetchall() == [("things",)]
+    assert check.execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
 
 def test_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
@@ -173,7 +211,7 @@ def test_history_command_lists_sessions_and_week(
     assert main(["history"]) == 0
     out = capsys.readouterr().out
     assert "Test session (test)" in out and "sets done 1, skipped 0" in out
-    warned = "warning signs: stop and see a physical therapist or doctor"
+    warned = "warning signs: session ended, see a physical therapist or doctor"
     assert f"pain: Hip thrust, set 1 ({warned})" in out
     assert main(["history", "--week"]) == 0
     out = capsys.readouterr().out

@@ -194,7 +194,10 @@ def test_a_paced_exercise_regressed_is_no_longer_counted() -> None:
     feed(session, cmd(Command.NO, 3.0))
     effects = session.handle(cmd(Command.EASIER, 4.0))
     assert [e for e in of(Speak, effects) if e.at is not None] == []
+    assert of(Show, effects)[-1].view.tempo == ""  # the main lift's tempo is not shown for it
     assert session.handle(Tick(60.0)) == []  # waits for "next" like any unpaced set
+    effects = session.handle(cmd(Command.FORM, 61.0))
+    assert [r.record.reps_done for r in of(RecordSet, effects)] == [None]  # nobody counted
 
 
 def test_skip_ends_the_exercise() -> None:
