@@ -22,7 +22,11 @@ def add_parser(subparsers: Any) -> None:
         "name", nargs="?", default=DEFAULT_MODEL, help="directory name to install as"
     )
     install.add_argument("--url", default=DEFAULT_URL, help="where to download the zip from")
-    install.add_argument("--sha256", default=None, help="expected SHA-256 of the archive")
+    install.add_argument(
+        "--sha256",
+        default=None,
+        help="expected SHA-256 of the archive (the default model's is built in)",
+    )
     install.add_argument("--into", type=Path, default=None, metavar="DIR", help="install under DIR")
     install.add_argument("--force", action="store_true", help="replace an installed model")
     install.set_defaults(run=run_install)

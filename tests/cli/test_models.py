@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from companion.cli import main
+from companion.speech_in.models import DEFAULT_SHA256
 
 NAME = "vosk-model-small-en-us-0.15"
 FILES = ("am/final.mdl", "conf/model.conf", "conf/mfcc.conf", "graph/HCLr.fst", "graph/Gr.fst")
@@ -141,3 +142,18 @@ def test_list_without_models_says_how_to_install(
     monkeypatch.setattr("companion.speech_in.models.installed_models", list)
     assert main(["models", "list"]) == 0
     assert "companion models install" in capsys.readouterr().out
+
+
+def test_the_default_model_is_checked_against_its_known_checksum(
+    server: Server,
+    isolated_dirs: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The official address, served here with an archive that is not the official one.
+    url = server.add("/vosk-model-small-en-us-0.15.zip", model_zip())
+    monkeypatch.setattr("companion.speech_in.models.DEFAULT_URL", url)
+    assert main(["models", "install"]) == 2
+    error = capsys.readouterr().err
+    assert f"checksum mismatch for {url}: expected {DEFAULT_SHA256}" in error
+    assert list(models_dir(isolated_dirs).iterdir()) == []
