@@ -18,9 +18,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-import numpy as np
-
-from companion.speech_in.capture import Resampler, Samples
+from companion.speech_in.capture import Resampler, Samples, from_pcm16
 from companion.speech_in.models import download, text_progress
 from companion.speech_in.pipeline import read_wav
 
@@ -85,7 +83,7 @@ def recordings() -> list[tuple[str, Samples]]:
             data = member.read()
             stem = Path(relative).stem
             if relative.endswith(".raw"):  # headerless 16 kHz 16-bit mono
-                samples: Samples = (np.frombuffer(data, "<i2") / 32768).astype(np.float32)
+                samples = from_pcm16(data)
             else:
                 with tempfile.TemporaryDirectory() as work:
                     scratch = Path(work) / "recording.wav"

@@ -65,6 +65,12 @@ def to_pcm16(samples: Samples) -> bytes:
     return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
+def from_pcm16(pcm: bytes) -> Samples:
+    """Little-endian int16 bytes (a recognizer's input, a 16-bit WAV's frames) as float samples."""
+    samples: Samples = (np.frombuffer(pcm, "<i2") / 32768).astype(np.float32)
+    return samples
+
+
 def rms(samples: Samples) -> float:
     return float(np.sqrt(np.mean(np.square(samples)))) if len(samples) else 0.0
 

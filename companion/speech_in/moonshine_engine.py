@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from companion.errors import UserError
-from companion.speech_in.capture import Samples
+from companion.speech_in.capture import Samples, from_pcm16
 from companion.speech_in.endpoint import MAX_UTTERANCE_S, Endpointer, Event
 from companion.speech_in.engine import SAMPLE_RATE
 from companion.speech_in.matcher import Hypothesis
@@ -121,7 +121,7 @@ class MoonshineRecognizer:
     def _judge(self) -> str | None:
         assert self._utterance is not None
         pad = np.zeros(int(PAD_S * SAMPLE_RATE), np.float32)
-        speech = (np.frombuffer(b"".join(self._utterance), "<i2") / 32768).astype(np.float32)
+        speech = from_pcm16(b"".join(self._utterance))
         return self._engine.judge(np.concatenate([pad, speech, pad]))
 
 

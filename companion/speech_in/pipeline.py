@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from companion.domain.events import Command
-from companion.speech_in.capture import BLOCK_S, Resampler, Samples, to_pcm16
+from companion.speech_in.capture import BLOCK_S, Resampler, Samples, from_pcm16, to_pcm16
 from companion.speech_in.engine import SAMPLE_RATE, Engine, Recognizer
 from companion.speech_in.matcher import Decision, Hypothesis, Matcher
 
@@ -73,7 +73,7 @@ def read_wav(path: Path) -> tuple[Samples, int]:
     if width == 1:
         data = ((np.frombuffer(raw, np.uint8).astype(np.float32) - 128) / 128).astype(np.float32)
     elif width == 2:
-        data = (np.frombuffer(raw, "<i2") / 32768).astype(np.float32)
+        data = from_pcm16(raw)
     elif width == 3:
         bytes3 = np.frombuffer(raw, np.uint8).reshape(-1, 3)
         joined = (
