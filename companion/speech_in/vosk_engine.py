@@ -22,11 +22,15 @@ UNKNOWN = "[unk]"  # Vosk's garbage word: lets non-command speech go somewhere h
 
 class VoskRecognizer:
     def __init__(self, model: Any, grammar: list[str]) -> None:
+        self._model = model
+        # Vosk wants the words themselves; escaped non-ASCII would be "missing" words.
+        self._grammar = json.dumps(grammar, ensure_ascii=False)
+        self._recognizer = self._fresh()
+
+    def _fresh(self) -> Any:
         import vosk
 
-        # Vosk wants the words themselves; escaped non-ASCII would be "missing" words.
-        grammar_json = json.dumps(grammar, ensure_ascii=False)
-        self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE, grammar_json)
+        return vosk.KaldiRecognizer(self._model, SAMPLE_RATE, self._grammar)
 
     def accept(self, pcm: bytes) -> Hypothesis | None:
         if self._recognizer.AcceptWaveform(pcm):
@@ -39,7 +43,10 @@ class VoskRecognizer:
         return Hypothesis(text, True)
 
     def reset(self) -> None:
-        self._recognizer.Reset()
+        # A new recognizer, not KaldiRecognizer.Reset(): audio fed before a Reset still turns
+        # into words afterwards (a cue's first 0.2 s, then silence, became "예" with the Korean
+        # model), which would let the start of the companion's own voice through the gate.
+        self._recognizer = self._fresh()
 
 
 class VoskEngine:

@@ -16,6 +16,7 @@ from speech_in_audio import espeak, korean_model
 
 from companion.cli import main
 from companion.domain.events import Command
+from companion.speech_in.capture import Resampler, to_pcm16
 from companion.speech_in.pipeline import read_wav, recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
 from companion.speech_in.vosk_engine import VoskEngine
@@ -97,3 +98,20 @@ def test_listen_json_one_line_per_file(
         assert [c["command"] for c in line["commands"]] == ["stop"]
         assert line["commands"][0]["heard"] == "운동 종료"
         assert 0.3 < line["commands"][0]["at_s"] <= len(samples) / rate + 0.1
+
+
+@pytest.mark.parametrize("heard_s", [0.1, 0.2, 0.3, 0.5, 0.8])
+def test_a_reset_forgets_the_audio_before_it(
+    ko_engine: VoskEngine, tmp_path: Path, heard_s: float
+) -> None:
+    """The self-voice gate resets the recognizer when it opens: whatever of a cue got in before
+    the gate closed must not come out as a command in the silence after."""
+    samples, rate = read_wav(espeak("운동 종료", tmp_path / "c.wav", voice="ko"))
+    start = Resampler(rate).process(samples)[: int(heard_s * 16000)]
+    recognizer = ko_engine.recognizer()
+    for begin in range(0, len(start), 800):
+        recognizer.accept(to_pcm16(start[begin : begin + 800]))
+    recognizer.reset()
+    silence = np.zeros(3 * 16000, np.float32)
+    heard = [recognizer.accept(to_pcm16(silence[b : b + 800])) for b in range(0, len(silence), 800)]
+    assert [h.text for h in heard if h is not None and h.text] == []
