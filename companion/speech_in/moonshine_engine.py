@@ -63,13 +63,11 @@ class MoonshineRecognizer:
     The judgement costs a few hundred milliseconds, about as long as the pause after which the
     endpointer closes an utterance, so it starts as soon as a pause begins (`EARLY_PAUSE_S`).
     If the pause does close the utterance, that judgement stands; if speech goes on, it is
-    dropped and the utterance judged again later. `early_pause_s=inf` judges each utterance
-    once, as it closes (benchmarks/fit_judge.py records evidence that way).
+    dropped and the utterance judged again later.
     """
 
-    def __init__(self, engine: Judge, early_pause_s: float = EARLY_PAUSE_S) -> None:
+    def __init__(self, engine: Judge) -> None:
         self._engine = engine
-        self._early_pause_s = early_pause_s
         self._endpointer = Endpointer()
         self._utterance: list[bytes] | None = None  # None outside an utterance
         self._guess: tuple[float, str | None] | None = None  # voiced span judged, and verdict
@@ -78,7 +76,7 @@ class MoonshineRecognizer:
         found = None
         for event in self._endpointer.process(pcm):
             found = self._event(event) or found
-        pausing = self._endpointer.in_speech and self._endpointer.quiet_s >= self._early_pause_s
+        pausing = self._endpointer.in_speech and self._endpointer.quiet_s >= EARLY_PAUSE_S
         if pausing and self._utterance is not None:
             voiced = self._endpointer.voiced_s
             if self._guess is None or self._guess[0] != voiced:
