@@ -217,15 +217,16 @@ class History:
     ) -> SessionRow:
         sets = self.session_sets(session_id)
         done = [s for s in sets if s.outcome is not Outcome.SKIPPED]
+        unit = Unit(unit_name)  # the workout's, as every set of the session records it
         loads: dict[str, list[float]] = {}
-        unit = ""
         for s in done:
-            unit = s.unit.value
             if s.load is not None:
                 loads.setdefault(s.variant or s.exercise, []).append(s.load)
-        load_text = "; ".join(f"{name} {_span(values)} {unit}" for name, values in loads.items())
+        load_text = "; ".join(
+            f"{name} {_span(values)} {unit.value}" for name, values in loads.items()
+        )
         pain_text = "; ".join(
-            f"{script.pain_place(p)} ({script.pain_outcome(p, Unit(unit_name))})"
+            f"{script.pain_place(p)} ({script.pain_outcome(p, unit)})"
             for p in self.session_pain(session_id)
         )
         return SessionRow(
