@@ -3,11 +3,13 @@ and memory, through the same pipeline as `companion listen FILE`.
 
     python benchmarks/commands.py --json
 
-The commands are synthetic (espeak-ng and flite voices, see corpus.py), so their numbers are a
-regression check, not a promise about real voices and rooms. Splits: "train" (the only one tuning
-looked at), "held_out" (other espeak-ng voices and speeds, clanking noise), "other_synth" (flite's
-voices, clanking noise) and "real_speech" (recordings of people saying things that are not
-commands, see real_speech.py, clanking noise: false accepts only).
+The commands are synthetic (see corpus.py), so their numbers are a regression check, not a promise
+about real voices and rooms. Splits: "train" (espeak-ng voices, white and pink noise: the only one
+tuning looked at), "held_out" (other espeak-ng voices and speeds, clanking noise), "other_synth"
+(flite's voices, clanking noise), "neural_voices" (two voices learnt from recordings of people,
+see neural_voices.py, under babble made from recordings of people talking) and "real_speech"
+(recordings of people saying things that are not commands, see real_speech.py, clanking noise:
+false accepts only).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ SPLITS: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = {
     "train": (corpus.TRAIN_VOICES, corpus.TRAIN_SPEEDS, corpus.TRAIN_NOISES),
     "held_out": (corpus.HELD_OUT_VOICES, corpus.HELD_OUT_SPEEDS, corpus.HELD_OUT_NOISES),
     "other_synth": (corpus.OTHER_SYNTH_VOICES, corpus.OTHER_SYNTH_SPEEDS, corpus.HELD_OUT_NOISES),
+    "neural_voices": (corpus.NEURAL_VOICES, corpus.NEURAL_SPEEDS, corpus.NEURAL_NOISES),
 }
 REAL_SPEECH = "real_speech"
 

@@ -1,15 +1,19 @@
-"""Builds the benchmark corpus for `benchmarks/commands.py`: espeak-ng and flite renderings of every
-command phrase and of non-command speech (the companion's own cues and counts, gym chatter), in
-several voices and speeds, padded with silence and mixed with noise at a chosen SNR."""
+"""Builds the benchmark corpus for `benchmarks/commands.py`: espeak-ng, flite and neural-voice
+renderings of every command phrase and of non-command speech (the companion's own cues and counts,
+gym chatter), in several voices and speeds, padded with silence and mixed with noise at a chosen
+SNR."""
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import neural_voices
 import numpy as np
+import real_speech
 
 from companion.speech_in.capture import Resampler, Samples
 from companion.speech_in.pipeline import read_wav
@@ -25,6 +29,13 @@ HELD_OUT_NOISES = ("clank",)
 # Another synthesizer altogether (flite: diphone and statistical voices), also held out.
 OTHER_SYNTH_VOICES = ("flite:awb", "flite:rms", "flite:slt", "flite:kal16")
 OTHER_SYNTH_SPEEDS = (150, 190)
+# Voices learnt from recordings of people (see neural_voices.py), under babble made from recordings
+# of people talking: neither the voices nor the noise is synthetic, and tuning saw neither.
+NEURAL_VOICES = neural_voices.VOICES
+NEURAL_SPEEDS = (150, 200)
+NEURAL_NOISES = ("babble",)
+# Talkers overlaid in babble: enough that no one of them is easily followed, as in a busy gym.
+BABBLE_TALKERS = 4
 NON_COMMANDS = (
     # the companion's own cues and counts
     "one",
@@ -66,7 +77,10 @@ class Utterance:
 
 
 def render(text: str, voice: str, speed: int) -> Samples:
-    """`voice`: an espeak-ng voice, or "flite:NAME"; `speed` in words per minute."""
+    """`voice`: an espeak-ng voice, "flite:NAME" or one of neural_voices.VOICES; `speed` in words
+    per minute."""
+    if voice in neural_voices.VOICES:
+        return neural_voices.render(text, voice, speed)
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "x.wav"
         if voice.startswith("flite:"):
@@ -110,17 +124,27 @@ def placed(text: str, expected: str | None, voice: str, speech: Samples) -> Utte
     return Utterance(text, expected, voice, samples, LEAD_S + len(speech) / 16000)
 
 
+@cache
+def _talk() -> Samples:
+    """Every real_speech recording, each brought to unit RMS, end to end."""
+    return np.concatenate([s / np.sqrt(np.mean(s**2)) for _, s in real_speech.recordings()])
+
+
 def noise(kind: str, n: int, rng: np.random.Generator) -> Samples:
-    """White, pink-ish (gym hum / fans) or clank (impulses over low hum) noise, unit RMS."""
-    white = rng.standard_normal(n)
-    if kind == "white":
-        shaped = white
+    """White, pink-ish (gym hum / fans), clank (impulses over low hum) or babble (real people
+    talking over each other) noise, unit RMS."""
+    if kind == "babble":
+        talk = _talk()
+        starts = rng.integers(0, len(talk), size=BABBLE_TALKERS)
+        shaped = np.sum([np.take(talk, range(s, s + n), mode="wrap") for s in starts], axis=0)
+    elif kind == "white":
+        shaped = rng.standard_normal(n)
     elif kind == "pink":
-        spectrum = np.fft.rfft(white)
+        spectrum = np.fft.rfft(rng.standard_normal(n))
         spectrum /= np.sqrt(np.maximum(1, np.arange(len(spectrum))))
         shaped = np.fft.irfft(spectrum, n)
     else:
-        shaped = 0.3 * np.convolve(white, np.ones(32) / 32, "same")
+        shaped = 0.3 * np.convolve(rng.standard_normal(n), np.ones(32) / 32, "same")
         for start in rng.integers(0, max(1, n - 800), size=max(1, n // 8000)):
             shaped[start : start + 800] += rng.standard_normal(800) * np.exp(-np.arange(800) / 150)
     unit: Samples = (shaped / np.sqrt(np.mean(shaped**2))).astype(np.float32)

@@ -1,16 +1,19 @@
 """Real Moonshine (the base-en model from the moonshine-cpp wheel, run with onnxruntime) on English
-commands and chatter rendered by two synthesizers, espeak-ng and flite."""
+commands and chatter rendered by espeak-ng, flite and two neural voices learnt from recordings of
+people (Piper's joe, hibari's heart)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
+import neural_voices
 import real_speech
 from speech_in_audio import espeak, flite
 
@@ -71,6 +74,32 @@ def test_flite_commands_are_heard(
     engine: MoonshineEngine, tmp_path: Path, text: str, command: Command
 ) -> None:
     assert heard(engine, flite(text, tmp_path / "c.wav")) == [(command, text)]
+
+
+def neural(engine: MoonshineEngine, text: str, voice: str) -> list[tuple[Command, str]]:
+    """What `engine` hears in `text` said by a neural voice, with half a second of quiet around."""
+    quiet = np.zeros(8000, np.float32)
+    samples = np.concatenate([quiet, neural_voices.render(text, voice, 175), quiet])
+    return [(c.command, c.heard) for c in recognise_samples(engine, samples, 16000)]
+
+
+@pytest.mark.parametrize("voice", neural_voices.VOICES)
+def test_neural_voice_commands_are_heard(engine: MoonshineEngine, voice: str) -> None:
+    commands = (
+        ("next set", Command.NEXT),
+        ("resume", Command.RESUME),
+        ("skip exercise", Command.SKIP),
+        ("my back hurts", Command.PAIN),
+        ("end workout", Command.STOP),
+    )
+    for text, command in commands:
+        assert neural(engine, text, voice) == [(command, text)], text
+
+
+@pytest.mark.parametrize("voice", neural_voices.VOICES)
+def test_neural_voice_chatter_and_counts_fire_nothing(engine: MoonshineEngine, voice: str) -> None:
+    for text in ("two", "rest for sixty seconds", "where did you put my phone", "let's go again"):
+        assert neural(engine, text, voice) == [], text
 
 
 def test_chatter_and_counts_fire_nothing(engine: MoonshineEngine, tmp_path: Path) -> None:
