@@ -9,7 +9,9 @@ floor follows quiet frames quickly downwards and creeps slowly upwards, so a fan
 it within a couple of seconds while a single word does not. A segment opens when most recent
 frames are clearly above the floor (a lone clank is too short to open one) and closes after a
 pause of `hangover_s`; the pause length is the main part of the latency from the end of speech to
-a decision, so it is kept as short as a word-internal gap allows.
+a decision, so it is kept as short as a word-internal gap allows. In a room whose sound swings
+(people talking, music) both levels are also kept above the loud moments of the room's recent
+background.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ FRAME = SAMPLE_RATE // 100  # 10 ms
 QUIET_ROOM_DB = 40.0  # frame power in dB of int16 units; full scale is ~90
 MAX_SEGMENT_S = 4.0  # longer "speech" is closed anyway, as a noise that set in
 MAX_UTTERANCE_S = 3.0  # no command takes longer: engines do not decode longer utterances
+BACKGROUND_S = 8.0  # how much of the room's recent sound is weighed (see `Endpointer`)
+OVER_BACKGROUND_DB = 1.5  # how far above the background's loud moments a segment opens
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,13 @@ class Endpointer:
         self._run = 0  # loud frames in a row
         self._quiet = 0  # frames since speech last went on
         self._voiced = 0  # frames from the segment's onset to the last sustained loud frame
+        # Levels of recent background frames: those outside segments, and those of segments that
+        # turned out to be background themselves (see `_frame`). Their loudest tenth lies next to
+        # the floor for a fan, but 7-9 dB above it for people talking: speech must rise above
+        # that too, or babble opens segments that run on into the person's command and bury it.
+        self._background: deque[float] = deque(maxlen=round(BACKGROUND_S * 100))
+        self._segment: list[float] = []  # levels of the open segment's frames
+        self._loud_background: float | None = None  # 90th percentile of `_background`
 
     @property
     def voiced_s(self) -> float:
@@ -87,7 +98,9 @@ class Endpointer:
         return self._floor
 
     def reset(self) -> None:
-        """Close any open segment without reporting it; keep the noise floor (same room)."""
+        """Close any open segment without reporting it; keep the noise floor and the background
+        (same room)."""
+        self._segment.clear()
         self._recent.clear()
         self._preroll.clear()
         self._pending = b""
@@ -117,9 +130,13 @@ class Endpointer:
         if self._floor is None:
             # A recording may begin mid-word: never start above a quiet room (-50 dBFS).
             self._floor = min(level, QUIET_ROOM_DB)
-        loud = level > self._floor + self._on_db
         if not self.in_speech:
             self._track_floor(level)
+            self._background.append(level)
+            if len(self._background) >= 100:  # a second of it
+                self._loud_background = float(np.percentile(self._background, 90))
+        loud = level > self._on_level()
+        if not self.in_speech:
             self._preroll.append(frame)
             self._recent.append(loud)
             if sum(self._recent) >= self._onset and loud:
@@ -128,27 +145,47 @@ class Endpointer:
                 self._quiet = 0
                 self._voiced = len(self._recent)
                 self._recent.clear()
+                self._segment = [level]
                 pcm = b"".join(self._preroll)
                 self._preroll.clear()
                 return Event("start", pcm)
             return None
-        self._run = self._run + 1 if level > self._floor + self._off_db else 0
+        self._segment.append(level)
+        self._run = self._run + 1 if level > self._off_level() else 0
         if self._run >= self._sustain:
             self._voiced += self._quiet + 1
             self._quiet = 0
         else:
             self._quiet += 1
-        if self._voiced + self._quiet >= MAX_SEGMENT_S * 100:
+        too_long = self._voiced + self._quiet >= MAX_SEGMENT_S * 100
+        if too_long:
             # A steady new noise holds the segment open: close it and take the noise as floor.
             self._floor = level - self._off_db
             self._quiet = self._hangover
         if self._quiet >= self._hangover:
+            # Background too: a new noise, or a segment whose typical frame would not have opened
+            # one (babble's loud moments). A person's command is loud throughout.
+            if too_long or float(np.median(self._segment)) < self._on_level():
+                self._background.extend(self._segment)
+            self._segment = []
             self.in_speech = False
             speech_s = self.voiced_s
             self._quiet = 0
             self._voiced = 0
             return Event("end", frame, speech_s)
         return Event("speech", frame)
+
+    def _on_level(self) -> float:
+        assert self._floor is not None
+        if self._loud_background is None:
+            return self._floor + self._on_db
+        return max(self._floor + self._on_db, self._loud_background + OVER_BACKGROUND_DB)
+
+    def _off_level(self) -> float:
+        assert self._floor is not None
+        if self._loud_background is None:
+            return self._floor + self._off_db
+        return max(self._floor + self._off_db, self._loud_background)
 
     def _track_floor(self, level: float) -> None:
         assert self._floor is not None

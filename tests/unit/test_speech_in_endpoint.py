@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from companion.speech_in.capture import to_pcm16
 from companion.speech_in.endpoint import Endpointer
@@ -66,3 +67,40 @@ def test_duration_plausibility_per_phone() -> None:
     assert plausible(0.4, 5)
     assert not plausible(0.05, 5)  # a clank is no five-phone word
     assert not plausible(2.0, 2)  # a sentence is no two-phone word
+
+
+def babble(seconds: float, rms: float, rng: np.random.Generator) -> np.ndarray:
+    """People talking over each other, as far as levels go: noise whose loudness wanders by 4 dB
+    (standard deviation) at a syllable's pace, so its loudest tenth lies 7-8 dB above its
+    quieter quarter, as in babble recorded from people."""
+    n = int(seconds * 16000)
+    wander = np.convolve(rng.standard_normal(n // 160 + 10), np.ones(10) / 10, "same")
+    level_db = 4.0 * wander / wander.std()
+    gain = np.repeat(10 ** (level_db / 20), 160)[:n]
+    total = gain * rng.standard_normal(n)
+    out: np.ndarray = (rms * total / np.sqrt(np.mean(total**2))).astype(np.float32)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_over_babble_a_louder_word_is_a_segment_of_its_own(seed: int) -> None:
+    # Babble swings above any fixed margin over its floor, so its loud moments opened segments
+    # that ran on into the word. Once the room has been heard, the word is a segment of its own
+    # (babble may still open short segments of its own: the recognizer rejects those).
+    rng = np.random.default_rng(seed)
+    word = tone(0.5, 0.1)
+    talk = babble(10.0, 0.1 / np.sqrt(2) / 10 ** (10 / 20), rng)  # the word 10 dB above it
+    talk[8 * 16000 : 8 * 16000 + len(word)] += word
+    endpointer = Endpointer()
+    segments = []  # (start s, end s, voiced s)
+    began = 0.0
+    for at in range(0, len(talk), 1600):  # 100 ms blocks, as the microphone delivers them
+        for event in endpointer.process(to_pcm16(talk[at : at + 1600])):
+            if event.kind == "start":
+                began = (at + 1600) / 16000
+            elif event.kind == "end":
+                segments.append((began, (at + 1600) / 16000, event.speech_s))
+    (spoken,) = [s for s in segments if s[0] < 8.5 and s[1] > 8.0]
+    assert 7.85 <= spoken[0] <= 8.15  # it starts with the word, not with the babble before it
+    # The whole word, and perhaps a loud moment of the babble after it: still a command's length.
+    assert 0.45 <= spoken[2] <= 1.5
