@@ -22,7 +22,8 @@ from companion.speech_in.pipeline import read_wav
 # so its numbers show how far tuning carried beyond what it saw (still all espeak-ng).
 TRAIN_VOICES = ("en-us+m3", "en+m1", "en-us+f2")
 TRAIN_SPEEDS = (140, 185)
-TRAIN_NOISES = ("white", "pink")
+# "chatter": synthetic babble, made of training voices only (real babble is held out).
+TRAIN_NOISES = ("white", "pink", "chatter")
 HELD_OUT_VOICES = ("en-us+f4", "en-gb-x-rp+m5", "en-029+f3")
 HELD_OUT_SPEEDS = (160, 210)
 HELD_OUT_NOISES = ("clank",)
@@ -125,16 +126,23 @@ def placed(text: str, expected: str | None, voice: str, speech: Samples) -> Utte
 
 
 @cache
-def _talk() -> Samples:
-    """Every real_speech recording, each brought to unit RMS, end to end."""
-    return np.concatenate([s / np.sqrt(np.mean(s**2)) for _, s in real_speech.recordings()])
+def _talk(kind: str) -> Samples:
+    """What babble is made of, end to end, each part at unit RMS: for "babble" every real_speech
+    recording, for "chatter" (its synthetic stand-in, made of training material only) the
+    training voices saying the non-command sentences."""
+    if kind == "babble":
+        parts = [s for _, s in real_speech.recordings()]
+    else:
+        parts = [render(t, v, 170) for t in NON_COMMANDS for v in TRAIN_VOICES]
+    return np.concatenate([s / np.sqrt(np.mean(s**2)) for s in parts])
 
 
 def noise(kind: str, n: int, rng: np.random.Generator) -> Samples:
-    """White, pink-ish (gym hum / fans), clank (impulses over low hum) or babble (real people
-    talking over each other) noise, unit RMS."""
-    if kind == "babble":
-        talk = _talk()
+    """White, pink-ish (gym hum / fans), clank (impulses over low hum), babble (real people
+    talking over each other) or chatter (synthetic voices talking over each other) noise, unit
+    RMS."""
+    if kind in ("babble", "chatter"):
+        talk = _talk(kind)
         starts = rng.integers(0, len(talk), size=BABBLE_TALKERS)
         shaped = np.sum([np.take(talk, range(s, s + n), mode="wrap") for s in starts], axis=0)
     elif kind == "white":

@@ -2,7 +2,7 @@
 
     python benchmarks/fit_judge.py
 
-Runs the training split (espeak-ng voices, white and pink noise) through the Moonshine
+Runs the training split (espeak-ng voices; white, pink and chatter noise) through the Moonshine
 recognizer block by block, as `companion listen` does, clean and at 10 and 5 dB SNR, and records
 the evidence of every judgement whose verdict the recognizer would use (an early judgement that
 more speech overtook is left out), so the fit sees the same audio the live verdict does. Label:
