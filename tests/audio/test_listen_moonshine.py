@@ -1,6 +1,6 @@
 """Real Moonshine (the base-en model from the moonshine-cpp wheel, run with onnxruntime) on English
-commands and chatter rendered by espeak-ng, flite and two neural voices learnt from recordings of
-people (Piper's joe, hibari's heart)."""
+commands and chatter rendered by espeak-ng, flite and two neural voices (Piper's joe, hibari's
+heart)."""
 
 from __future__ import annotations
 
