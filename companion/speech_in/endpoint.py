@@ -164,7 +164,8 @@ class Endpointer:
             self._quiet = self._hangover
         if self._quiet >= self._hangover:
             # Background too: a new noise, or a segment whose typical frame would not have opened
-            # one (babble's loud moments). A person's command is loud throughout.
+            # one (babble's loud moments). A command said at the laptop stays above that level for
+            # most of its length.
             if too_long or float(np.median(self._segment)) < self._on_level():
                 self._background.extend(self._segment)
             self._segment = []
