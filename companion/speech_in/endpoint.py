@@ -81,7 +81,8 @@ class Endpointer:
         # that too, or babble opens segments that run on into the person's command and bury it.
         self._background: deque[float] = deque(maxlen=round(BACKGROUND_S * 100))
         self._segment: list[float] = []  # levels of the open segment's frames
-        self._loud_background: float | None = None  # 90th percentile of `_background`
+        # The 90th percentile of `_background`, once it holds a second: until then, no bound.
+        self._loud_background = -math.inf
 
     @property
     def voiced_s(self) -> float:
@@ -133,10 +134,9 @@ class Endpointer:
         if not self.in_speech:
             self._track_floor(level)
             self._background.append(level)
-            if len(self._background) >= 100:  # a second of it
+            if len(self._background) >= 100:
                 self._loud_background = float(np.percentile(self._background, 90))
-        loud = level > self._on_level()
-        if not self.in_speech:
+            loud = level > self._on_level()
             self._preroll.append(frame)
             self._recent.append(loud)
             if sum(self._recent) >= self._onset and loud:
@@ -178,14 +178,10 @@ class Endpointer:
 
     def _on_level(self) -> float:
         assert self._floor is not None
-        if self._loud_background is None:
-            return self._floor + self._on_db
         return max(self._floor + self._on_db, self._loud_background + OVER_BACKGROUND_DB)
 
     def _off_level(self) -> float:
         assert self._floor is not None
-        if self._loud_background is None:
-            return self._floor + self._off_db
         return max(self._floor + self._off_db, self._loud_background)
 
     def _track_floor(self, level: float) -> None:
