@@ -274,10 +274,13 @@ class Session:
             before = [self._regressed[exercise.id].text]
         load = self.current_load(exercise)
         plan = self._loads.get(exercise.id)
-        # The opener ("today 135 pounds, up 5") belongs to the first set only, and not to a set
-        # restarted after pain at a changed load or as the regression: it would contradict it.
+        # The opener ("today 135 pounds, up 5") belongs to the exercise's first set only (the
+        # first side of it, where sides alternate), and not to a set restarted after pain at a
+        # changed load or as the regression: it would contradict it.
         changed = exercise.id in self._load_override or exercise.id in self._regressed
-        first = step.set_number == 1 and step.round_number <= 1
+        first = not any(
+            s.kind is StepKind.SET and s.exercise is exercise for s in self.plan[: self.index]
+        )
         if plan is not None and plan.note and first and not changed:
             before.insert(0, script.sentence(plan.note))
         intro = script.set_intro(
@@ -402,15 +405,15 @@ class Session:
         return label(following)
 
     def _skip_exercise(self, exercise: Exercise, start: int, now: float, out: list[Effect]) -> None:
-        """Record the exercise's sets from `start` on as skipped and move past its block."""
+        """Record the exercise's sets from `start` on as skipped and move past its block, and
+        past any steps of exercises pain has ended on the way (recorded skipped as well)."""
         i = start
         while i < len(self.plan):
             step = self.plan[i]
-            ours = step.exercise is not None and step.exercise.id == exercise.id
+            ours = step.exercise is not None and step.exercise.id in (exercise.id, *self._ended)
             if step.kind is StepKind.REST or ours:
                 if ours and step.kind is StepKind.SET:
-                    self._records.append(self._set_record(step, Outcome.SKIPPED, 0))
-                    out.append(RecordSet(self._records[-1]))
+                    self._record_set(Outcome.SKIPPED, 0, out, step)
                 i += 1
                 continue
             break
@@ -455,12 +458,17 @@ class Session:
         exercise = self.step.exercise
         return self._reps_done if exercise is not None and self._counts(exercise) else None
 
-    def _record_set(self, outcome: Outcome, reps: int | None, out: list[Effect]) -> None:
-        record = self._set_record(self.step, outcome, reps)
+    def _record_set(
+        self, outcome: Outcome, reps: int | None, out: list[Effect], step: Step | None = None
+    ) -> None:
+        """Record a set of `step`, by default the current one."""
+        record = self._set_record(step or self.step, outcome, reps)
         self._records.append(record)
         out.append(RecordSet(record))
 
     def _finish(self, ended_early: str, now: float, out: list[Effect]) -> None:
+        if ended_early:
+            self._record_unfinished(out)
         self.finished = True
         self.index = len(self.plan) - 1
         self._alarms = []
@@ -479,6 +487,23 @@ class Session:
         self._say(script.STOPPED if ended_early else script.FINISHED, out)
         out.append(Show(self._view()))
         out.append(Finished(summary))
+
+    def _record_unfinished(self, out: list[Effect]) -> None:
+        """On an early end, the set in progress and every set not reached are recorded, so the
+        history, the summary and the next session's loads know they were not done: a missed
+        set is no set at the top of the range, and an exercise never reached keeps its load.
+
+        The set in progress counts as done with the reps the companion counted in it; a set
+        it did not count was never said to be done ("next"), so it is recorded skipped."""
+        if self.step.kind is StepKind.SET and not self._set_stopped:
+            reps = self._counted()
+            if reps:
+                self._record_set(Outcome.DONE, reps, out)
+            else:
+                self._record_set(Outcome.SKIPPED, 0, out)
+        for step in self.plan[self.index + 1 :]:
+            if step.kind is StepKind.SET:
+                self._record_set(Outcome.SKIPPED, 0, out, step)
 
     # ----------------------------------------------------------------- commands
 
@@ -533,8 +558,7 @@ class Session:
         step = self.step
         target = step.exercise
         if step.kind is StepKind.REST:
-            following = next(s for s in self.plan[self.index + 1 :] if s.kind is not StepKind.REST)
-            target = following.exercise
+            target = self._after_rest().exercise  # what the rest named as next
         if target is None or step.kind in (StepKind.BRIEFING, StepKind.WARMUP):
             self._advance(now, out)
             return
@@ -693,6 +717,10 @@ class Session:
         self._ended.add(exercise.id)
         self._frozen_at = None
         self.paused = False
+        # The frozen step's timed speech was cancelled when it froze. Its alarms must not make
+        # `_skip_exercise` cancel the step's speech again: that would drop the words just said
+        # about why the exercise ends.
+        self._alarms = []
         start = self.index + 1 if self._set_stopped else self.index
         if self.step.kind is StepKind.REST:
             start = self.index + 1

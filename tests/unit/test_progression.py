@@ -287,3 +287,24 @@ def test_the_records_of_a_real_session_feed_the_next_one() -> None:
     assert session.finished
     plans = plan_loads(workout, session.records, [], ())
     assert plans["hip-thrust"] == LoadPlan(140.0, "today 140 pounds, up 5 from last time")
+
+
+def test_a_session_stopped_part_way_raises_nothing_and_keeps_the_loads_not_reached() -> None:
+    """Stop → yes in a counted set: that set is kept with the reps counted, and the sets never
+    reached are on record as skipped at their planned loads. Without them, the next plan read
+    the stopped exercise as complete and forgot the planned load of the ones never reached."""
+    workout = straight(RDL, BARBELL)
+    loads = {"rdl": LoadPlan(70.0), "hip-thrust": LoadPlan(140.0)}
+    session = Session(workout, loads=loads)
+    feed(session, Start(0.0), cmd(Command.NEXT, 1.0), cmd(Command.NEXT, 2.0))
+    assert session.step.exercise == RDL
+    feed(session, cmd(Command.STOP, 16.0), cmd(Command.YES, 17.0))  # one 7 s rep counted
+    assert session.finished
+    assert [(r.exercise_id, r.set_number, r.outcome, r.reps_done) for r in session.records] == [
+        ("rdl", 1, Outcome.DONE, 1),
+        ("hip-thrust", 1, Outcome.SKIPPED, 0),
+        ("hip-thrust", 2, Outcome.SKIPPED, 0),
+    ]
+    plans = plan_loads(workout, session.records, [], ())
+    assert plans["rdl"].load == 70.0
+    assert plans["hip-thrust"].load == 140.0

@@ -128,7 +128,12 @@ def test_warning_signs_end_the_session_and_send_to_a_therapist_or_doctor() -> No
             action="end-session",
         ),
     )
-    assert [s.outcome for s in summary.sets] == [Outcome.PAIN]
+    # The sets never reached are on record as skipped, for the history and the next loads.
+    assert [(s.exercise_id, s.set_number, s.outcome) for s in summary.sets] == [
+        ("hip-thrust", 1, Outcome.PAIN),
+        ("hip-thrust", 2, Outcome.SKIPPED),
+        ("rdl", 1, Outcome.SKIPPED),
+    ]
     assert session.finished
     view = of(Show, effects)[-1].view
     assert (view.kind, view.options) == (StepKind.SUMMARY, ())
@@ -411,3 +416,43 @@ def test_form_in_a_paced_set_keeps_the_reps_done() -> None:
         (Outcome.FORM, 2)
     ]
     assert session.finished  # it was the only set
+
+
+def test_the_reason_a_second_pain_ends_a_counted_exercise_is_not_cancelled() -> None:
+    # The restarted set's counts were frozen by the second report; ending the exercise must not
+    # cancel its step's speech again, which would drop the words just said about why it ends.
+    session = Session(straight(RDL, THRUST))
+    feed(session, Start(0.0), cmd(Command.NEXT, 1.0), cmd(Command.NEXT, 2.0))
+    assert (session.step.kind, session.step.exercise) == (StepKind.SET, RDL)
+    feed(session, Tick(6.0), cmd(Command.PAIN, 6.0), cmd(Command.NO, 7.0))
+    feed(session, cmd(Command.LIGHTER, 8.0), Tick(12.0), cmd(Command.PAIN, 12.0))
+    effects = session.handle(cmd(Command.NO, 13.0))
+    spoken = next(
+        i for i, e in enumerate(effects) if isinstance(e, Speak) and e.text == script.PAIN_SECOND
+    )
+    group = effects[spoken].group  # type: ignore[union-attr]
+    cancels = [e for e in effects[spoken:] if isinstance(e, CancelSpeech)]
+    assert all(c.group not in (None, group) for c in cancels)
+    assert session.step.exercise == THRUST
+
+
+def test_skip_in_a_rest_skips_what_the_rest_named_past_an_ended_exercise() -> None:
+    a, b, c = (replace(BACK_EXT, id=n, name=n.title(), sets=1, setup=()) for n in ("a", "b", "c"))
+    session = Session(circuit(a, b, c, rounds=2))
+    session.handle(Start(0.0))
+    now = 1.0
+    while session.step.exercise is not b:
+        session.handle(cmd(Command.NEXT, now))
+        now += 1
+    feed(session, cmd(Command.PAIN, now), cmd(Command.NO, now + 1), cmd(Command.SKIP, now + 2))
+    now += 3
+    while not (session.step.kind is StepKind.REST and session.step.round_number == 2):
+        session.handle(cmd(Command.NEXT, now))
+        now += 1
+    assert session.step.exercise is a  # the rest after round 2's a, which names c
+    effects = session.handle(cmd(Command.SKIP, now))
+    assert session.step.exercise is not c
+    assert [(r.record.exercise_id, r.record.outcome) for r in of(RecordSet, effects)] == [
+        ("b", Outcome.SKIPPED),
+        ("c", Outcome.SKIPPED),
+    ]

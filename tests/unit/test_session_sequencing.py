@@ -294,3 +294,18 @@ def test_the_load_plan_sets_the_load_and_its_note_opens_the_first_set_only() -> 
     assert session.records[0] == SetRecord(
         "hip-thrust", "Hip thrust", 1, 2, "", 0, (8, 10), 10, 100.0, Unit.LB, Outcome.DONE
     )
+
+
+def test_the_load_note_opens_the_first_side_only_where_sides_alternate() -> None:
+    loaded = replace(BRIDGE, load=20.0)
+    loads = {"sl-bridge": LoadPlan(20.0, "today 20 pounds, up 5 from last time")}
+    session = Session(straight(loaded), loads=loads)
+    session.handle(Start(0.0))
+    intros = {}
+    for now in range(1, 7):
+        effects = session.handle(cmd(Command.NEXT, now))
+        if session.step.kind is StepKind.SET:
+            intros[session.step.side] = said(effects)[0]
+    assert set(intros) == {"left", "right"}
+    assert "Today 20 pounds" in intros["left"]
+    assert "Today 20 pounds" not in intros["right"]

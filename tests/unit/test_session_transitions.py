@@ -254,8 +254,11 @@ ROWS = [
         (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
          safety(script.PAIN_STOP)), paused=True, question=Question.PAIN_RED_FLAGS),
     # --- the stop question
+    # The set in progress (not counted: unpaced) and the sets never reached are recorded skipped.
     Row("stop-yes", THRUST_FIRST, STOP_ASKED, cmd(N.YES, 6.0), 8, StepKind.SUMMARY,
-        (instr(script.STOPPED, "step-8"), Show, Finished), only=True, finished=True),
+        (RecordSet(thrust_set(1, Outcome.SKIPPED, 0)), RecordSet(thrust_set(2, Outcome.SKIPPED, 0)),
+         RecordSet(rdl_set(Outcome.SKIPPED, 0)), instr(script.STOPPED, "step-8"), Show, Finished),
+        only=True, finished=True),
     Row("stop-no", THRUST_FIRST, STOP_ASKED, cmd(N.NO, 6.0), 3, StepKind.SET,
         (instr(script.RESUMED, "step-3"), Show), only=True),
     Row("stop-next-ignored", THRUST_FIRST, STOP_ASKED, cmd(N.NEXT, 6.0), 3, StepKind.SET,
