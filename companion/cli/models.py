@@ -35,10 +35,21 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from companion.speech_in.models import install
+    from companion.speech_in.models import install, text_progress
 
-    print(f"Downloading {args.url}")
-    target = install(args.name, args.url, args.sha256, args.into, force=args.force)
+    bar = text_progress()
+    started = False
+
+    def progress(done: int, total: int | None) -> None:
+        # Announced when the download starts, so a name refused beforehand prints no
+        # "Downloading" line that suggests otherwise.
+        nonlocal started
+        if not started:
+            started = True
+            print(f"Downloading {args.url}", flush=True)
+        bar(done, total)
+
+    target = install(args.name, args.url, args.sha256, args.into, progress, args.force)
     print(f"\nInstalled {args.name} at {target}")
     return 0
 

@@ -17,7 +17,12 @@ from companion.errors import UserError
 from companion.speech_in.capture import Capture, Resampler, rms, to_pcm16
 from companion.speech_in.engine import Engine
 from companion.speech_in.gate import SelfVoiceGate
-from companion.speech_in.models import INSTALL_COMMAND, find_model, model_language
+from companion.speech_in.models import (
+    INSTALL_COMMAND,
+    find_model,
+    model_language,
+    recorded_language,
+)
 from companion.speech_in.moonshine_model import bundled_model_dir
 from companion.speech_in.pipeline import CommandStream
 from companion.speech_in.port import (
@@ -68,7 +73,7 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
         if not settings.model.is_dir():
             raise UserError(f"no model directory at {settings.model}")
         name = settings.model.name if settings.model.name != "model" else settings.model.parent.name
-        language = language or model_language(name) or "en"
+        language = language or recorded_language(settings.model) or model_language(name) or "en"
         return EngineChoice("vosk", language, settings.model, "")
     language = language or "en"
     if settings.engine in ("auto", "vosk"):

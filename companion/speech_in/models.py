@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import lzma
 import re
 import stat
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -37,6 +40,9 @@ INSTALL_COMMAND = "companion models install"
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf")
 GRAMMAR_GRAPH = ("graph/HCLr.fst", "graph/Gr.fst")  # runtime grammars need these
 STATIC_GRAPH = ("graph/HCLG.fst",)
+# An install writes the model's language here: the directory's name is the user's choice
+# ("english", say) and need not hold a language code.
+LANGUAGE_FILE = "companion-language"
 CHUNK = 1 << 16
 
 
@@ -50,9 +56,10 @@ class InstalledModel:
 
 
 def model_language(name: str) -> str:
-    """The language code in a Vosk model's name: vosk-model-small-en-us-0.15 -> en."""
+    """The language code in a Vosk model's name: vosk-model-small-en-us-0.15 -> en. "" when the
+    name does not start with a code (after vosk/model/small), as "english" or "download" do."""
     words = [w for w in re.split(r"[-_]", name.lower()) if w not in ("vosk", "model", "small")]
-    return words[0] if words else ""
+    return words[0] if words and re.fullmatch(r"[a-z]{2,3}", words[0]) else ""
 
 
 def missing_files(root: Path) -> list[str]:
@@ -63,10 +70,19 @@ def missing_files(root: Path) -> list[str]:
     return missing
 
 
+def recorded_language(path: Path) -> str:
+    """The language an install wrote into the model, or "" for a model placed by hand."""
+    try:
+        return (path / LANGUAGE_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeError):
+        return ""
+
+
 def _describe(path: Path, where: str, name: str | None = None) -> InstalledModel:
     name = name or path.name
     grammar = all((path / f).is_file() for f in GRAMMAR_GRAPH)
-    return InstalledModel(name, path, model_language(name), grammar, where)
+    language = recorded_language(path) or model_language(name)
+    return InstalledModel(name, path, language, grammar, where)
 
 
 def search_dirs() -> list[tuple[Path, str]]:
@@ -151,35 +167,73 @@ def download(url: str, target: Path, progress: Progress, timeout: float = 30.0) 
     return digest.hexdigest()
 
 
-def _member_path(name: str) -> PurePosixPath:
-    """The member's path, or an error when it could land outside the target directory."""
+def _check_member(member: zipfile.ZipInfo, source: str) -> None:
+    """An error when the member could land outside the target directory, is a link, has no name
+    (zipfile would write it over the target directory itself) or needs a password."""
+    name = member.filename
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", name):
-        raise UserError(f"refusing the archive: member {name!r} would land outside the model")
-    return path
+        raise UserError(
+            f"refusing the archive {source}: member {name!r} would land outside the model"
+        )
+    if not path.parts:
+        raise UserError(f"refusing the archive {source}: member {name!r} has no name")
+    if stat.S_ISLNK(member.external_attr >> 16):
+        raise UserError(f"refusing the archive {source}: {name!r} is a link")
+    if member.flag_bits & 0x1:  # the zip format's "encrypted" flag
+        raise UserError(
+            f"the archive {source} is encrypted ({name!r} needs a password); "
+            "download the model's unencrypted archive"
+        )
 
 
-def extract(archive: Path, into: Path) -> Path:
-    """Extract a zip safely into `into`; returns the model root inside it."""
+def extract(archive: Path, into: Path, source: str) -> Path:
+    """Extract a zip safely into `into`; returns the model root inside it. `source` (where the
+    archive came from) names it in errors."""
     try:
         with zipfile.ZipFile(archive) as bundle:
+            members = bundle.infolist()
+            if all(member.is_dir() for member in members):
+                raise UserError(f"the archive {source} is empty: it holds no files")
+            for member in members:
+                _check_member(member, source)
             broken = bundle.testzip()
             if broken is not None:
-                raise UserError(f"the archive is damaged: {broken} fails its checksum")
-            members = bundle.infolist()
-            for member in members:
-                _member_path(member.filename)
-                if stat.S_ISLNK(member.external_attr >> 16):
-                    raise UserError(f"refusing the archive: {member.filename!r} is a link")
+                raise UserError(f"the archive {source} is damaged: {broken} fails its checksum")
             for member in members:
                 bundle.extract(member, into)
     except (zipfile.BadZipFile, EOFError) as err:
-        raise UserError(f"the archive is not a complete zip file: {err}") from err
-    entries = [p for p in into.iterdir()]
+        raise UserError(f"the archive {source} is not a complete zip file: {err}") from err
+    except (zlib.error, lzma.LZMAError) as err:
+        raise UserError(f"the archive {source} is damaged: {err}") from err
+    except NotImplementedError as err:  # zipfile's word for a compression method it lacks
+        raise UserError(f"the archive {source} cannot be read here: {err}") from err
+    except OSError as err:  # a full disk, or bz2's "Invalid data stream"
+        raise UserError(f"cannot extract the archive {source}: {err.strerror or err}") from err
+    entries = list(into.iterdir())
     # Official archives hold one top directory named after the model.
     if len(entries) == 1 and entries[0].is_dir():
         return entries[0]
     return into
+
+
+def check_name(name: str) -> None:
+    """An error unless `name` is one plain directory name: "sub/model" or "/abs/path" would
+    install elsewhere, ".." with --force would replace the models directory's parent, and
+    hidden names are invisible to `installed_models` (and are where installs work)."""
+    if not name or name.startswith(".") or any(c in name for c in "/\\\0"):
+        raise UserError(
+            f"cannot install a model as {name!r}: give a plain directory name, such as "
+            f"{DEFAULT_MODEL}, with no / or \\ and not starting with a dot"
+        )
+
+
+def _language(root: Path, extracted: Path, url: str, name: str) -> str:
+    """The model's language: from the archive's top directory (official archives are named
+    after the model), else the file name in `url`, else the install name; "" when none says."""
+    top = root.name if root != extracted else ""
+    from_url = PurePosixPath(urllib.parse.urlsplit(url).path).stem
+    return model_language(top) or model_language(from_url) or model_language(name)
 
 
 def install(
@@ -192,6 +246,7 @@ def install(
 ) -> Path:
     """Download, verify and install model `name` under `into` (the user models dir). The default
     model's archive is checked against DEFAULT_SHA256 unless another `sha256` is given."""
+    check_name(name)
     if sha256 is None and url == DEFAULT_URL:
         sha256 = DEFAULT_SHA256
     into = into or paths.user_models_dir()
@@ -208,10 +263,19 @@ def install(
         actual = download(url, archive, progress or text_progress())
         if sha256 is not None and actual != sha256.lower():
             raise UserError(f"checksum mismatch for {url}: expected {sha256}, got {actual}")
-        root = extract(archive, Path(work) / "extracted")
+        extracted = Path(work) / "extracted"
+        root = extract(archive, extracted, url)
         missing = missing_files(root)
         if missing:
-            raise UserError(f"the archive is not a Vosk model: missing {', '.join(missing)}")
+            raise UserError(f"the archive {url} is not a Vosk model: missing {', '.join(missing)}")
+        language = _language(root, extracted, url, name)
+        if not language:
+            raise UserError(
+                f"cannot tell the language of the model in {url}: neither the archive, its "
+                f"address nor the name {name!r} starts with a language code; install it under "
+                "a name that does, such as en-my-model"
+            )
+        (root / LANGUAGE_FILE).write_text(language + "\n", encoding="utf-8")
         if target.exists():
             old = Path(work) / "replaced"
             target.rename(old)

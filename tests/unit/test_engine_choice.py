@@ -42,3 +42,11 @@ def test_a_vosk_model_path_is_refused_for_the_engines_that_cannot_use_it(tmp_pat
     for engine in ("moonshine", "pocketsphinx"):
         with pytest.raises(UserError, match=f"cannot be used with {engine}"):
             choose_engine(ListenSettings(engine=engine, model=tmp_path))
+
+
+def test_a_model_path_speaks_the_language_its_install_recorded(tmp_path: Path) -> None:
+    # Installed under a name of the user's choosing, which says no language.
+    model = tmp_path / "korean"
+    model.mkdir()
+    (model / "companion-language").write_text("ko\n", encoding="utf-8")
+    assert choose_engine(ListenSettings(model=model)).language == "ko"
