@@ -137,17 +137,16 @@ class Listener:
 
     def _run(self, on_heard: HeardListener) -> None:
         self._publish(ListenStatus(False, "loading speech model", self.choice.engine))
+        capture = Capture(self._device)
         try:
             engine = self._engine or self.choice.load()
-            capture = Capture(self._device)
             capture.open()
-        except Exception as err:  # anything here means: no voice, keys only, and say why
-            self._publish(ListenStatus(False, f"voice commands off: {err}", self.choice.engine))
-            return
-        try:
             self._listen(engine, capture, on_heard)
+        except Exception as err:  # anything here means: no voice, keys only, and say why
+            # (`companion listen` stops on this detail; the session screen shows it.)
+            self._publish(ListenStatus(False, f"voice commands off: {err}", self.choice.engine))
         finally:
-            capture.close()
+            capture.close()  # nothing to do if it never opened
 
     def _listen(self, engine: Engine, capture: Capture, on_heard: HeardListener) -> None:
         detail = f"listening: {engine.describe()}"

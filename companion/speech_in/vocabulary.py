@@ -57,7 +57,13 @@ def load_vocabulary(language: str) -> Vocabulary:
     if not path.is_file():
         known = ", ".join(available_languages())
         raise UserError(f"no command vocabulary for language {language!r} (available: {known})")
-    return parse_vocabulary(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:  # TOML is UTF-8 by definition
+        raise UserError(
+            f"{path}: not UTF-8 ({err.reason} at byte {err.start}); save the file as UTF-8"
+        ) from err
+    return parse_vocabulary(text, str(path))
 
 
 def parse_vocabulary(text: str, where: str) -> Vocabulary:
@@ -68,7 +74,7 @@ def parse_vocabulary(text: str, where: str) -> Vocabulary:
         raise UserError(f"{where}: not valid TOML: {err}") from err
     language = data.get("language")
     if not isinstance(language, str) or not language:
-        raise UserError(f"{where}: needs language = \"<code>\"")
+        raise UserError(f'{where}: needs language = "<code>"')
     name = data.get("name", language)
     table = data.get("commands")
     if not isinstance(table, dict) or not table:
@@ -78,19 +84,17 @@ def parse_vocabulary(text: str, where: str) -> Vocabulary:
     for key, values in table.items():
         command = names.get(key)
         if command is None:
-            raise UserError(
-                f"{where}: unknown command {key!r} (known: {', '.join(names)})"
-            )
+            raise UserError(f"{where}: unknown command {key!r} (known: {', '.join(names)})")
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise UserError(f"{where}: commands.{key} must be a list of phrases")
+        if not values:  # no engine can listen for a command without a phrase
+            raise UserError(f"{where}: commands.{key} has no phrases")
         for value in values:
             phrase = normalise(value)
             if not phrase:
                 raise UserError(f"{where}: commands.{key} has an empty phrase")
             other = phrases.get(phrase)
             if other is not None and other is not command:
-                raise UserError(
-                    f"{where}: phrase {phrase!r} means both {other.value} and {key}"
-                )
+                raise UserError(f"{where}: phrase {phrase!r} means both {other.value} and {key}")
             phrases[phrase] = command
     return Vocabulary(language, str(name), phrases)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -35,6 +37,28 @@ def test_bad_vocabulary_files_name_the_problem() -> None:
         parse_vocabulary('language = "x"\n[commands]\nyes = ["ok"]\nno = ["ok"]\n', "x.toml")
     with pytest.raises(UserError, match="no command vocabulary"):
         load_vocabulary("xx")
+
+
+def test_a_command_without_phrases_is_refused_naming_file_and_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("companion.speech_in.vocabulary.vocabulary_dir", lambda: tmp_path)
+    (tmp_path / "xa.toml").write_text('language = "xa"\n[commands]\nnext = []\n')
+    with pytest.raises(UserError) as raised:
+        load_vocabulary("xa")
+    assert str(raised.value) == f"{tmp_path / 'xa.toml'}: commands.next has no phrases"
+
+
+def test_a_vocabulary_file_not_in_utf8_is_refused_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("companion.speech_in.vocabulary.vocabulary_dir", lambda: tmp_path)
+    # Saved as Latin-1 by an editor: "café" in a comment.
+    (tmp_path / "xb.toml").write_bytes(b'language = "xb"\n[commands]\nnext = ["next"]\n# caf\xe9\n')
+    with pytest.raises(UserError) as raised:
+        load_vocabulary("xb")
+    assert str(raised.value).startswith(f"{tmp_path / 'xb.toml'}: not UTF-8")
+    assert str(raised.value).endswith("save the file as UTF-8")
 
 
 def test_finals_must_be_exact_phrases() -> None:
