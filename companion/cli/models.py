@@ -19,7 +19,10 @@ def add_parser(subparsers: Any) -> None:
         "directory (or --into DIR). Nothing is left behind when a step fails.",
     )
     install.add_argument(
-        "name", nargs="?", default=DEFAULT_MODEL, help="directory name to install as"
+        "name",
+        nargs="?",
+        default=None,
+        help=f"directory name to install as (default: the archive's name, {DEFAULT_MODEL})",
     )
     install.add_argument("--url", default=DEFAULT_URL, help="where to download the zip from")
     install.add_argument(
@@ -35,7 +38,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from companion.speech_in.models import install, text_progress
+    from companion.speech_in.models import archive_name, install, text_progress
 
     bar = text_progress()
     started = False
@@ -49,8 +52,10 @@ def run_install(args: argparse.Namespace) -> int:
             print(f"Downloading {args.url}", flush=True)
         bar(done, total)
 
-    target = install(args.name, args.url, args.sha256, args.into, progress, args.force)
-    print(f"\nInstalled {args.name} at {target}")
+    # Another model's address installs under that model's name, not the English default's.
+    name = archive_name(args.url) if args.name is None else args.name
+    target = install(name, args.url, args.sha256, args.into, progress, args.force)
+    print(f"\nInstalled {name} at {target}")
     return 0
 
 

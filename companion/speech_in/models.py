@@ -217,6 +217,12 @@ def extract(archive: Path, into: Path, source: str) -> Path:
     return into
 
 
+def archive_name(url: str) -> str:
+    """The name an archive's address gives its model: .../vosk-model-small-fr-0.22.zip ->
+    vosk-model-small-fr-0.22 (the name official archives also give their top directory)."""
+    return PurePosixPath(urllib.parse.urlsplit(url).path).stem
+
+
 def check_name(name: str) -> None:
     """An error unless `name` is one plain directory name: "sub/model" or "/abs/path" would
     install elsewhere, ".." with --force would replace the models directory's parent, and
@@ -232,8 +238,7 @@ def _language(root: Path, extracted: Path, url: str, name: str) -> str:
     """The model's language: from the archive's top directory (official archives are named
     after the model), else the file name in `url`, else the install name; "" when none says."""
     top = root.name if root != extracted else ""
-    from_url = PurePosixPath(urllib.parse.urlsplit(url).path).stem
-    return model_language(top) or model_language(from_url) or model_language(name)
+    return model_language(top) or model_language(archive_name(url)) or model_language(name)
 
 
 def install(

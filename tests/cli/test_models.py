@@ -108,7 +108,7 @@ def test_good_archive_installs_and_lists(
     server: Server, isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     body = model_zip()
-    url = server.add("/good.zip", body)
+    url = server.add(f"/{NAME}.zip", body)  # named as the official archive is
     digest = hashlib.sha256(body).hexdigest()
     assert main(["models", "install", "--url", url, "--sha256", digest]) == 0
     target = models_dir(isolated_dirs) / NAME
@@ -256,3 +256,14 @@ def test_a_model_whose_language_nothing_says_is_refused(
     assert main(["models", "install", "mymodel", "--url", url]) == 2
     assert f"cannot tell the language of the model in {url}" in capsys.readouterr().err
     assert list(models_dir(isolated_dirs).iterdir()) == []
+
+
+def test_without_a_name_the_model_installs_under_its_archive_name(
+    server: Server, isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = server.add("/vosk-model-small-fr-0.22.zip", model_zip(top="vosk-model-small-fr-0.22"))
+    assert main(["models", "install", "--url", url]) == 0
+    assert [p.name for p in models_dir(isolated_dirs).iterdir()] == ["vosk-model-small-fr-0.22"]
+    capsys.readouterr()
+    assert main(["models", "list"]) == 0
+    assert "vosk-model-small-fr-0.22  [fr]" in capsys.readouterr().out
