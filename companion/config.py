@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from companion import paths
-from companion.errors import UserError
+from companion.errors import UserError, not_utf8
 
 TABLES = ("speech", "listen")
 
@@ -24,6 +24,8 @@ def load(path: Path | None = None) -> dict[str, dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError as err:
+        raise not_utf8(path, err) from err
     except OSError as err:
         raise UserError(f"cannot read settings file {path}: {err.strerror}") from err
     try:

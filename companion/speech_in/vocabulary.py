@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from companion.domain.events import Command
-from companion.errors import UserError
+from companion.errors import UserError, not_utf8
 
 
 def normalise(text: str) -> str:
@@ -59,10 +59,8 @@ def load_vocabulary(language: str) -> Vocabulary:
         raise UserError(f"no command vocabulary for language {language!r} (available: {known})")
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:  # TOML is UTF-8 by definition
-        raise UserError(
-            f"{path}: not UTF-8 ({err.reason} at byte {err.start}); save the file as UTF-8"
-        ) from err
+    except UnicodeDecodeError as err:
+        raise not_utf8(path, err) from err
     return parse_vocabulary(text, str(path))
 
 

@@ -107,6 +107,11 @@ def test_settings_errors_name_the_problem(tmp_path: Path) -> None:
         load_settings(path)
     with pytest.raises(UserError, match="volume"):
         SpeechSettings(volume=1.5)
+    path.write_bytes(b'[speech]\nvoice = "caf\xe9"\n')  # saved as Latin-1 by an editor
+    with pytest.raises(UserError) as raised:
+        load_settings(path)
+    assert str(raised.value).startswith(f"{path}: not UTF-8")
+    assert str(raised.value).endswith("save the file as UTF-8")
 
 
 def test_fft_lengths_are_the_smallest_with_prime_factors_two_three_five() -> None:
