@@ -38,7 +38,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from companion.speech_in.models import archive_name, install, text_progress
+    from companion.speech_in.models import install, text_progress
 
     bar = text_progress()
     started = False
@@ -52,10 +52,8 @@ def run_install(args: argparse.Namespace) -> int:
             print(f"Downloading {args.url}", flush=True)
         bar(done, total)
 
-    # Another model's address installs under that model's name, not the English default's.
-    name = archive_name(args.url) if args.name is None else args.name
-    target = install(name, args.url, args.sha256, args.into, progress, args.force)
-    print(f"\nInstalled {name} at {target}")
+    target = install(args.name, args.url, args.sha256, args.into, progress, args.force)
+    print(f"\nInstalled {target.name} at {target}")
     return 0
 
 

@@ -242,15 +242,18 @@ def _language(root: Path, extracted: Path, url: str, name: str) -> str:
 
 
 def install(
-    name: str = DEFAULT_MODEL,
+    name: str | None = None,
     url: str = DEFAULT_URL,
     sha256: str | None = None,
     into: Path | None = None,
     progress: Progress | None = None,
     force: bool = False,
 ) -> Path:
-    """Download, verify and install model `name` under `into` (the user models dir). The default
-    model's archive is checked against DEFAULT_SHA256 unless another `sha256` is given."""
+    """Download, verify and install model `name` (by default the archive's own name, so another
+    model's address is not installed as the English default) under `into` (the user models dir).
+    The default model's archive is checked against DEFAULT_SHA256 unless another `sha256` is
+    given."""
+    name = archive_name(url) if name is None else name
     check_name(name)
     if sha256 is None and url == DEFAULT_URL:
         sha256 = DEFAULT_SHA256
