@@ -85,6 +85,31 @@ class _Phase:
     moment: CueMoment
 
 
+def _counted(phase: _Phase) -> bool:
+    """A lowering of more than a second is counted out loud, a call each second."""
+    return phase.name == "lower" and phase.seconds > 1
+
+
+def _calls_covered(phases: list[_Phase], first: int, seconds: float) -> int:
+    """How many phase calls from `phases[first]` on a cue of `seconds` takes the place of; 0 when
+    it would run into a count or past the end of the rep."""
+    room = 0.0
+    for covered, phase in enumerate(phases[first:], start=1):
+        if _counted(phase):
+            return 0
+        room += phase.seconds
+        if seconds <= room:
+            return covered
+    return 0
+
+
+@dataclass(frozen=True)
+class _RepCue:
+    first: int  # index of the phase whose call the cue replaces
+    covers: int  # phase calls it takes the place of, from `first` on
+    text: str
+
+
 class Session:
     """One run of a workout. Feed it events with `handle`; it returns what to do."""
 
@@ -315,15 +340,16 @@ class Session:
     def _schedule_reps(self, exercise: Exercise, first: float, out: list[Effect]) -> None:
         """Counts and phase calls for every rep of the set, at exact offsets from `first`."""
         phases = self._phases(exercise)
+        cues = self._rep_cues(exercise)
         rep_seconds = exercise.tempo.rep_seconds
         reps = exercise.rep_target
         for rep in range(1, reps + 1):
             start = first + (rep - 1) * rep_seconds
             offset = 0.0
-            cue = self._cue_for_rep(exercise, phases, rep)
-            for phase in phases:
+            cue = cues[(rep - 1) % len(cues)] if cues else None
+            for index, phase in enumerate(phases):
                 at = start + offset
-                if phase.name == "lower" and phase.seconds > 1:
+                if _counted(phase):
                     for n in range(1, phase.seconds + 1):
                         self._schedule_speech(at + n - 1, script.count_word(n), Priority.COUNT, out)
                         self._alarms.append(
@@ -331,9 +357,10 @@ class Session:
                         )
                 else:
                     words = {"lower": script.DOWN, "up": script.UP}.get(phase.name, script.HOLD)
-                    if cue is not None and cue[0] == phase.name:
-                        words = cue[1]
-                    self._schedule_speech(at, words, Priority.COUNT, out)
+                    if cue is not None and index == cue.first:
+                        words = cue.text
+                    if cue is None or not cue.first < index < cue.first + cue.covers:
+                        self._schedule_speech(at, words, Priority.COUNT, out)
                     self._alarms.append(
                         Alarm(at, AlarmKind.TEMPO, rep=rep, phase=phase.name, count=1)
                     )
@@ -343,39 +370,51 @@ class Session:
             self._alarms.append(Alarm(first + rep * rep_seconds, AlarmKind.REP_DONE, rep=rep))
         self._alarms.append(Alarm(first + reps * rep_seconds, AlarmKind.STEP_DONE))
 
-    def _cue_for_rep(
-        self, exercise: Exercise, phases: list[_Phase], rep: int
-    ) -> tuple[str, str] | None:
-        """The form cue that replaces one phase call in this rep, if one fits its phase.
+    def _rep_cues(self, exercise: Exercise) -> list[_RepCue]:
+        """The form cues that fit a rep of this paced exercise, taking turns one a rep.
 
-        A cue is said at the moment it belongs to ("drive through your heels" as the hips rise)
-        only when it can be said before the next call, so it never makes a count late.
+        A cue is said at the moment it belongs to ("drive through your heels" as the hips rise).
+        A short one replaces that phase's call; a longer one also the calls right after it, as
+        long as it ends before the next count and before the next rep, so no count is ever late.
         """
-        fitting = [
-            (phase.name, cue.text)
-            for phase in phases
-            if not (phase.name == "lower" and phase.seconds > 1)
+        phases = self._phases(exercise)
+        return [
+            _RepCue(index, covers, cue.text)
+            for index, phase in enumerate(phases)
             for cue in exercise.cues_at(phase.moment)
-            if speech_seconds(cue.text) <= phase.seconds
+            if (covers := _calls_covered(phases, index, speech_seconds(cue.text)))
         ]
-        if not fitting:
-            return None
-        return fitting[(rep - 1) % len(fitting)]
 
     def _reminders(self, exercise: Exercise) -> list[str]:
-        during = [c.text for c in exercise.cues if c.moment is not CueMoment.BEFORE_SET]
+        """What to remind the person of about `exercise`: its in-set cues, then its mistakes.
+
+        In a set the person paces, they are said in the set, one at a time. A paced set leaves
+        room only for the cues that fit a rep; the rest wait for the rests before its sets.
+        """
+        in_reps = {c.text for c in self._rep_cues(exercise)} if self._counts(exercise) else set()
+        during = [
+            c.text
+            for c in exercise.cues
+            if c.moment is not CueMoment.BEFORE_SET and c.text not in in_reps
+        ]
         return during + [c.text for c in exercise.mistakes]
+
+    def _reminder(self, exercise: Exercise) -> str | None:
+        """The next reminder about `exercise`: one pass through them per session, then quiet."""
+        reminders = self._reminders(exercise)
+        turn = self._cue_turn.get(exercise.id, 0)
+        if turn >= len(reminders):
+            return None
+        self._cue_turn[exercise.id] = turn + 1
+        return reminders[turn]
 
     def _next_reminder(self, at: float, out: list[Effect]) -> None:
         exercise = self.step.exercise
         if exercise is None or self.step.kind is not StepKind.SET:
             return
-        reminders = self._reminders(exercise)
-        turn = self._cue_turn.get(exercise.id, 0)
-        if turn >= len(reminders):
-            return  # one pass through the reminders per exercise; after that, quiet
-        self._cue_turn[exercise.id] = turn + 1
-        text = reminders[turn]
+        text = self._reminder(exercise)
+        if text is None:
+            return
         out.append(Speak(text, Priority.CHATTER, group=self._group))
         self._alarms.append(Alarm(at + speech_seconds(text) + CUE_INTERVAL, AlarmKind.CUE))
 
@@ -383,6 +422,11 @@ class Session:
         step = self.step
         seconds = step.seconds
         text = step.text or script.rest_intro(seconds, self._rest_next_label())
+        following = self._after_rest().exercise
+        if following is not None and self._counts(following):
+            # A paced set has no room for reminders; the rest before it does.
+            reminder = self._reminder(following)
+            text = f"{text} {reminder}" if reminder is not None else text
         self._say(text, out)
         self._rest_end = now + seconds
         out.append(StartTimer(REST_TIMER, now, self._rest_end))

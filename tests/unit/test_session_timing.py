@@ -24,7 +24,7 @@ from companion.domain.effects import (
 )
 from companion.domain.events import Command, Start, Tick
 from companion.domain.session import CUE_INTERVAL, LEAD_GAP, Session, speech_seconds
-from companion.domain.workout import Exercise
+from companion.domain.workout import Cue, CueMoment, Exercise
 
 EPS = 1e-9
 
@@ -158,6 +158,31 @@ def test_a_rep_that_starts_at_the_bottom_calls_up_first_and_a_short_cue_replaces
     )
 
 
+def test_a_cue_longer_than_its_phase_takes_the_place_of_the_calls_after_it() -> None:
+    heels = "Drive through your heels."  # about 1.6 s: more than the one-second rise
+    long_top = "Hips all the way up, squeeze hard, and tuck the tailbone."  # fits no rep
+    exercise = replace(
+        THRUST_PACED,
+        tempo=replace(THRUST_PACED.tempo, top=1),
+        cues=(Cue(heels, "ht", CueMoment.CONCENTRIC), Cue(long_top, "ht", CueMoment.TOP)),
+    )
+    session, effects, first = paced(exercise)
+    calls = scheduled(effects)
+    # The cue covers the rise and the hold (two seconds), and ends before the counted lowering.
+    assert [text for text, _ in calls] == [heels, "one", "two"] * 2
+    assert [at for _, at in calls] == pytest.approx(
+        [first + o for o in (0, 2, 3, 4, 6, 7)], abs=EPS
+    )
+    # The screen still follows every phase.
+    shown = of(ShowTempo, session.handle(Tick(first + 3.5)))
+    assert [(t.rep, t.phase, t.count) for t in shown] == [
+        (1, "up", 1),
+        (1, "top", 1),
+        (1, "lower", 1),
+        (1, "lower", 2),
+    ]
+
+
 def test_view_shows_the_tempo_of_a_paced_set() -> None:
     _, effects, _ = paced(RDL)
     view = of(Show, effects)[-1].view
@@ -234,6 +259,26 @@ def test_reminders_are_not_repeated_in_the_second_set() -> None:
     assert session.step.set_number == 2
     later = session.handle(Tick(2000.0))
     assert [e for e in later if isinstance(e, Speak) and e.priority is Priority.CHATTER] == []
+
+
+def test_rests_before_a_paced_set_carry_what_its_reps_have_no_room_for() -> None:
+    exercise = replace(THRUST_PACED, sets=3, mistakes=(Cue("No bouncing at the bottom.", "ht"),))
+    session, _, first = paced(exercise)
+    rep_seconds = exercise.tempo.rep_seconds
+    rests = []
+    for _ in range(2):
+        effects = session.handle(Tick(first + 2 * rep_seconds))
+        assert session.step.kind is StepKind.REST
+        rests.append(said(effects)[0])
+        effects = session.handle(Tick(first + 2 * rep_seconds + 60))
+        first = first + 2 * rep_seconds + 60 + speech_seconds(said(effects)[0]) + LEAD_GAP
+    # "Heels." fits the rise and is said in the reps; the squeeze cue fits no phase (the top's
+    # two seconds, then a count), and there is no room for mistakes in a paced set: they come in
+    # the rests, once each, in the file's order.
+    assert rests == [
+        "Rest one minute. Next: Paced hip thrust, set 2 of 3. Squeeze your glutes at the top.",
+        "Rest one minute. Next: Paced hip thrust, set 3 of 3. No bouncing at the bottom.",
+    ]
 
 
 def test_count_words_are_in_the_script() -> None:
