@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -25,17 +26,20 @@ class PickerScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Choose a workout (enter to start)", id="title")
+        # Titles and names are shown as written in the workout files: "[" in them is not markup.
         options = [
             Option(
-                f"{w.title}  ·  about {estimate_minutes(w)} min\n"
-                f"  [dim]{w.id} · {', '.join(e.name for e in w.equipment) or 'no equipment'}[/]",
+                Text.assemble(
+                    f"{w.title}  ·  about {estimate_minutes(w)} min\n  ",
+                    (f"{w.id} · {', '.join(e.name for e in w.equipment) or 'no equipment'}", "dim"),
+                ),
                 id=w.id,
             )
             for w in self.workouts
         ]
         yield OptionList(*options)
         if self.problems:
-            yield Static("\n".join(self.problems), id="problems")
+            yield Static("\n".join(self.problems), id="problems", markup=False)
         yield Footer()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

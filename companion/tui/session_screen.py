@@ -68,12 +68,9 @@ class SessionScreen(Screen[None]):
         self._reps = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
-        yield Static(id="banner")
-        yield Static(id="where")
-        yield Static(id="target")
-        yield Static(id="instruction")
-        yield Static(id="tempo")
+        # Workout files and error messages are shown as written: "[" in them is not markup.
+        for name in ("status", "banner", "where", "target", "instruction", "tempo"):
+            yield Static(id=name, markup=False)
         with Horizontal(id="rest"):
             yield Digits("", id="rest-seconds")
             yield ProgressBar(id="rest-bar", show_eta=False, show_percentage=False)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -35,7 +36,7 @@ def summary_table(summary: SessionSummary) -> Table:
             if count:
                 notes.append(f"{count} {outcome.value}")
         table.add_row(
-            name,
+            Text(name),  # as written in the workout file, not markup
             f"{len(done)}/{len(records)}",
             ", ".join("?" if r.reps_done is None else str(r.reps_done) for r in done) or "–",
             ", ".join(loads) or "–",
@@ -65,15 +66,15 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         summary = self.summary
         title = f"{summary.workout}: {summary.sets_done} sets done, {summary.skipped} skipped"
-        yield Static(title, id="title")
+        yield Static(title, id="title", markup=False)
         with VerticalScroll(id="table"):
             if summary.ended_early:
-                yield Static(f"Ended early: {summary.ended_early}", classes="warning")
+                yield Static(f"Ended early: {summary.ended_early}", classes="warning", markup=False)
             yield Static(summary_table(summary))
             for line in pain_lines(summary):
-                yield Static(line, classes="warning")
+                yield Static(line, classes="warning", markup=False)
             if self.history_note:
-                yield Static(self.history_note.capitalize())
+                yield Static(self.history_note.capitalize(), markup=False)
             for note in summary.notes:
-                yield Static(note)
+                yield Static(note, markup=False)
         yield Footer()
