@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App
 
 from companion.crash import crash_message
@@ -74,4 +75,4 @@ class CompanionApp(App[None]):
         """Log the traceback and leave with one line instead of Textual's traceback print-out."""
         error = self._exception or RuntimeError("unknown error")
         self.bell()
-        self.panic(crash_message(error))
+        self.panic(Text(crash_message(error)))  # plain: the error's words may hold a "["

@@ -54,3 +54,26 @@ async def test_an_error_inside_the_app_is_logged_not_printed() -> None:
     log: Path = paths.cache_dir() / "crash.log"
     assert "adapter exploded" in log.read_text()
     assert app.return_code == 1
+
+
+async def test_an_error_whose_message_has_brackets_still_ends_the_app(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The one line is plain text: "[/]" in an error's message is not markup (it used to raise
+    again inside the error handler, and the app hung on a blank screen)."""
+
+    def open_session(workout: Workout) -> SessionRunner:
+        raise RuntimeError("closing tag '[/]' has nothing to close")
+
+    app = CompanionApp(
+        load_library().workouts,
+        open_session=open_session,
+        open_listener=NoSpeechIn,
+        start="hip-thrust",
+    )
+    with pytest.raises(RuntimeError, match="nothing to close"):
+        async with app.run_test():
+            pass
+    assert app.return_code == 1
+    shown = " ".join(capsys.readouterr().err.split())  # as printed on leaving, wrapped
+    assert "(RuntimeError: closing tag '[/]' has nothing to close)" in shown
