@@ -76,27 +76,41 @@ def _is_text(value: object) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _is_int(minimum: int) -> Callable[[object], bool]:
+# Upper bounds keep a typo (`rest_seconds = 9000`) from passing as valid and failing mid-session:
+# the companion says numbers up to 999, and a plan of millions of sets never ends.
+MAX_SETS = 20
+MAX_REPS = 100
+MAX_REST_S = 900  # a quarter of an hour
+MAX_PHASE_S = 20  # one tempo phase
+MAX_LOAD = 2000.0  # pounds or kilograms: beyond any lift
+MAX_INCREMENT = 100.0
+
+
+def _is_int(minimum: int, maximum: int) -> Callable[[object], bool]:
     # bool is a subclass of int in Python; `sets = true` must not pass as 1.
-    return lambda value: type(value) is int and value >= minimum
+    return lambda value: type(value) is int and minimum <= value <= maximum
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+def _is_number(maximum: float) -> Callable[[object], bool]:
+    # `inf` and `nan` are valid TOML floats; `nan` fails both comparisons.
+    return lambda value: (
+        isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= maximum
+    )
 
 
 def _is_reps(value: object) -> bool:
     if type(value) is int:
-        return value >= 1
+        return 1 <= value <= MAX_REPS
     return (
         isinstance(value, list)
         and len(value) == 2
-        and all(type(v) is int and v >= 1 for v in value)
+        and all(type(v) is int and 1 <= v <= MAX_REPS for v in value)
     )
 
 
 def _is_increment(value: object) -> TypeGuard[list[int | float]]:
-    return isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value)
+    positive = _is_number(MAX_INCREMENT)
+    return isinstance(value, list) and len(value) == 2 and all(positive(v) for v in value)
 
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -127,10 +141,12 @@ def array_of(item: Field, min_items: int = 0) -> Field:
 TEXT = Field("a non-empty string", _is_text)
 SLUG = Field("an id of lowercase letters, digits and hyphens (like hip-thrust)", _is_slug)
 BOOL = Field("true or false", lambda value: isinstance(value, bool))
-COUNT = Field("a whole number, 1 or more", _is_int(1))
-SECONDS = Field("a whole number of seconds, 0 or more", _is_int(0))
-LOAD = Field("a positive number (in the workout's unit)", _is_number)
-REPS = Field("a whole number of reps or a range [low, high]", _is_reps)
+SETS = Field(f"a whole number from 1 to {MAX_SETS}", _is_int(1, MAX_SETS))
+COUNT = Field(f"a whole number from 1 to {MAX_REPS}", _is_int(1, MAX_REPS))
+REST = Field(f"a whole number of seconds from 0 to {MAX_REST_S}", _is_int(0, MAX_REST_S))
+PHASE = Field(f"a whole number of seconds from 0 to {MAX_PHASE_S}", _is_int(0, MAX_PHASE_S))
+LOAD = Field(f"a positive number up to {MAX_LOAD:g} (in the workout's unit)", _is_number(MAX_LOAD))
+REPS = Field(f"a whole number of reps or a range [low, high], each 1 to {MAX_REPS}", _is_reps)
 SOURCE_REF = Field(
     "the id of a source declared in [[sources]]", _is_slug, required=True, refers_to="sources"
 )
@@ -145,16 +161,16 @@ WARMUP_ITEM = {
     "text": required(TEXT),
     "source": SOURCE_REF,
     "reps": COUNT,
-    "seconds": COUNT,
+    "seconds": Field(f"a whole number of seconds from 1 to {MAX_REST_S}", _is_int(1, MAX_REST_S)),
 }
 
 SAFETY_RULE = {"text": required(TEXT), "source": SOURCE_REF, "red_flags": TEXTS}
 
 TEMPO = {
-    "eccentric": SECONDS,
-    "pause": SECONDS,
-    "concentric": SECONDS,
-    "top": SECONDS,
+    "eccentric": PHASE,
+    "pause": PHASE,
+    "concentric": PHASE,
+    "top": PHASE,
     "lowering_first": BOOL,
     "note": TEXT,
 }
@@ -168,7 +184,9 @@ REGRESSION = {"name": required(TEXT), "text": required(TEXT), "source": SOURCE_R
 PROGRESSION = {
     "text": required(TEXT),
     "source": SOURCE_REF,
-    "increment_per_side": Field("[smallest, largest] positive numbers", _is_increment),
+    "increment_per_side": Field(
+        f"[smallest, largest] positive numbers up to {MAX_INCREMENT:g}", _is_increment
+    ),
     "sides_loaded": Field("1 or 2", lambda value: value in (1, 2) and type(value) is int),
 }
 
@@ -177,9 +195,9 @@ EXERCISE = {
     "name": required(TEXT),
     "pattern": required(enum_field(Pattern)),
     "fatigue": required(enum_field(Fatigue)),
-    "sets": required(COUNT),
+    "sets": required(SETS),
     "reps": required(REPS),
-    "rest_seconds": required(SECONDS),
+    "rest_seconds": required(REST),
     "per_side": BOOL,
     "sides": array_of(TEXT),
     "load": LOAD,
@@ -208,9 +226,9 @@ WORKOUT = {
     "warmup": array_of(table_of(WARMUP_ITEM)),
     "safety": array_of(table_of(SAFETY_RULE)),
     "exercises": required(array_of(table_of(EXERCISE), min_items=1)),
-    "rounds": COUNT,
-    "rest_between_exercises": SECONDS,
-    "rest_between_rounds": SECONDS,
+    "rounds": SETS,
+    "rest_between_exercises": REST,
+    "rest_between_rounds": REST,
     "defaults_note": TEXT,
     "hinge_set_budget": COUNT,
 }

@@ -72,7 +72,7 @@ def test_list_reports_a_broken_user_file_and_still_lists_the_rest(
     out, err = capsys.readouterr()
     assert "hip-thrust" in out and "pull" not in out
     assert f"skipped broken workout file {broken}" in err
-    assert f"{broken}:17: exercises[0].sets: expected a whole number, 1 or more, got 0" in err
+    assert f"{broken}:17: exercises[0].sets: expected a whole number from 1 to 20, got 0" in err
     assert "companion validate" in err
 
 

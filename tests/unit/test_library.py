@@ -221,6 +221,27 @@ def test_a_boolean_is_not_a_number(tmp_path: Path) -> None:
     assert "got true" in only(problems_of(path), "exercises[0].sets").message
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected"),
+    [
+        # Each of these once validated and then failed mid-session: a rest the companion could
+        # not say, a load of inf that a pain report could not reduce, a plan of a billion sets.
+        ("rest_seconds = 90", "rest_seconds = 1000", "exercises[1].rest_seconds", "0 to 900"),
+        ("eccentric = 2", "eccentric = 1000", "exercises[0].tempo.eccentric", "0 to 20"),
+        ("load = 40", "load = inf", "exercises[1].load", "up to 2000"),
+        ("load = 40", "load = nan", "exercises[1].load", "up to 2000"),
+        ("sets = 3", "sets = 1000000000", "exercises[1].sets", "1 to 20"),
+        ("reps = 10", "reps = [8, 1000]", "exercises[1].reps", "each 1 to 100"),
+    ],
+)
+def test_numbers_beyond_any_session_are_rejected(
+    tmp_path: Path, old: str, new: str, key: str, expected: str
+) -> None:
+    assert old in MINIMAL
+    path = write(tmp_path, MINIMAL.replace(old, new))
+    assert expected in only(problems_of(path), key).message
+
+
 def test_bad_enum_value_lists_the_allowed_values(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace('fatigue = "moderate"', 'fatigue = "extreme"'))
     problem = only(problems_of(path), "exercises[1].fatigue")
