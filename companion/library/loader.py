@@ -84,8 +84,12 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of d
 
 def load_file(path: Path) -> FileResult:
     """Read, parse and validate one workout file; the workout's id must be the file's stem."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # Reading a named pipe would wait for a writer forever.
+        return _unreadable(path, "is not a regular file")
     try:
-        text = path.read_bytes().decode("utf-8")
+        # An editor's byte-order mark is not content; tomllib would call it an invalid statement.
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except FileNotFoundError:
         return _unreadable(path, "no such file")
     except IsADirectoryError:
@@ -98,6 +102,8 @@ def load_file(path: Path) -> FileResult:
         return _unreadable(path, f"cannot be read: {err.strerror or err}")
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        return _unreadable(path, "not valid TOML: arrays or tables nested too deeply")
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         match = _TOML_POSITION.search(message)

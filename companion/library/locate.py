@@ -140,7 +140,10 @@ class _Scanner:
         quote = self.text[self.pos]
         if self.text.startswith(quote * 3, self.pos):
             start = self.pos + 3
-            end = self.text.index(quote * 3, start)
+            end = start
+            while not self.text.startswith(quote * 3, end):
+                # Only basic strings have escapes: `\"""` inside one does not close it.
+                end += 2 if quote == '"' and self.text[end] == "\\" else 1
             # A multi-line string may end with up to two extra quotes before the closing three.
             while self.text.startswith(quote, end + 3):
                 end += 1

@@ -3,6 +3,7 @@ file, line and key path, and broken files are kept in the library's report, neve
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -366,6 +367,26 @@ def test_file_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b'title = "caf\xe9"\n')
     (problem,) = problems_of(path)
     assert "UTF-8" in problem.message
+
+
+def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
+    path = tmp_path / "mini.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    result = load_file(path)
+    assert result.problems == () and result.workout is not None
+
+
+def test_arrays_nested_too_deeply_are_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "deep = " + "[" * 5000 + "]" * 5000 + "\n")
+    (problem,) = problems_of(path)
+    assert problem.message == "not valid TOML: arrays or tables nested too deeply"
+
+
+@pytest.mark.timeout(10)  # reading it would wait forever
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.toml")
+    (problem,) = problems_of(tmp_path / "pipe.toml")
+    assert problem.message == "is not a regular file"
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

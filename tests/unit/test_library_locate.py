@@ -56,3 +56,9 @@ def test_missing_path_falls_back_to_the_nearest_ancestor() -> None:
     lines = key_lines(TRICKY)
     assert line_of(lines, ("list", 1, "missing")) == 16
     assert line_of(lines, ("nowhere",)) == 1
+
+
+def test_an_escaped_quote_does_not_end_a_multi_line_string() -> None:
+    text = 'summary = """Say \\""" loudly."""\ntitle = "t"\n'
+    assert tomllib.loads(text)["summary"] == 'Say """ loudly.'
+    assert key_lines(text) == {("summary",): 1, ("title",): 2}
