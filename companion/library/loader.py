@@ -65,16 +65,21 @@ class Library:
         return tuple(entry.workout for entry in self.entries)
 
     def get(self, workout_id: str) -> Workout:
-        """The workout called `workout_id`; a `UserError` naming the known ids if there is none."""
-        for entry in self.entries:
-            if entry.workout.id == workout_id:
-                return entry.workout
+        """The workout called `workout_id`; a `UserError` naming the known ids if there is none,
+        or naming the broken file that holds it."""
+        found = next((e for e in self.entries if e.workout.id == workout_id), None)
+        if found is not None and found.user:
+            return found.workout
+        # A broken file of that name is the user's own version: running the bundled one instead,
+        # unannounced, would not be the workout they edited.
         for result in self.broken:
             if result.path.stem == workout_id:
                 raise UserError(
                     f"the workout file {result.path} has errors; "
                     f"run `companion validate {result.path}` to see them"
                 )
+        if found is not None:
+            return found.workout
         known = ", ".join(entry.workout.id for entry in self.entries) or "none"
         raise UserError(f"no workout called {workout_id!r}; known workouts: {known}")
 

@@ -457,3 +457,10 @@ def test_asking_for_a_broken_workout_points_to_validate() -> None:
     write(paths.user_workouts_dir(), "id = ", "half")
     with pytest.raises(UserError, match="companion validate"):
         load_library().get("half")
+
+
+def test_a_broken_user_version_of_a_bundled_workout_is_not_swapped_for_the_bundled_one() -> None:
+    text = MINIMAL.replace('id = "mini"', 'id = "hip-thrust"').replace("sets = 3", "sets = 0")
+    path = write(paths.user_workouts_dir(), text, "hip-thrust")
+    with pytest.raises(UserError, match=f"the workout file {path} has errors"):
+        load_library().get("hip-thrust")
