@@ -180,17 +180,28 @@ RESUMED = "Resuming."
 STOP_QUESTION = "Say yes to end the workout, or no to carry on."
 STOPPED = "Workout ended."
 FINISHED = "That is the workout. Well done."
-PAIN_STOP = (
-    "Stopping the set. Is the pain sharp, does it spread down your leg, or do you feel "
-    "numbness or tingling? Say yes or no."
+# The warning signs a pain report asks about when a workout lists none of its own: those of the
+# hip-thrust article (sharp, radiating or lasting pain; numbness or tingling in the legs).
+RED_FLAGS = (
+    "sharp pain",
+    "pain that spreads down a leg",
+    "pain that does not ease off",
+    "numbness or tingling in the legs",
 )
 PAIN_RED_FLAGS = (
-    "Then stop training for today. Sharp or spreading pain, numbness or tingling should be "
-    "looked at by a physical therapist or a doctor before you train this again."
+    "Then stop training for today. Warning signs like these should be looked at by a physical "
+    "therapist or a doctor before you train this again."
 )
 PAIN_SECOND = "That is the second pain report in this exercise, so we end it here."
 PAIN_CALM = "Okay. Take a moment."
 FORM_ENDED = "Set ended: position lost. Keep the same load next time."
+
+
+def pain_question(workout: Workout) -> str:
+    """The question after a pain report: the warning signs of the workout's safety rules."""
+    flags = tuple(dict.fromkeys(f for rule in workout.safety for f in rule.red_flags)) or RED_FLAGS
+    listed = flags[0] if len(flags) == 1 else f"{', '.join(flags[:-1])}, or {flags[-1]}"
+    return f"Stopping the set. Do you have {listed}? Say yes or no."
 
 
 def pain_options(new_load: str | None, regression: str | None) -> str:
@@ -240,7 +251,7 @@ def speakable_phrases(workout: Workout) -> set[str]:
         STOP_QUESTION,
         STOPPED,
         FINISHED,
-        PAIN_STOP,
+        pain_question(workout),
         PAIN_RED_FLAGS,
         PAIN_SECOND,
         PAIN_CALM,

@@ -614,7 +614,7 @@ class Session:
         self.questions.append(question)
         text = {
             Question.STOP: script.STOP_QUESTION,
-            Question.PAIN_RED_FLAGS: script.PAIN_STOP,
+            Question.PAIN_RED_FLAGS: script.pain_question(self.workout),
             Question.PAIN_OPTIONS: self._pain_options_text(),
         }[question]
         priority = Priority.INSTRUCTION if question is Question.PAIN_OPTIONS else Priority.SAFETY

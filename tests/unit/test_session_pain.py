@@ -36,7 +36,7 @@ from companion.domain.effects import (
 from companion.domain.events import Command, Start, Tick
 from companion.domain.progression import LoadPlan
 from companion.domain.session import LEAD_GAP, Question, Session, speech_seconds
-from companion.domain.workout import Workout
+from companion.domain.workout import SafetyRule, Workout
 
 # straight(THRUST, RDL): 0 briefing, 1 warm-up, 2 setup, 3 set 1/2, 4 rest, 5 set 2/2,
 # 6 rest, 7 RDL, 8 summary
@@ -98,11 +98,25 @@ def test_pain_in_an_unpaced_set_records_no_count() -> None:
 def test_the_question_asks_about_warning_signs_at_safety_priority() -> None:
     session = in_thrust_set()
     effects = pain(session, 5.0)
-    assert Speak(script.PAIN_STOP, Priority.SAFETY, group="session") in effects
-    assert "sharp" in script.PAIN_STOP
-    assert "numbness or tingling" in script.PAIN_STOP
+    question = (
+        "Stopping the set. Do you have sharp pain, pain that spreads down a leg, pain that does "
+        "not ease off, or numbness or tingling in the legs? Say yes or no."
+    )
+    assert Speak(question, Priority.SAFETY, group="session") in effects
     view = of(Show, effects)[-1].view
     assert (view.kind, view.options) == (StepKind.QUESTION, ("yes", "no"))
+
+
+def test_the_question_asks_about_the_workouts_own_warning_signs() -> None:
+    rules = (
+        SafetyRule("Stop on sharp pain.", "ht", ("sharp pain", "pain that wakes you at night")),
+        SafetyRule("Mind your knees.", "ht", ("sharp pain",)),
+    )
+    session = in_thrust_set(replace(straight(THRUST, RDL), safety=rules))
+    asked = said(pain(session, 5.0))
+    assert asked == [
+        "Stopping the set. Do you have sharp pain, or pain that wakes you at night? Say yes or no."
+    ]
 
 
 # ------------------------------------------------------------------ warning signs: yes
@@ -362,7 +376,7 @@ def test_stop_during_the_pain_question_then_no_asks_it_again() -> None:
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.STOP, 6.0))
     assert session.questions == [Question.PAIN_RED_FLAGS, Question.STOP]
     effects = session.handle(cmd(Command.NO, 7.0))
-    assert said(effects) == [script.PAIN_STOP]
+    assert said(effects) == [script.pain_question(session.workout)]
     assert session.questions == [Question.PAIN_RED_FLAGS]
 
 

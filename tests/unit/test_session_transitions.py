@@ -46,6 +46,7 @@ from companion.domain.workout import Exercise, Unit, Workout
 N = Command
 THRUST_FIRST = straight(THRUST, RDL)
 RDL_FIRST = straight(RDL, THRUST)
+PAIN_QUESTION = script.pain_question(THRUST_FIRST)  # the same for both: same safety rules
 
 BRIEFING_TEXT = (
     "Test session. You need: barbell. If anything hurts, say pain, and we stop at once. "
@@ -184,7 +185,7 @@ ROWS = [
         question=Question.STOP),
     Row("set-pain", THRUST_FIRST, IN_SET, cmd(N.PAIN, 5.0, "ouch"), 3, StepKind.SET,
         (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
-         CancelSpeech("step-3"), safety(script.PAIN_STOP), Show), only=True,
+         CancelSpeech("step-3"), safety(PAIN_QUESTION), Show), only=True,
         question=Question.PAIN_RED_FLAGS),
     Row("set-repeat", THRUST_FIRST, IN_SET, cmd(N.REPEAT, 4.0), 3, StepKind.SET,
         (Speak(SET1, Priority.INSTRUCTION, group="session"),), only=True),
@@ -225,7 +226,7 @@ ROWS = [
         only=True, paused=True),
     Row("rest-pain", THRUST_FIRST, IN_REST, cmd(N.PAIN, 10.0), 4, StepKind.REST,
         (CancelSpeech(None), RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 0, "")),
-         CancelSpeech("step-4"), CancelTimer("rest"), safety(script.PAIN_STOP), Show),
+         CancelSpeech("step-4"), CancelTimer("rest"), safety(PAIN_QUESTION), Show),
         only=True, question=Question.PAIN_RED_FLAGS),
     Row("rest-form-ignored", THRUST_FIRST, IN_REST, cmd(N.FORM, 10.0), 4, StepKind.REST,
         only=True),
@@ -252,7 +253,7 @@ ROWS = [
         (safety(script.STOP_QUESTION), Show), only=True, paused=True, question=Question.STOP),
     Row("paused-pain", THRUST_FIRST, PAUSED_SET, cmd(N.PAIN, 6.0, "ouch"), 3, StepKind.SET,
         (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
-         safety(script.PAIN_STOP)), paused=True, question=Question.PAIN_RED_FLAGS),
+         safety(PAIN_QUESTION)), paused=True, question=Question.PAIN_RED_FLAGS),
     # --- the stop question
     # The set in progress (not counted: unpaced) and the sets never reached are recorded skipped.
     Row("stop-yes", THRUST_FIRST, STOP_ASKED, cmd(N.YES, 6.0), 8, StepKind.SUMMARY,
@@ -270,7 +271,7 @@ ROWS = [
         question=Question.STOP),
     Row("stop-then-pain", THRUST_FIRST, STOP_ASKED, cmd(N.PAIN, 6.0, "ouch"), 3, StepKind.SET,
         (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
-         safety(script.PAIN_STOP)), question=Question.PAIN_RED_FLAGS),
+         safety(PAIN_QUESTION)), question=Question.PAIN_RED_FLAGS),
     Row("paused-stop-no-stays-paused", THRUST_FIRST, (*PAUSED_SET, cmd(N.STOP, 6.0)),
         cmd(N.NO, 7.0), 3, StepKind.SET, (instr(script.PAUSED, "step-3"), Show), only=True,
         paused=True),
@@ -291,7 +292,7 @@ ROWS = [
     Row("pain-stop", THRUST_FIRST, PAIN_ASKED, cmd(N.STOP, 6.0), 3, StepKind.SET,
         (safety(script.STOP_QUESTION), Show), only=True, question=Question.STOP),
     Row("pain-stop-no-asks-again", THRUST_FIRST, STOP_IN_PAIN, cmd(N.NO, 7.0), 3, StepKind.SET,
-        (safety(script.PAIN_STOP), Show), only=True, question=Question.PAIN_RED_FLAGS),
+        (safety(PAIN_QUESTION), Show), only=True, question=Question.PAIN_RED_FLAGS),
     Row("pain-stop-yes", THRUST_FIRST, STOP_IN_PAIN, cmd(N.YES, 7.0), 8, StepKind.SUMMARY,
         (Finished,), finished=True),
     Row("options-lighter", THRUST_FIRST, PAIN_OPTIONS, cmd(N.LIGHTER, 7.0), 3, StepKind.SET,
