@@ -7,9 +7,9 @@ The rules, per exercise, from the last session's records:
 
 - pain reported in it (or a set stopped by pain) → down: about 10% lighter than the load the pain
   came at, and never heavier than the lightest load used after it;
-- every working set done at the top of the rep range, at full load, with no form report → up by
-  the smallest step: the low end of the exercise's per-side increment times the sides loaded
-  (2.5 lb a side on a barbell → +5 lb), or the kilogram equivalent (1.25 kg a side);
+- every working set done (none missing) at the top of the rep range, at full load, with no form
+  report → up by the smallest step: the low end of the exercise's per-side increment times the
+  sides loaded (2.5 lb a side on a barbell → +5 lb), or the kilogram equivalent (1.25 kg a side);
 - otherwise, or when earlier pain is on record for the exercise → hold;
 - bodyweight (no load) → no load change and no note.
 """
@@ -91,10 +91,12 @@ def suggest(
     sets: Sequence[SetRecord],
     pain: Sequence[PainReport],
     pain_history: bool,
+    passes: int = 1,
 ) -> Suggestion:
     """Next session's load for `exercise` from the last session's `sets` and `pain` (records of
     other exercises, and sets logged in another unit, are ignored). `pain_history`: pain was
-    reported for this exercise in an earlier session, which blocks an increase."""
+    reported for this exercise in an earlier session, which blocks an increase. `passes`: how
+    many times the workout goes through the exercise (a circuit's rounds)."""
     ours = [s for s in sets if s.exercise_id == exercise.id and s.unit is unit]
     reports = [p for p in pain if p.exercise_id == exercise.id]
     if exercise.load is None:
@@ -117,6 +119,9 @@ def suggest(
         return Suggestion(last, 0.0, "hold", previous=last, why="position was lost")
     if not all(_at_the_top(s) for s in ours):  # a skipped or regressed set is not at the top
         return Suggestion(last, 0.0, "hold", previous=last, why="not every set at the top")
+    if len(ours) < exercise.sets_per_round * passes:
+        # Sets never recorded: the app was quit or stopped in the middle of the session.
+        return Suggestion(last, 0.0, "hold", previous=last, why="not every set done")
     if pain_history:
         return Suggestion(last, 0.0, "hold", previous=last, why="earlier pain on record")
     step = increment(exercise, unit)
@@ -146,6 +151,7 @@ def plan_loads(
             last_session_sets,
             last_session_pain,
             exercise.id in pain_history_ids,
+            workout.passes,
         )
         plans[exercise.id] = LoadPlan(suggestion.load, note(suggestion, workout.unit))
     return plans

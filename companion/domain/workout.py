@@ -167,6 +167,11 @@ class Exercise:
         return self.sides if self.per_side and self.sides else ("",)
 
     @property
+    def sets_per_round(self) -> int:
+        """Sets in one pass through the exercise, each side counted."""
+        return self.sets * len(self.trained_sides)
+
+    @property
     def rep_target(self) -> int:
         return self.reps[1]
 
@@ -200,5 +205,9 @@ class Workout:
 
     @property
     def total_sets(self) -> int:
-        per_round = sum(e.sets * len(e.trained_sides) for e in self.exercises)
-        return per_round * (self.rounds if self.format is Format.CIRCUIT else 1)
+        return sum(e.sets_per_round for e in self.exercises) * self.passes
+
+    @property
+    def passes(self) -> int:
+        """How many times the workout goes through each exercise: a circuit's rounds, else 1."""
+        return self.rounds if self.format is Format.CIRCUIT else 1

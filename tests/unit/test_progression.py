@@ -66,7 +66,9 @@ def record(
 
 
 def top_sets(exercise: Exercise, unit: Unit = Unit.LB) -> list[SetRecord]:
-    return [record(exercise, exercise.reps[1], number=n, unit=unit) for n in (1, 2)]
+    """Every set of the exercise, at the top of its range."""
+    numbers = range(1, exercise.sets + 1)
+    return [record(exercise, exercise.reps[1], number=n, unit=unit) for n in numbers]
 
 
 def pain_in(exercise: Exercise, **changes: object) -> PainReport:
@@ -308,3 +310,17 @@ def test_a_session_stopped_part_way_raises_nothing_and_keeps_the_loads_not_reach
     plans = plan_loads(workout, session.records, [], ())
     assert plans["rdl"].load == 70.0
     assert plans["hip-thrust"].load == 140.0
+
+
+def test_sets_never_recorded_hold_the_load() -> None:
+    """A session quit (or crashed) after one set at the top of the range records that set only;
+    the sets never reached must not count as done."""
+    first = top_sets(BARBELL)[0]
+    result = suggest(BARBELL, Unit.LB, [first], [], False)
+    assert (result.reason, result.load, result.why) == ("hold", 135.0, "not every set done")
+
+
+def test_a_circuit_needs_its_sets_in_every_round() -> None:
+    sets = top_sets(BARBELL)  # all of one round, half of two
+    assert suggest(BARBELL, Unit.LB, sets, [], False, passes=1).reason == "up"
+    assert suggest(BARBELL, Unit.LB, sets, [], False, passes=2).reason == "hold"
