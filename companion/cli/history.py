@@ -58,7 +58,8 @@ def _print_sessions(history: Any, limit: int) -> None:
             else ("finished" if row.ended_at else "did not finish")
         )
         print(f"{when}  {row.workout} ({row.workout_id})  {status}")
-        print(f"    sets done {row.sets_done}, skipped {row.skipped}")
+        pained = f", stopped by pain {row.stopped_by_pain}" if row.stopped_by_pain else ""
+        print(f"    sets done {row.sets_done}, skipped {row.skipped}{pained}")
         if row.loads:
             print(f"    loads: {row.loads}")
         if row.pain:

@@ -37,6 +37,12 @@ class Outcome(Enum):
     PAIN = "pain"  # stopped by a pain report
     FORM = "form"  # ended when position was lost (technique-limited)
 
+    @property
+    def counts_as_done(self) -> bool:
+        """Finished, or ended when position was lost (its reps count); not skipped or stopped by
+        pain."""
+        return self in (Outcome.DONE, Outcome.FORM)
+
 
 @dataclass(frozen=True)
 class StepView:
@@ -159,11 +165,15 @@ class SessionSummary:
 
     @property
     def sets_done(self) -> int:
-        return sum(1 for s in self.sets if s.outcome is not Outcome.SKIPPED)
+        return sum(1 for s in self.sets if s.outcome.counts_as_done)
 
     @property
     def skipped(self) -> int:
         return sum(1 for s in self.sets if s.outcome is Outcome.SKIPPED)
+
+    @property
+    def stopped_by_pain(self) -> int:
+        return sum(1 for s in self.sets if s.outcome is Outcome.PAIN)
 
 
 @dataclass(frozen=True)

@@ -86,8 +86,9 @@ class SessionRow:
     started_at: datetime
     ended_at: datetime | None
     ended_early: str
-    sets_done: int
+    sets_done: int  # finished, or ended when position was lost
     skipped: int
+    stopped_by_pain: int
     loads: str  # "hip thrust 95–100 lb; …"
     pain: str  # "Hip thrust, set 2 (carried on lighter, 90 lb)"
 
@@ -216,10 +217,10 @@ class History:
         ended_early: str,
     ) -> SessionRow:
         sets = self.session_sets(session_id)
-        done = [s for s in sets if s.outcome is not Outcome.SKIPPED]
+        lifted = [s for s in sets if s.outcome is not Outcome.SKIPPED]
         unit = Unit(unit_name)  # the workout's, as every set of the session records it
         loads: dict[str, list[float]] = {}
-        for s in done:
+        for s in lifted:
             if s.load is not None:
                 loads.setdefault(s.variant or s.exercise, []).append(s.load)
         load_text = "; ".join(
@@ -236,8 +237,9 @@ class History:
             started_at=datetime.fromisoformat(started),
             ended_at=datetime.fromisoformat(ended) if ended else None,
             ended_early=ended_early,
-            sets_done=len(done),
-            skipped=len(sets) - len(done),
+            sets_done=sum(1 for s in sets if s.outcome.counts_as_done),
+            skipped=sum(1 for s in sets if s.outcome is Outcome.SKIPPED),
+            stopped_by_pain=sum(1 for s in sets if s.outcome is Outcome.PAIN),
             loads=load_text,
             pain=pain_text,
         )

@@ -66,6 +66,7 @@ class SessionScreen(Screen[None]):
         self._speech = runner.speech.status()
         self._listen = listener.status()
         self._reps = 0
+        self._paused_shown = False  # the tempo line says PAUSED
 
     def compose(self) -> ComposeResult:
         # Workout files and error messages are shown as written: "[" in them is not markup.
@@ -131,6 +132,8 @@ class SessionScreen(Screen[None]):
             return not paused
         if name == "resume":
             return paused
+        if paused:  # the session takes only resume, stop, pain and repeat while paused
+            return name in {"stop", "pain", "repeat"}
         if name == "form":
             return view is not None and view.kind is StepKind.SET
         return True
@@ -184,10 +187,12 @@ class SessionScreen(Screen[None]):
         instruction.update(view.instruction)
         instruction.set_class(view.kind is StepKind.QUESTION, "question")
         instruction.set_class(view.paused, "paused")
-        if view.kind is not StepKind.SET:
+        if view.kind is not StepKind.SET or view.paused:
             self.query_one("#tempo", Static).update("PAUSED" if view.paused else "")
-        elif view.paused:
-            self.query_one("#tempo", Static).update("PAUSED")
+        elif self._paused_shown:
+            # Resumed: a paced set's next count will say where it is; until then, nothing.
+            self.query_one("#tempo", Static).update("")
+        self._paused_shown = view.paused
         if view.paused and self._timer is not None:
             self._frozen_remaining = self._timer[1] - self.runner.clock()
         self.refresh_bindings()
@@ -213,7 +218,7 @@ class SessionScreen(Screen[None]):
     def _refresh_status(self) -> None:
         speech = "speech on" if self._speech.on else "speech off"
         listen = self._listen
-        mic = f"mic {listen.engine or 'off'}"
+        mic = f"mic {listen.engine if listen.on and listen.engine else 'off'}"
         if listen.on:
             level = LEVEL_BARS[min(len(LEVEL_BARS) - 1, int(listen.level * len(LEVEL_BARS)))]
             mic += f" {level}"
@@ -224,11 +229,11 @@ class SessionScreen(Screen[None]):
         # The adapters' own words say what is off and why ("speech off: no audio output …").
         problems = []
         if not self._speech.on:
-            problems.append(_sentence(self._speech.detail))
+            problems.append(script.sentence(self._speech.detail))
         if not listen.on:
-            problems.append(_sentence(listen.detail))
+            problems.append(script.sentence(listen.detail))
         if self.runner.history is None and self.runner.history_note:
-            problems.append(_sentence(self.runner.history_note))
+            problems.append(script.sentence(self.runner.history_note))
         banner = self.query_one("#banner", Static)
         banner.update("\n".join(problems))
         banner.set_class(bool(problems), "shown")
@@ -238,7 +243,3 @@ class SessionScreen(Screen[None]):
 
         self.listener.close()
         self.app.switch_screen(SummaryScreen(finished.summary, self.runner.history_note))
-
-
-def _sentence(detail: str) -> str:
-    return detail[:1].upper() + detail[1:]

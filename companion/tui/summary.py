@@ -28,8 +28,9 @@ def summary_table(summary: SessionSummary) -> Table:
     for record in summary.sets:
         by_exercise[record.variant or record.exercise].append(record)
     for name, records in by_exercise.items():
-        done = [r for r in records if r.outcome is not Outcome.SKIPPED]
-        loads = sorted({script.format_load(r.load, r.unit) for r in done})
+        done = [r for r in records if r.outcome.counts_as_done]
+        lifted = [r for r in records if r.outcome is not Outcome.SKIPPED]
+        loads = sorted({script.format_load(r.load, r.unit) for r in lifted})
         notes = []
         for outcome in (Outcome.SKIPPED, Outcome.PAIN, Outcome.FORM):
             count = sum(1 for r in records if r.outcome is outcome)
@@ -65,7 +66,11 @@ class SummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         summary = self.summary
-        title = f"{summary.workout}: {summary.sets_done} sets done, {summary.skipped} skipped"
+        done = summary.sets_done
+        counts = [f"{done} set{'' if done == 1 else 's'} done", f"{summary.skipped} skipped"]
+        if summary.stopped_by_pain:
+            counts.append(f"{summary.stopped_by_pain} stopped by pain")
+        title = f"{summary.workout}: {', '.join(counts)}"
         yield Static(title, id="title", markup=False)
         with VerticalScroll(id="table"):
             if summary.ended_early:
@@ -74,7 +79,7 @@ class SummaryScreen(Screen[None]):
             for line in pain_lines(summary):
                 yield Static(line, classes="warning", markup=False)
             if self.history_note:
-                yield Static(self.history_note.capitalize(), markup=False)
+                yield Static(script.sentence(self.history_note), markup=False)
             for note in summary.notes:
                 yield Static(note, markup=False)
         yield Footer()

@@ -23,7 +23,15 @@ from companion.tui.app import CompanionApp
 from companion.tui.session_screen import SessionScreen
 
 
-def make_app(start: str | None = None, clock: Callable[[], float] = time.monotonic) -> CompanionApp:
+def keys_only() -> SpeechIn:
+    return NoSpeechIn("voice commands off: keys only in this test")
+
+
+def make_app(
+    start: str | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    open_listener: Callable[[], SpeechIn] = keys_only,
+) -> CompanionApp:
     library = load_library()
 
     def open_session(workout: Workout) -> SessionRunner:
@@ -31,9 +39,6 @@ def make_app(start: str | None = None, clock: Callable[[], float] = time.monoton
         return SessionRunner(
             workout, SilentSpeechOut("speech off: muted for the test"), history, clock=clock
         )
-
-    def open_listener() -> SpeechIn:
-        return NoSpeechIn("voice commands off: keys only in this test")
 
     return CompanionApp(
         library.workouts, open_session=open_session, open_listener=open_listener, start=start

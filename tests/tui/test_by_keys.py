@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from companion import paths
-from companion.domain.effects import Outcome
+from companion.domain.effects import Outcome, StepKind
 from companion.library import load_library
+from companion.speech_in.port import HeardListener, ListenStatus, ListenStatusListener
 from companion.storage.history import History
 from companion.tui.session_screen import SessionScreen
 from companion.tui.summary import SummaryScreen
 
-from .appkit import make_app
+from .appkit import make_app, press_next_until
 
 MAX_PRESSES = 400
 
@@ -63,3 +66,47 @@ async def test_skip_pause_and_stop_by_keys() -> None:
         await pilot.press("y")
         assert isinstance(app.screen, SummaryScreen)
         assert app.screen.summary.ended_early
+
+
+def footer_actions(screen: SessionScreen) -> set[str]:
+    return {key.action for key in screen.query(FooterKey)}
+
+
+async def test_pause_offers_only_what_works_and_resume_clears_it() -> None:
+    app = make_app(start="runner-posterior-chain")  # its first set is unpaced
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await press_next_until(pilot, StepKind.SET)
+        tempo = screen.query_one("#tempo", Static)
+        assert "command('next')" in footer_actions(screen)
+        await pilot.press("p")
+        await pilot.pause()
+        assert str(tempo.render()) == "PAUSED"
+        # The session ignores next, skip and form while paused; the footer must not offer them.
+        offered = footer_actions(screen)
+        assert "command('resume')" in offered and "command('stop')" in offered
+        assert not offered & {"command('next')", "command('skip')", "command('form')"}
+        await pilot.press("c")
+        await pilot.pause()
+        assert str(tempo.render()) == ""
+        assert "command('next')" in footer_actions(screen)
+
+
+class BrokenVosk:
+    """A listener whose engine is chosen but could not start (as with a damaged model)."""
+
+    def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
+        on_status(self.status())
+
+    def status(self) -> ListenStatus:
+        return ListenStatus(on=False, detail="voice commands off: not a Vosk model", engine="vosk")
+
+    def close(self) -> None:
+        pass
+
+
+async def test_the_status_line_says_mic_off_when_the_engine_could_not_start() -> None:
+    app = make_app(start="hip-thrust", open_listener=BrokenVosk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        status = str(app.screen.query_one("#status", Static).render())
+        assert status == "speech off · mic off · history on"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console
+from textual.app import App
+from textual.widgets import Static
 
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit
-from companion.tui.summary import pain_lines, summary_table
+from companion.tui.summary import SummaryScreen, pain_lines, summary_table
 
 
 def thrust(number: int, outcome: Outcome, reps: int | None) -> SetRecord:
@@ -41,3 +43,33 @@ def test_each_pain_report_says_where_and_what_came_of_it() -> None:
         "Pain: Romanian deadlift, set 1: warning signs: session ended, see a physical therapist"
         " or doctor",
     ]
+
+
+def test_a_set_stopped_by_pain_is_not_a_set_done() -> None:
+    # Pain in set 2, carried on lighter: set 2 again, then set 3.
+    sets = (
+        thrust(1, Outcome.DONE, 12),
+        thrust(2, Outcome.PAIN, None),
+        thrust(2, Outcome.DONE, 10),
+        thrust(3, Outcome.DONE, 10),
+    )
+    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ended_early="")
+    assert (summary.sets_done, summary.skipped, summary.stopped_by_pain) == (3, 0, 1)
+    console = Console(record=True, width=80)
+    console.print(summary_table(summary))
+    (row,) = [line for line in console.export_text().splitlines() if "Hip thrust" in line]
+    assert "3/4" in row and "12, 10, 10" in row and "1 pain" in row
+
+
+async def test_the_title_counts_sets_done_skipped_and_stopped_by_pain() -> None:
+    sets = (thrust(1, Outcome.PAIN, None), thrust(2, Outcome.SKIPPED, None))
+    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ended_early="")
+    note = "history is off: /data/MyStuff/history.sqlite3: [Errno 17] File exists"
+    app = App[None]()
+    async with app.run_test() as pilot:
+        await app.push_screen(SummaryScreen(summary, note))
+        await pilot.pause()
+        shown = [str(s.render()) for s in app.screen.query(Static)]
+    assert shown[0] == "Test: 0 sets done, 1 skipped, 1 stopped by pain"
+    # The note as written, capital first letter: a path keeps its own case.
+    assert "History is off: /data/MyStuff/history.sqlite3: [Errno 17] File exists." in shown

@@ -204,15 +204,17 @@ def test_history_command_lists_sessions_and_week(
     history = History.open(paths.history_db())
     session = history.start_session(workout)
     history.record_set(session, record(1), workout)
+    history.record_set(session, record(2, Outcome.PAIN), workout)
     history.record_pain(
         session,
-        PainReport(1, "hip-thrust", "Hip thrust", 1, "", red_flags=True, action="end-session"),
+        PainReport(1, "hip-thrust", "Hip thrust", 2, "", red_flags=True, action="end-session"),
     )
     assert main(["history"]) == 0
     out = capsys.readouterr().out
-    assert "Test session (test)" in out and "sets done 1, skipped 0" in out
+    assert "Test session (test)" in out
+    assert "sets done 1, skipped 0, stopped by pain 1" in out
     warned = "warning signs: session ended, see a physical therapist or doctor"
-    assert f"pain: Hip thrust, set 1 ({warned})" in out
+    assert f"pain: Hip thrust, set 2 ({warned})" in out
     assert main(["history", "--week"]) == 0
     out = capsys.readouterr().out
     assert "hip-extension" in out and "Hinge fatigue total: 0" in out
