@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
             _print_week(history)
         else:
             _print_sessions(history, args.limit)
+    except HistoryUnavailable as err:
+        raise UserError(str(err)) from err
     finally:
         history.close()
     return 0

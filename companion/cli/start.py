@@ -113,7 +113,14 @@ class Wiring:
                 self._history = History.open(paths.history_db())
             except HistoryUnavailable as err:
                 note = f"history is off: {err}"
-        loads = plan_loads(workout, self._history)
+        try:
+            loads = plan_loads(workout, self._history)
+        except HistoryUnavailable as err:  # a damaged file can open and then fail to read
+            assert self._history is not None
+            self._history.close()
+            self._history = None
+            note = f"history is off: {err}"
+            loads = plan_loads(workout, None)
         for finished in self._speech:  # one output stream at a time: the last session's goes
             finished.close()
         speech = DeferredSpeechOut()

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from companion.domain import script
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
@@ -108,7 +109,7 @@ class History:
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path, isolation_level=None)
         except (OSError, sqlite3.Error) as err:
-            raise HistoryUnavailable(f"cannot open history at {path}: {err}") from err
+            raise HistoryUnavailable(_trouble("cannot open history", path, err)) from err
         try:
             # A newer companion's file is refused before anything is written to it.
             _refuse_newer(_version(connection), path)
@@ -122,11 +123,17 @@ class History:
             raise
         except sqlite3.Error as err:
             connection.close()
-            raise HistoryUnavailable(f"cannot open history at {path}: {err}") from err
+            raise HistoryUnavailable(_trouble("cannot open history", path, err)) from err
         return cls(connection, path)
 
     def close(self) -> None:
         self._db.close()
+
+    def _read(self, sql: str, parameters: tuple[object, ...]) -> list[Any]:
+        try:
+            return self._db.execute(sql, parameters).fetchall()
+        except sqlite3.Error as err:
+            raise HistoryUnavailable(_trouble("cannot read history", self.path, err)) from err
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -137,7 +144,7 @@ class History:
         except sqlite3.Error as err:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-            raise HistoryUnavailable(f"cannot write history at {self.path}: {err}") from err
+            raise HistoryUnavailable(_trouble("cannot write history", self.path, err)) from err
 
     # ----------------------------------------------------------------- writing
 
@@ -199,11 +206,11 @@ class History:
     # ----------------------------------------------------------------- reading
 
     def sessions(self, limit: int = 50) -> list[SessionRow]:
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT id, workout_id, workout, unit, started_at, ended_at, ended_early FROM sessions"
             " ORDER BY started_at DESC, id DESC LIMIT ?",
             (limit,),
-        ).fetchall()
+        )
         return [self._session_row(*row) for row in rows]
 
     def _session_row(
@@ -245,12 +252,12 @@ class History:
         )
 
     def session_sets(self, session_id: int) -> list[SetRecord]:
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT exercise_id, exercise, set_number, set_count, side, round_number, reps_low,"
             " reps_high, reps_done, load, unit, outcome, variant FROM sets WHERE session_id = ?"
             " ORDER BY id",
             (session_id,),
-        ).fetchall()
+        )
         return [
             SetRecord(
                 exercise_id=r[0], exercise=r[1], set_number=r[2], set_count=r[3], side=r[4],
@@ -261,11 +268,11 @@ class History:
         ]  # fmt: skip
 
     def session_pain(self, session_id: int) -> list[PainReport]:
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT number, exercise_id, exercise, set_number, side, heard, red_flags, action,"
             " new_load FROM pain WHERE session_id = ? ORDER BY number",
             (session_id,),
-        ).fetchall()
+        )
         return [
             PainReport(
                 number=r[0], exercise_id=r[1], exercise=r[2], set_number=r[3], side=r[4],
@@ -277,31 +284,41 @@ class History:
 
     def last_session_of(self, workout_id: str) -> int | None:
         """The latest session of this workout that recorded at least one set."""
-        row = self._db.execute(
+        rows = self._read(
             "SELECT s.id FROM sessions s WHERE s.workout_id = ? AND EXISTS"
             " (SELECT 1 FROM sets WHERE session_id = s.id) ORDER BY s.started_at DESC, s.id DESC"
             " LIMIT 1",
             (workout_id,),
-        ).fetchone()
-        return None if row is None else int(row[0])
+        )
+        return int(rows[0][0]) if rows else None
 
     def exercises_with_pain(self, since: datetime | None = None) -> set[str]:
         since_text = (since or datetime.min.replace(tzinfo=UTC)).isoformat(timespec="seconds")
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT DISTINCT exercise_id FROM pain WHERE exercise_id != '' AND reported_at >= ?",
             (since_text,),
-        ).fetchall()
+        )
         return {r[0] for r in rows}
 
     def weekly_sets(self, now: datetime | None = None) -> list[tuple[str, str, int]]:
         """(pattern, fatigue, sets done) over the last 7 days."""
         start = (now or datetime.now(UTC)) - timedelta(days=7)
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT pattern, fatigue, COUNT(*) FROM sets WHERE outcome != ? AND recorded_at >= ?"
             " GROUP BY pattern, fatigue ORDER BY pattern, fatigue",
             (Outcome.SKIPPED.value, start.isoformat(timespec="seconds")),
-        ).fetchall()
+        )
         return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def _trouble(doing: str, path: Path, err: BaseException) -> str:
+    message = f"{doing} at {path}: {err}"
+    if getattr(err, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        message += (
+            "; the file is damaged: keep a copy, then move it aside to start a new history"
+            " (`sqlite3 FILE .recover` may get its sessions back)"
+        )
+    return message
 
 
 def _version(db: sqlite3.Connection) -> int:

@@ -110,3 +110,50 @@ def test_session_options_count_before_or_after_the_subcommand(argv: list[str]) -
     assert speech_settings(args).mute
     assert speech_settings(args).rate == (150 if "--rate" in argv else 175)
     assert listen_settings(args).engine == "moonshine"
+
+
+def damage_history() -> Path:
+    """A history of many sessions, then pages 5 to 14 overwritten, as a bad sector would."""
+    from companion import paths
+    from companion.storage.history import History
+
+    workout = load_library().get("hip-thrust")
+    exercise = workout.exercises[0]
+    history = History.open(paths.history_db())
+    for _ in range(100):
+        session = history.start_session(workout)
+        for number in (1, 2, 3):
+            record = SetRecord(
+                exercise.id, exercise.name, number, 3, "", 0, (8, 12), 12, 95.0, workout.unit,
+                Outcome.DONE,
+            )  # fmt: skip
+            history.record_set(session, record, workout)
+    history.close()
+    path = paths.history_db()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    assert len(data) > 15 * page
+    data[5 * page : 15 * page] = bytes(range(256)) * (10 * page // 256)
+    path.write_bytes(data)
+    return path
+
+
+def test_a_damaged_history_turns_history_off_and_the_session_still_opens() -> None:
+    path = damage_history()
+    wired = wiring()
+    runner = wired.open_session(load_library().get("hip-thrust"))
+    assert runner.history is None
+    assert runner.history_note.startswith(f"history is off: cannot read history at {path}")
+    assert "the file is damaged" in runner.history_note
+    wired.close()
+
+
+def test_a_damaged_history_is_a_clear_error_for_companion_history(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from companion.cli import main
+
+    damage_history()
+    assert main(["history"]) == 2
+    err = capsys.readouterr().err
+    assert "the file is damaged" in err and "move it aside" in err
