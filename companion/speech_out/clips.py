@@ -42,9 +42,12 @@ def read_wav(path: Path) -> tuple[Samples, int]:
             if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
                 raise BadRender(f"{path.name}: not 16-bit mono")
             rate = wav.getframerate()
-            raw = wav.readframes(wav.getnframes())
+            frames = wav.getnframes()
+            raw = wav.readframes(frames)
     except (OSError, EOFError, wave.Error) as err:
         raise BadRender(f"{path.name}: {err}") from err
+    if len(raw) != 2 * frames:  # cut short after its header was written
+        raise BadRender(f"{path.name}: {len(raw)} bytes of audio, the header says {2 * frames}")
     return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0, rate
 
 
@@ -165,7 +168,9 @@ class DiskCache:
         try:
             return read_wav(path)
         except BadRender:
-            path.unlink(missing_ok=True)  # a broken entry is re-rendered rather than played
+            # A broken entry is re-rendered rather than played (and replaced, where it can be).
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
             return None
 
     def store(self, text: str, voice: str | None, rate: int, samples: Samples, sr: int) -> None:

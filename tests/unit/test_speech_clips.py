@@ -85,6 +85,22 @@ def test_disk_cache_round_trip_and_broken_entries(tmp_path: Path) -> None:
     assert not cache.path("two", None, 175).exists()
 
 
+@pytest.mark.parametrize("cut", [1, 1001])  # an odd byte, or whole samples, short
+def test_a_cached_clip_cut_short_is_thrown_away_not_played(tmp_path: Path, cut: int) -> None:
+    cache = DiskCache(tmp_path / "speech")
+    cache.store("one", None, 175, tone(0.3), RATE)
+    path = cache.path("one", None, 175)
+    path.write_bytes(path.read_bytes()[:-cut])  # the header still says 0.3 s
+    assert cache.load("one", None, 175) is None
+    assert not path.exists()
+
+
+def test_a_directory_in_a_clips_place_is_a_miss_not_a_crash(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "speech")
+    cache.path("one", None, 175).mkdir(parents=True)
+    assert cache.load("one", None, 175) is None
+
+
 def test_settings_file_then_flags(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('[speech]\nvoice = "gmw/en-us"\nrate = 160\nvolume = 1\ndevice = "3"\n')
