@@ -22,7 +22,13 @@ ensure_packages() {
         return 1
     fi
     local sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    if [ "$(id -u)" -ne 0 ]; then
+        if ! command -v sudo >/dev/null; then
+            echo "Installing needs root: run this as root, or first: apt-get install ${missing[*]}" >&2
+            return 1
+        fi
+        sudo=(sudo)
+    fi
     echo "Installing Debian packages: ${missing[*]}"
     "${sudo[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -33,5 +39,14 @@ ensure_venv() {
     if [ ! -x .venv/bin/python ]; then
         python3 -m venv .venv
     fi
+    # pip runs only when pyproject.toml changed since the last install (the code itself is
+    # installed editable), so a second run works without a network, as on a gym floor. An
+    # install with the test extras has the runtime's packages too.
+    local wanted stamp
+    wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    for stamp in ".venv/installed${extras}" ".venv/installed[test]"; do
+        [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ] && return 0
+    done
     .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+    echo "$wanted" >".venv/installed${extras}"
 }
