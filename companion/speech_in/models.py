@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from companion import paths
+from companion import commands, paths
 from companion.errors import UserError
 
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
@@ -34,7 +34,7 @@ DEFAULT_URL = "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.z
 # recorded independently by several projects that pin this download; the development machines
 # cannot reach the site to compute it themselves.
 DEFAULT_SHA256 = "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
-INSTALL_COMMAND = "companion models install"
+INSTALL_COMMAND = commands.companion("models install")
 
 # A directory is a usable model when it has these; the graph is checked separately.
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf")

