@@ -153,6 +153,8 @@ def test_hip_thrust_content_follows_the_first_article() -> None:
     flags = " ".join(flag for rule in thrust.safety for flag in rule.red_flags)
     assert "numbness" in flags and "spreads" in flags
     assert len(exercise.mistakes) == 6
+    # The article: no rest at the bottom, the next rep starts at once.
+    assert not any("pause" in c.text.lower() for c in (*exercise.cues, *exercise.mistakes))
     assert thrust.warmup
 
 
@@ -172,7 +174,14 @@ def test_runner_circuit_follows_the_third_article() -> None:
     for exercise_id in ("single-leg-glute-bridge", "kickstand-deadlift"):
         exercise = runner.exercise(exercise_id)
         assert exercise.per_side and exercise.sides == ("left", "right") and exercise.switch_sides
-    assert runner.exercise("romanian-deadlift").tempo.eccentric == 5
+    rdl = runner.exercise("romanian-deadlift")
+    assert (rdl.tempo.eccentric, rdl.tempo.top) == (5, 1)  # a five-count lowering; "hold here"
+    # The article: left arm down, right knee up: the arm down is on the planted foot's side.
+    bridge_steps = " ".join(runner.exercise("single-leg-glute-bridge").steps)
+    assert "arm on the side of the planted foot" in bridge_steps
+    kickstand = " ".join(runner.exercise("kickstand-deadlift").steps)
+    walkout = " ".join(runner.exercise("glute-bridge-walkout").steps)
+    assert "all your weight on the front leg" in kickstand and "nearly" not in kickstand + walkout
     barbell = next(e for e in runner.equipment if e.name == "barbell")
     assert "kettlebell" in barbell.substitutes
     assert any(e.optional for e in runner.equipment)
