@@ -116,8 +116,9 @@ def label(step: Step) -> str:
 
 
 def build_plan(workout: Workout) -> tuple[Step, ...]:
-    safety = " ".join(rule.text for rule in workout.safety)
-    steps: list[Step] = [Step(StepKind.BRIEFING, script.briefing(workout), detail=safety)]
+    # On the briefing screen: the safety rules, and which numbers are our choice, not the source's.
+    detail = " ".join([*(rule.text for rule in workout.safety), workout.defaults_note]).strip()
+    steps: list[Step] = [Step(StepKind.BRIEFING, script.briefing(workout), detail=detail)]
     steps.extend(
         Step(StepKind.WARMUP, f"Warm-up: {item.name}. {item.text}", detail=_warmup_dose(item))
         for item in workout.warmup

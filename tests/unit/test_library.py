@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from companion import paths
+from companion.domain.effects import StepKind
+from companion.domain.plan import build_plan
 from companion.domain.workout import CueMoment, Fatigue, Format, Pattern, Unit
 from companion.errors import UserError
 from companion.library import Problem, load_file, load_library
@@ -473,3 +475,11 @@ def test_a_broken_user_version_of_a_bundled_workout_is_not_swapped_for_the_bundl
     path = write(paths.user_workouts_dir(), text, "hip-thrust")
     with pytest.raises(UserError, match=f"the workout file {path} has errors"):
         load_library().get("hip-thrust")
+
+
+@pytest.mark.parametrize("stem", SHIPPED)
+def test_the_briefing_says_which_numbers_are_our_choice(stem: str) -> None:
+    workout = load_library().get(stem)
+    assert "our choice" in workout.defaults_note
+    briefing = build_plan(workout)[0]
+    assert briefing.kind is StepKind.BRIEFING and briefing.detail.endswith(workout.defaults_note)
