@@ -185,7 +185,9 @@ PROGRESSION = {
     "text": required(TEXT),
     "source": SOURCE_REF,
     "increment_per_side": Field(
-        f"[smallest, largest] positive numbers up to {MAX_INCREMENT:g}", _is_increment
+        f"[smallest, largest] pounds a side, each up to {MAX_INCREMENT:g} (a kg workout rounds"
+        " them to its plates)",
+        _is_increment,
     ),
     "sides_loaded": Field("1 or 2", lambda value: value in (1, 2) and type(value) is int),
 }
@@ -304,7 +306,9 @@ class _Walk:
         so a wrong type is reported once (by the walk), not again here."""
         workout_id = data.get("id")
         if _is_slug(workout_id) and workout_id != stem:
-            self.issue(("id",), f"expected the file's name {stem!r}, got {workout_id!r}")
+            # A file name that no id can match needs the file renamed, not the id changed.
+            fix = "" if _is_slug(stem) else f"; rename the file to {workout_id}.toml"
+            self.issue(("id",), f"expected the file's name {stem!r}, got {workout_id!r}{fix}")
 
         declared = {
             "sources": self._unique(data, "sources", "id"),

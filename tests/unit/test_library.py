@@ -280,6 +280,13 @@ def test_id_must_match_the_file_name(tmp_path: Path) -> None:
     assert problem.line == 1 and "'other'" in problem.message
 
 
+def test_a_file_name_no_id_can_match_says_to_rename_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL, "My-Workout")
+    message = only(problems_of(path), "id").message
+    expected = "expected the file's name 'My-Workout', got 'mini'; rename the file to mini.toml"
+    assert message == expected
+
+
 def test_duplicate_exercise_ids_are_reported_at_the_second(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace('id = "hinge"', 'id = "bridge"'))
     problem = only(problems_of(path), "exercises[1].id")
