@@ -399,11 +399,14 @@ class Session:
         ]
         return during + [c.text for c in exercise.mistakes]
 
-    def _reminder(self, exercise: Exercise) -> str | None:
-        """The next reminder about `exercise`: one pass through them per session, then quiet."""
+    def _reminder(self, exercise: Exercise, within: float | None = None) -> str | None:
+        """The next reminder about `exercise`: one pass through them per session, then quiet.
+        None, keeping it for later, when it would take longer than `within` seconds to say."""
         reminders = self._reminders(exercise)
         turn = self._cue_turn.get(exercise.id, 0)
         if turn >= len(reminders):
+            return None
+        if within is not None and speech_seconds(reminders[turn]) > within:
             return None
         self._cue_turn[exercise.id] = turn + 1
         return reminders[turn]
@@ -424,8 +427,10 @@ class Session:
         text = step.text or script.rest_intro(seconds, self._rest_next_label())
         following = self._after_rest().exercise
         if following is not None and self._counts(following):
-            # A paced set has no room for reminders; the rest before it does.
-            reminder = self._reminder(following)
+            # A paced set has no room for reminders; the rest before it does, if it is said
+            # before the countdown's first call.
+            room = seconds - script.rest_calls(seconds)[0][0] - speech_seconds(text)
+            reminder = self._reminder(following, within=room)
             text = f"{text} {reminder}" if reminder is not None else text
         self._say(text, out)
         self._rest_end = now + seconds

@@ -281,6 +281,13 @@ def test_rests_before_a_paced_set_carry_what_its_reps_have_no_room_for() -> None
     ]
 
 
+def test_a_rest_too_short_for_a_reminder_keeps_it_for_a_longer_one() -> None:
+    exercise = replace(THRUST_PACED, sets=2, rest_seconds=8)  # the countdown starts at once
+    session, _, first = paced(exercise)
+    effects = session.handle(Tick(first + 2 * exercise.tempo.rep_seconds))
+    assert said(effects)[0] == "Rest eight seconds. Next: Paced hip thrust, set 2 of 2."
+
+
 def test_count_words_are_in_the_script() -> None:
     assert [script.count_word(n) for n in range(1, 6)] == ["one", "two", "three", "four", "five"]
     assert script.rest_calls(60)[0] == (10, "ten seconds")
