@@ -64,8 +64,7 @@ def estimate_minutes(workout: Workout) -> int:
 def hinge_sets(workout: Workout) -> int:
     """Hinge sets in the session. A per-side set counts once: each side carries part of the load
     the spine holds in a two-legged set, so the pair costs about one set."""
-    rounds = workout.rounds if workout.format is Format.CIRCUIT else 1
-    return rounds * sum(e.sets for e in workout.exercises if e.pattern is Pattern.HINGE)
+    return workout.passes * sum(e.sets for e in workout.exercises if e.pattern is Pattern.HINGE)
 
 
 def fatigue_warnings(workout: Workout) -> list[str]:
