@@ -425,17 +425,18 @@ class Session:
         step = self.step
         seconds = step.seconds
         text = step.text or script.rest_intro(seconds, self._rest_next_label())
+        calls = script.rest_calls(seconds)
         following = self._after_rest().exercise
         if following is not None and self._counts(following):
             # A paced set has no room for reminders; the rest before it does, if it is said
             # before the countdown's first call.
-            room = seconds - script.rest_calls(seconds)[0][0] - speech_seconds(text)
+            room = seconds - calls[0][0] - speech_seconds(text)
             reminder = self._reminder(following, within=room)
             text = f"{text} {reminder}" if reminder is not None else text
         self._say(text, out)
         self._rest_end = now + seconds
         out.append(StartTimer(REST_TIMER, now, self._rest_end))
-        for before_end, words in script.rest_calls(seconds):
+        for before_end, words in calls:
             self._schedule_speech(self._rest_end - before_end, words, Priority.COUNT, out)
         self._alarms.append(Alarm(self._rest_end, AlarmKind.STEP_DONE))
 
