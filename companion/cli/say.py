@@ -13,6 +13,8 @@ from companion.errors import UserError
 from companion.speech_out.settings import add_speech_arguments, settings_from_args
 
 # Rendering a phrase takes well under a second; this covers a cold start and a long phrase.
+# Once the phrase plays, its end is awaited however long it is: a stalled device turns speech
+# off (`player.STALL_S`), which ends the wait too.
 TIMEOUT_S = 60.0
 
 
@@ -36,25 +38,29 @@ def run(args: argparse.Namespace) -> int:
     if not text:
         raise UserError("nothing to say: give a phrase, e.g. companion say \"ribs down\"")
     speech = open_speech_out(settings_from_args(args))
+    started = threading.Event()
     done = threading.Event()
     problem: list[str] = []
 
     def on_playback(playback: Playback) -> None:
+        started.set()
         if playback.ended is not None:
             done.set()
 
     def on_status(status: SpeechStatus) -> None:
-        if not status.on:
+        if not status.on or status.unsaid == text:
             problem.append(status.detail)
             done.set()
+            started.set()
 
     try:
         if not speech.status().on:
             raise UserError(speech.status().detail)
         speech.subscribe(on_playback, on_status)
         speech.say(text, priority=Priority.INSTRUCTION)
-        if not done.wait(TIMEOUT_S):
-            raise UserError(f"the phrase did not play within {TIMEOUT_S:.0f} s")
+        if not started.wait(TIMEOUT_S):
+            raise UserError(f"the phrase did not start playing within {TIMEOUT_S:.0f} s")
+        done.wait()
         if problem:
             raise UserError(problem[0])
     finally:

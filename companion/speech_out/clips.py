@@ -77,7 +77,7 @@ def write_wav(path: Path, samples: Samples, rate: int) -> None:
         raise
 
 
-def check_render(text: str, samples: Samples, rate: int) -> None:
+def check_render(text: str, samples: Samples, rate: int, words_per_minute: int) -> None:
     """Reject what `save_to_file` is known to produce when it races: nothing, or a stub."""
     seconds = len(samples) / rate
     words = max(1, len(text.split()))
@@ -87,7 +87,11 @@ def check_render(text: str, samples: Samples, rate: int) -> None:
     # was read before it was complete.
     if seconds < 0.05 * words:
         raise BadRender(f"{text!r}: {seconds:.3f} s is too short")
-    if seconds > 2.0 + 0.3 * len(text):
+    # A plausibility ceiling, far above any real rendering: at 175 words a minute espeak-ng took
+    # at most 1.5 s for one character (an emoji, read out by its name), about 0.8 s for a CJK
+    # character or a digit, and well under 0.1 s per letter of English; slower rates stretch that.
+    ceiling = 2.0 + 3.0 * len(text) * 175 / words_per_minute
+    if seconds > ceiling:
         raise BadRender(f"{text!r}: {seconds:.1f} s is too long")
     if float(np.max(np.abs(samples))) < SILENCE * 4:
         raise BadRender(f"{text!r}: silent")

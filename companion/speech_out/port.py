@@ -19,6 +19,7 @@ class SpeechStatus:
 
     on: bool
     detail: str
+    unsaid: str | None = None  # while on: the latest phrase that could not be rendered
 
 
 @dataclass(frozen=True)

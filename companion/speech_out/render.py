@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from companion.crash import write_crash_log
 from companion.speech_out.clips import (
     BadRender,
     DiskCache,
@@ -166,7 +167,8 @@ class Renderer:
         self._on_broken = on_broken
         self._memory: dict[str, Samples] = {}
         self._memory_lock = threading.Lock()
-        # (tier, order, text, callback): tier 0 is urgent, 1 background; None text stops the thread.
+        # (tier, order, text, callback): tier 0 is urgent, 1 background; None text stops the
+        # thread, at tier -1 so that closing does not wait for pre-rendering still queued.
         self._jobs: queue.PriorityQueue[tuple[int, int, str | None, ClipReady | None]] = (
             queue.PriorityQueue()
         )
@@ -194,7 +196,7 @@ class Renderer:
         self._jobs.put((1, next(self._order), text, None))
 
     def close(self) -> None:
-        self._jobs.put((2, next(self._order), None, None))
+        self._jobs.put((-1, next(self._order), None, None))
         self._thread.join(timeout=RENDER_TIMEOUT_S + 1)
         if self._worker is not None:
             self._worker.close()
@@ -214,9 +216,13 @@ class Renderer:
             _, _, text, done = self._jobs.get()
             if text is None:
                 return
-            clip = self.cached(text)
-            if clip is None:
-                clip = self._produce(text)
+            try:
+                clip = self.cached(text)
+                if clip is None:
+                    clip = self._produce(text)
+            except Exception as err:  # a bug must cost one phrase, not the rest of the session
+                write_crash_log(err)
+                clip = None
             if done is not None:
                 done(clip)
 
@@ -271,7 +277,7 @@ class Renderer:
             if not reply.get("ok"):
                 continue
             try:
-                return self._checked(text, path)
+                return self._checked(text, path, self.rate)
             except BadRender:
                 continue
         return None
@@ -284,13 +290,13 @@ class Renderer:
         self._on_broken(reason)
 
     @staticmethod
-    def _checked(text: str, path: Path) -> tuple[Samples, int]:
+    def _checked(text: str, path: Path, words_per_minute: int) -> tuple[Samples, int]:
         try:
             samples, rate = read_wav(path)
-            check_render(text, samples, rate)
+            check_render(text, samples, rate, words_per_minute)
         except BadRender:
             # The file is sometimes complete only a moment after runAndWait() returns.
             time.sleep(0.05)
             samples, rate = read_wav(path)
-            check_render(text, samples, rate)
+            check_render(text, samples, rate, words_per_minute)
         return quantize(trim(samples, rate)), rate

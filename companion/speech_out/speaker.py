@@ -150,9 +150,19 @@ class Speaker:
         with self._lock:
             if at is None:
                 self._inflight -= 1
-            if clip is None or seq <= max(self._cancelled_all, self._cancelled.get(group, 0)):
+            if seq <= max(self._cancelled_all, self._cancelled.get(group, 0)):
                 return
-            self._player.submit(self._item(text, clip, priority, at, group, seq))
+            if clip is not None:
+                self._player.submit(self._item(text, clip, priority, at, group, seq))
+                return
+        if self._status.on and self._renderer.broken is None:
+            # Speech goes on, but the person should know a cue was left out.
+            voice = self.settings.voice or "default voice"
+            self._publish(SpeechStatus(
+                on=True,
+                detail=f"speech on ({voice}), but espeak-ng gave no usable audio for {text!r}",
+                unsaid=text,
+            ))
 
     def _on_event(self, event: Event) -> None:
         item = event.item
@@ -165,8 +175,10 @@ class Speaker:
             listener(playback)
 
     def _off(self, reason: str) -> None:
-        if not self._status.on:
-            return
-        self._status = SpeechStatus(on=False, detail=f"speech off: {reason}")
+        if self._status.on:
+            self._publish(SpeechStatus(on=False, detail=f"speech off: {reason}"))
+
+    def _publish(self, status: SpeechStatus) -> None:
+        self._status = status
         for listener in list(self._status_listeners):
-            listener(self._status)
+            listener(status)

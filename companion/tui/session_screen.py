@@ -228,7 +228,7 @@ class SessionScreen(Screen[None]):
         self.query_one("#status", Static).update(f"{speech} · {mic} · {history}")
         # The adapters' own words say what is off and why ("speech off: no audio output …").
         problems = []
-        if not self._speech.on:
+        if not self._speech.on or self._speech.unsaid is not None:
             problems.append(script.sentence(self._speech.detail))
         if not listen.on:
             problems.append(script.sentence(listen.detail))

@@ -204,17 +204,21 @@ def test_device_lost_mid_session_turns_speech_off(monkeypatch: pytest.MonkeyPatc
         reinitialise_portaudio()
 
 
+def companion_say(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from companion.cli import main; sys.exit(main())",
+         "say", *args],
+        env=dict(os.environ), capture_output=True, text=True, timeout=30, check=False,
+    )
+
+
 def test_companion_say_plays_and_exits(pulse: PulseLab) -> None:
     wait_until_warm()
     recorder = MonitorRecorder()
     recorder.start()
     time.sleep(0.2)
     launched = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; from companion.cli import main; sys.exit(main())",
-         "say", "ribs down", "--voice", "gmw/en-us", "--rate", "160"],
-        env=dict(os.environ), capture_output=True, text=True, timeout=30, check=False,
-    )
+    result = companion_say("ribs down", "--voice", "gmw/en-us", "--rate", "160")
     finished = time.monotonic()
     recording = recorder.stop()
     assert result.returncode == 0, result.stderr
@@ -227,13 +231,34 @@ def test_companion_say_plays_and_exits(pulse: PulseLab) -> None:
 
 
 def test_companion_say_refuses_an_unknown_voice(pulse: PulseLab) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; from companion.cli import main; sys.exit(main())",
-         "say", "ribs down", "--voice", "gmw/en-usa"],
-        env=dict(os.environ), capture_output=True, text=True, timeout=30, check=False,
-    )
+    result = companion_say("ribs down", "--voice", "gmw/en-usa")
     assert result.returncode != 0
     assert result.stderr.strip() == (
         "companion: speech off: unknown voice 'gmw/en-usa'; "
         "`companion voices` lists the voices here"
+    )
+
+
+def test_companion_say_plays_characters_spelled_out_at_the_slowest_rate(pulse: PulseLab) -> None:
+    # espeak-ng's English voice reads these out one by one: about 3.8 s at 80 words a minute.
+    wait_until_warm()
+    recorder = MonitorRecorder()
+    recorder.start()
+    time.sleep(0.2)
+    launched = time.monotonic()
+    result = companion_say("深蹲", "--rate", "80")
+    finished = time.monotonic()
+    recording = recorder.stop()
+    assert result.returncode == 0, result.stderr
+    heard = recording.samples[recording.index(launched) : recording.index(finished)]
+    loud = np.flatnonzero(np.abs(heard) > 0.05)
+    assert len(loud) > 0
+    assert (loud[-1] - loud[0]) / recording.rate > 2.5
+
+
+def test_companion_say_reports_a_phrase_that_renders_no_audio(pulse: PulseLab) -> None:
+    result = companion_say(",")  # espeak-ng renders a lone comma as a pause
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "companion: speech on (default voice), but espeak-ng gave no usable audio for ','"
     )

@@ -10,7 +10,9 @@ from companion import paths
 from companion.domain.effects import Outcome, StepKind
 from companion.library import load_library
 from companion.speech_in.port import HeardListener, ListenStatus, ListenStatusListener
+from companion.speech_out.port import SpeechStatus
 from companion.storage.history import History
+from companion.tui.messages import SpeechChanged
 from companion.tui.session_screen import SessionScreen
 from companion.tui.summary import SummaryScreen
 
@@ -110,3 +112,16 @@ async def test_the_status_line_says_mic_off_when_the_engine_could_not_start() ->
         await pilot.pause()
         status = str(app.screen.query_one("#status", Static).render())
         assert status == "speech off · mic off · history on"
+
+
+async def test_a_phrase_that_could_not_be_said_is_shown_while_speech_goes_on() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        detail = "speech on (default voice), but espeak-ng gave no usable audio for ','"
+        app.screen.post_message(SpeechChanged(SpeechStatus(on=True, detail=detail, unsaid=",")))
+        await pilot.pause()
+        status = str(app.screen.query_one("#status", Static).render())
+        assert status.startswith("speech on ·")
+        banner = str(app.screen.query_one("#banner", Static).render())
+        assert "no usable audio for ','" in banner

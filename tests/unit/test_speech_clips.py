@@ -63,11 +63,27 @@ def test_check_render_rejects_what_a_racy_save_produces(
     samples: Samples, why: str
 ) -> None:
     with pytest.raises(BadRender, match=why):
-        check_render("three", samples, RATE)
+        check_render("three", samples, RATE, 175)
 
 
 def test_check_render_accepts_a_plausible_phrase() -> None:
-    check_render("ribs down", tone(0.6), RATE)
+    check_render("ribs down", tone(0.6), RATE, 175)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds", "words_per_minute"),
+    [
+        # Lengths espeak-ng gave with its English voice.
+        ("スクワット", 8.52, 80),  # read out character by character
+        ("深蹲", 3.78, 80),
+        ("1, 2, 3.", 4.02, 80),
+        ("🏋", 1.52, 175),  # an emoji is read by its name
+    ],
+)
+def test_check_render_accepts_slow_and_spelled_out_phrases(
+    text: str, seconds: float, words_per_minute: int
+) -> None:
+    check_render(text, tone(seconds), RATE, words_per_minute)
 
 
 def test_disk_cache_round_trip_and_broken_entries(tmp_path: Path) -> None:
