@@ -10,9 +10,12 @@ import argparse
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from companion import config
+from companion import config, paths
 
 ENGINES = ("auto", "vosk", "moonshine", "pocketsphinx")
+
+# Longer would leave commands unheard for seconds after every cue.
+MAX_TAIL_S = 2.0
 
 ALLOWED = {
     "enabled": bool,
@@ -40,10 +43,17 @@ def load_listen_settings(path: Path | None = None) -> ListenSettings:
     from companion.errors import UserError
 
     values = config.table(config.load(path), "listen", ALLOWED, path)
+    where = path or paths.config_file()
     engine = values.get("engine", "auto")
     if engine not in ENGINES:
-        where = path or "settings file"
         raise UserError(f"{where}: listen.engine must be one of {', '.join(ENGINES)}")
+    tail = float(values.get("self_voice_tail", 0.3))
+    if not 0 <= tail <= MAX_TAIL_S:
+        # A negative tail would let the end of the companion's own words through as commands.
+        raise UserError(
+            f"{where}: listen.self_voice_tail must be between 0 and {MAX_TAIL_S:g} seconds, "
+            f"not {tail:g}"
+        )
     model = values.get("model")
     return ListenSettings(
         enabled=values.get("enabled", True),
@@ -51,7 +61,7 @@ def load_listen_settings(path: Path | None = None) -> ListenSettings:
         model=Path(model).expanduser() if model else None,
         language=values.get("language"),
         device=values.get("device"),
-        self_voice_tail=float(values.get("self_voice_tail", 0.3)),
+        self_voice_tail=tail,
     )
 
 

@@ -7,14 +7,24 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from companion import config
+from companion import config, paths
 from companion.errors import UserError
 
 RATE_RANGE = (80, 450)  # words per minute espeak-ng renders intelligibly
+VOLUME_RANGE = (0.0, 1.0)
+
+
+def _out_of_range(name: str, value: object) -> str | None:
+    """Why `value` is not allowed for setting `name` ("must be between …"), or None."""
+    limits = {"rate": RATE_RANGE, "volume": VOLUME_RANGE}.get(name)
+    if limits is None or not isinstance(value, int | float):
+        return None
+    low, high = limits
+    return None if low <= value <= high else f"must be between {low:g} and {high:g}, not {value:g}"
 
 
 @dataclass(frozen=True)
@@ -26,11 +36,10 @@ class SpeechSettings:
     mute: bool = False
 
     def __post_init__(self) -> None:
-        low, high = RATE_RANGE
-        if not low <= self.rate <= high:
-            raise UserError(f"speech rate must be between {low} and {high}, not {self.rate}")
-        if not 0.0 <= self.volume <= 1.0:
-            raise UserError(f"speech volume must be between 0 and 1, not {self.volume}")
+        for name in ("rate", "volume"):
+            problem = _out_of_range(name, getattr(self, name))
+            if problem is not None:
+                raise UserError(f"speech {name} {problem}")
 
 
 CONFIG_KEYS: dict[str, type] = {"voice": str, "rate": int, "volume": float, "device": str}
@@ -38,6 +47,10 @@ CONFIG_KEYS: dict[str, type] = {"voice": str, "rate": int, "volume": float, "dev
 
 def load_settings(path: Path | None = None) -> SpeechSettings:
     """Settings from the `[speech]` table (defaults for what it leaves out)."""
+    return _settings(_file_values(path), {}, path)
+
+
+def _file_values(path: Path | None) -> dict[str, Any]:
     table = config.table(config.load(path), "speech", CONFIG_KEYS, path)
     values: dict[str, Any] = {}
     if "voice" in table:
@@ -48,6 +61,21 @@ def load_settings(path: Path | None = None) -> SpeechSettings:
         values["volume"] = float(table["volume"])
     if "device" in table:
         values["device"] = _device(table["device"])
+    return values
+
+
+def _settings(
+    from_file: dict[str, Any], flags: dict[str, Any], path: Path | None
+) -> SpeechSettings:
+    """Flags win over the file, so a bad value in it can be overridden for a run. A value out
+    of range is reported where it was given: the flag, or the file and key."""
+    values = {**from_file, **flags}
+    file = path or paths.config_file()
+    for name, value in values.items():
+        problem = _out_of_range(name, value)
+        if problem is not None:
+            where = f"--{name}" if name in flags else f"{file}: speech.{name}"
+            raise UserError(f"{where} {problem}")
     return SpeechSettings(**values)
 
 
@@ -72,7 +100,6 @@ def add_speech_arguments(parser: argparse.ArgumentParser, *, mute: bool = True) 
 
 def settings_from_args(args: argparse.Namespace, path: Path | None = None) -> SpeechSettings:
     """The settings file's `[speech]` table with any flags given on the command line on top."""
-    settings = load_settings(path)
     flags: dict[str, Any] = {}
     for name in ("voice", "rate", "volume", "device"):
         value = getattr(args, name, None)
@@ -80,4 +107,4 @@ def settings_from_args(args: argparse.Namespace, path: Path | None = None) -> Sp
             flags[name] = value
     if getattr(args, "mute", False):
         flags["mute"] = True
-    return replace(settings, **flags)
+    return _settings(_file_values(path), flags, path)

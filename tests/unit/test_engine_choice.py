@@ -50,3 +50,23 @@ def test_a_model_path_speaks_the_language_its_install_recorded(tmp_path: Path) -
     model.mkdir()
     (model / "companion-language").write_text("ko\n", encoding="utf-8")
     assert choose_engine(ListenSettings(model=model)).language == "ko"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('engine = "google"', "listen.engine must be one of auto, vosk, moonshine, pocketsphinx"),
+        (
+            "self_voice_tail = -0.5",
+            "listen.self_voice_tail must be between 0 and 2 seconds, not -0.5",
+        ),
+    ],
+)
+def test_a_bad_listen_setting_names_the_settings_file(line: str, message: str) -> None:
+    from companion import paths
+    from companion.speech_in.settings import load_listen_settings
+
+    paths.config_file().write_text(f"[listen]\n{line}\n")
+    with pytest.raises(UserError) as raised:
+        load_listen_settings()
+    assert str(raised.value) == f"{paths.config_file()}: {message}"

@@ -129,6 +129,21 @@ def test_settings_file_then_flags(tmp_path: Path) -> None:
     )
 
 
+def test_a_bad_value_in_the_file_is_named_and_a_flag_overrides_it(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[speech]\nrate = 1000\nvolume = 2\n")
+    with pytest.raises(UserError) as raised:
+        load_settings(path)
+    assert str(raised.value) == f"{path}: speech.rate must be between 80 and 450, not 1000"
+    parser = argparse.ArgumentParser()
+    add_speech_arguments(parser)
+    fixed = settings_from_args(parser.parse_args(["--rate", "175", "--volume", "0.5"]), path)
+    assert (fixed.rate, fixed.volume) == (175, 0.5)
+    with pytest.raises(UserError) as raised:
+        settings_from_args(parser.parse_args(["--rate", "60"]), path)
+    assert str(raised.value) == "--rate must be between 80 and 450, not 60"
+
+
 def test_settings_errors_name_the_problem(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("[speech]\nspeed = 3\n")
