@@ -3,7 +3,8 @@
 The Textual app owns one `SessionRunner` and calls it from its event loop (a tick a few times a
 second, plus each key or heard command). Speech effects go to a `SpeechOut`, records to `History`;
 what the screen needs comes back to the app as the list of effects. History failures never stop a
-session: history turns off and the screen says why.
+session: history turns off and the screen says why. When another program holds the file's write
+lock, the records wait in order and are written with the next one.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
 from companion.domain.workout import Workout
 from companion.speech_out.port import SpeechOut
-from companion.storage.history import History, HistoryUnavailable
+from companion.storage.history import History, HistoryBusy, HistoryUnavailable
 
 Clock = Callable[[], float]
+# What goes into history: the session's start, then its sets, pain reports and end.
+Write = Start | RecordSet | RecordPain | Finished
 
 
 class SessionRunner:
@@ -47,14 +50,12 @@ class SessionRunner:
         self.history = history
         self.history_note = history_note
         self.session_id: int | None = None
+        self.unwritten: list[Write] = []  # held back while the file is locked; oldest first
 
     def start(self) -> list[Effect]:
-        if self.history is not None:
-            try:
-                self.session_id = self.history.start_session(self.workout)
-            except HistoryUnavailable as err:
-                self._history_off(err)
-        return self._carry_out(self.session.handle(Start(self.clock())))
+        start = Start(self.clock())
+        self._store(start)
+        return self._carry_out(self.session.handle(start))
 
     def tick(self) -> list[Effect]:
         return self._carry_out(self.session.handle(Tick(self.clock())))
@@ -64,6 +65,7 @@ class SessionRunner:
 
     def _history_off(self, err: HistoryUnavailable) -> None:
         self.history = None
+        self.unwritten.clear()
         self.history_note = f"history is off: {err}"
 
     def _carry_out(self, effects: list[Effect]) -> list[Effect]:
@@ -78,15 +80,34 @@ class SessionRunner:
                 self._store(effect)
         return effects
 
-    def _store(self, effect: RecordSet | RecordPain | Finished) -> None:
-        if self.history is None or self.session_id is None:
+    def _store(self, write: Write) -> None:
+        if self.history is None:
             return
+        self.unwritten.append(write)
         try:
-            if isinstance(effect, RecordSet):
-                self.history.record_set(self.session_id, effect.record, self.workout)
-            elif isinstance(effect, RecordPain):
-                self.history.record_pain(self.session_id, effect.report)
+            while self.unwritten:
+                self._write(self.history, self.unwritten[0])
+                del self.unwritten[0]
+        except HistoryBusy as err:
+            held = f"{len(self.unwritten)} record{'' if len(self.unwritten) == 1 else 's'}"
+            if isinstance(write, Finished):  # nothing comes after it to write them with
+                self.history_note = f"history is incomplete: {err}; {held} could not be saved"
             else:
-                self.history.finish_session(self.session_id, effect.summary)
+                self.history_note = f"history is waiting: {err}; {held} kept until it is free"
+            return
         except HistoryUnavailable as err:
             self._history_off(err)
+            return
+        self.history_note = ""
+
+    def _write(self, history: History, write: Write) -> None:
+        if isinstance(write, Start):
+            self.session_id = history.start_session(self.workout)
+            return
+        assert self.session_id is not None  # the start is written before anything after it
+        if isinstance(write, RecordSet):
+            history.record_set(self.session_id, write.record, self.workout)
+        elif isinstance(write, RecordPain):
+            history.record_pain(self.session_id, write.report)
+        else:
+            history.finish_session(self.session_id, write.summary)

@@ -75,8 +75,17 @@ CREATE TABLE IF NOT EXISTS pain (
 """
 
 
+# How long a write waits for another program's write lock. The session writes on the UI thread,
+# so it must not freeze the screen; what could not be written is tried again later (`runner`).
+BUSY_WAIT_S = 0.5
+
+
 class HistoryUnavailable(Exception):
     """History cannot be opened or written; the message says where and why."""
+
+
+class HistoryBusy(HistoryUnavailable):
+    """Another program holds the file's write lock: the write may succeed later."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +116,7 @@ class History:
     def open(cls, path: Path) -> History:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, isolation_level=None)
+            connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_WAIT_S)
         except (OSError, sqlite3.Error) as err:
             raise HistoryUnavailable(_trouble("cannot open history", path, err)) from err
         try:
@@ -144,6 +153,10 @@ class History:
         except sqlite3.Error as err:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
+            if getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                raise HistoryBusy(
+                    f"{self.path} is locked by another program that is writing to it"
+                ) from err
             raise HistoryUnavailable(_trouble("cannot write history", self.path, err)) from err
 
     # ----------------------------------------------------------------- writing

@@ -20,6 +20,8 @@ from companion.domain.effects import (
     CancelTimer,
     Effect,
     Finished,
+    RecordPain,
+    RecordSet,
     Show,
     ShowTempo,
     Speak,
@@ -160,6 +162,8 @@ class SessionScreen(Screen[None]):
                 self._show_tempo(effect)
             elif isinstance(effect, Finished):
                 self._finish(effect)
+            elif isinstance(effect, RecordSet | RecordPain):
+                self._refresh_status()  # writing it may have turned history off, or made it wait
         self._refresh_rest()
 
     def _show(self, view: StepView) -> None:
@@ -225,6 +229,8 @@ class SessionScreen(Screen[None]):
             if listen.overflows:
                 mic += f" overflows {listen.overflows}"
         history = "history off" if self.runner.history is None else "history on"
+        if self.runner.unwritten:
+            history = "history waiting"
         self.query_one("#status", Static).update(f"{speech} · {mic} · {history}")
         # The adapters' own words say what is off and why ("speech off: no audio output …").
         problems = []
@@ -232,7 +238,7 @@ class SessionScreen(Screen[None]):
             problems.append(script.sentence(self._speech.detail))
         if not listen.on:
             problems.append(script.sentence(listen.detail))
-        if self.runner.history is None and self.runner.history_note:
+        if self.runner.history_note:
             problems.append(script.sentence(self.runner.history_note))
         banner = self.query_one("#banner", Static)
         banner.update("\n".join(problems))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
@@ -125,3 +127,21 @@ async def test_a_phrase_that_could_not_be_said_is_shown_while_speech_goes_on() -
         assert status.startswith("speech on ·")
         banner = str(app.screen.query_one("#banner", Static).render())
         assert "no usable audio for ','" in banner
+
+
+async def test_a_locked_history_file_shows_as_waiting_while_the_session_goes_on() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        other = sqlite3.connect(paths.history_db(), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program is writing
+        try:
+            await press_next_until(pilot, StepKind.SET)
+            screen = await press_next_until(pilot, StepKind.REST)
+            await pilot.pause()
+            status = str(screen.query_one("#status", Static).render())
+            assert status.endswith("· history waiting")
+            banner = str(screen.query_one("#banner", Static).render())
+            assert "History is waiting:" in banner
+        finally:
+            other.execute("ROLLBACK")
+            other.close()

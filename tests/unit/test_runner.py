@@ -80,3 +80,47 @@ def test_history_failing_mid_session_turns_history_off_and_the_session_goes_on(
     assert runner.session.step.kind.value == "rest"  # the session carries on
     runner.command(Command.NEXT)
     assert (runner.session.step.kind.value, runner.session.step.set_number) == ("set", 2)
+
+
+def test_a_write_lock_held_by_another_program_delays_records_without_losing_them(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "h.sqlite3"
+    history = History.open(db)
+    other = sqlite3.connect(db, isolation_level=None)
+    runner = SessionRunner(straight(THRUST), Voice(), history)
+    runner.start()
+    other.execute("BEGIN IMMEDIATE")  # another program starts writing
+    while runner.session.step.kind.value != "set":
+        runner.command(Command.NEXT)
+    runner.command(Command.NEXT)  # set 1 ends: its record must wait
+    assert runner.history is history
+    assert len(runner.unwritten) == 1
+    assert runner.history_note == (
+        f"history is waiting: {db} is locked by another program that is writing to it;"
+        " 1 record kept until it is free"
+    )
+    assert runner.session.step.kind.value == "rest"  # the session carries on
+    other.execute("COMMIT")
+    runner.command(Command.NEXT)
+    runner.command(Command.NEXT)  # set 2 ends: both records are written, in order
+    assert runner.unwritten == [] and runner.history_note == ""
+    assert runner.session_id is not None
+    sets = history.session_sets(runner.session_id)
+    assert [s.set_number for s in sets] == [1, 2]
+
+
+def test_records_still_locked_out_at_the_end_are_reported_lost(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    history = History.open(db)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    runner = SessionRunner(straight(THRUST), Voice(), history)
+    runner.start()
+    assert runner.session_id is None and len(runner.unwritten) == 1
+    runner.command(Command.STOP)
+    runner.command(Command.YES)
+    assert runner.session.finished
+    assert runner.history_note.startswith("history is incomplete: ")
+    assert runner.history_note.endswith("records could not be saved")
+    other.execute("ROLLBACK")
