@@ -14,7 +14,9 @@ def add_parser(subparsers: Any) -> None:
         help="list past sessions",
         description="List past sessions: date, workout, sets done, loads, skips, pain reports.",
     )
-    parser.add_argument("--limit", type=int, default=20, help="how many sessions (default 20)")
+    parser.add_argument(
+        "--limit", type=_positive, default=20, help="how many sessions (default 20)"
+    )
     parser.add_argument(
         "--week",
         action="store_true",
@@ -23,14 +25,28 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more: {text!r}")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from companion import paths
     from companion.storage.history import History, HistoryUnavailable
 
     path = paths.history_db()
-    if not path.exists():
+    try:
+        path.stat()
+    except FileNotFoundError:
         print(f"No sessions yet (history lives in {path}).")
         return 0
+    except OSError as err:  # e.g. a file where the data directory should be
+        raise UserError(f"cannot read history at {path}: {err.strerror}") from err
     try:
         history = History.open(path)
     except HistoryUnavailable as err:

@@ -157,3 +157,25 @@ def test_a_damaged_history_is_a_clear_error_for_companion_history(
     assert main(["history"]) == 2
     err = capsys.readouterr().err
     assert "the file is damaged" in err and "move it aside" in err
+
+
+def test_companion_history_with_a_file_for_a_data_directory_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from companion import paths
+    from companion.cli import main
+
+    paths.history_db().parent.parent.mkdir(parents=True, exist_ok=True)
+    paths.history_db().parent.write_text("not a directory")
+    assert main(["history"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"companion: cannot read history at {paths.history_db()}: Not a directory\n"
+
+
+def test_companion_history_refuses_a_limit_below_one(capsys: pytest.CaptureFixture[str]) -> None:
+    from companion.cli import main
+
+    with pytest.raises(SystemExit) as raised:
+        main(["history", "--limit", "0"])
+    assert raised.value.code == 2
+    assert "--limit: expected a whole number, 1 or more: '0'" in capsys.readouterr().err
