@@ -50,6 +50,7 @@ def _exercise_intro(exercise: Exercise, round_number: int, round_count: int) -> 
                 StepKind.SETUP,
                 script.technique(exercise),
                 exercise=exercise,
+                detail=exercise.tempo.note,  # where the tempo's seconds come from
                 round_number=round_number,
                 round_count=round_count,
             )
@@ -80,6 +81,7 @@ def _sets(exercise: Exercise, sets: int, round_number: int, round_count: int) ->
                     StepKind.SET,
                     "",
                     exercise=exercise,
+                    detail=script.end_set(exercise),
                     set_number=number,
                     set_count=sets,
                     side=side,

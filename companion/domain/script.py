@@ -118,13 +118,23 @@ def rep_words(reps: tuple[int, int]) -> str:
 
 
 def briefing(workout: Workout) -> str:
-    kit = [e.name + (" (optional)" if e.optional else "") for e in workout.equipment]
+    kit = [
+        e.name
+        + "".join(f" or {substitute}" for substitute in e.substitutes)
+        + (" (optional)" if e.optional else "")
+        for e in workout.equipment
+    ]
     parts = [f"{workout.title}."]
     if kit:
         parts.append("You need: " + ", ".join(kit) + ".")
     parts.append("If anything hurts, say pain, and we stop at once.")
     parts.append("Say next when you are ready.")
     return " ".join(parts)
+
+
+def end_set(exercise: Exercise) -> str:
+    """When to stop a set short of its reps ("End the set when position is lost."), or ""."""
+    return sentence(f"end the set when {exercise.end_set_when}") if exercise.end_set_when else ""
 
 
 def setup_intro(exercise: Exercise) -> str:

@@ -308,6 +308,8 @@ class Session:
         )
         if plan is not None and plan.note and first and not changed:
             before.insert(0, script.sentence(plan.note))
+        if first and exercise.end_set_when:
+            before.append(script.end_set(exercise))
         intro = script.set_intro(
             self._exercise_name(exercise),
             step.set_number,

@@ -22,7 +22,7 @@ from companion.domain.events import Command, Start, Tick
 from companion.domain.plan import SIDE_SWITCH_SECONDS, build_plan
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
-from companion.domain.workout import Unit
+from companion.domain.workout import Equipment, Unit
 
 BRIDGE_2 = replace(BRIDGE, sets=2)
 
@@ -169,6 +169,42 @@ def test_technique_steps_are_a_setup_step_after_the_checks() -> None:
         "Setup for the hip thrust. Shins vertical at the top.",
         "How the hip thrust goes: Sit against the bench. Drive up.",
     ]
+
+
+def test_the_technique_step_shows_where_the_tempo_comes_from() -> None:
+    note = "The five-count lowering is the article's; one second up is our choice."
+    exercise = replace(RDL, steps=("Hinge.",), tempo=replace(RDL.tempo, note=note))
+    (technique,) = [s for s in build_plan(straight(exercise)) if s.kind is StepKind.SETUP]
+    assert technique.detail == note
+
+
+def test_the_briefing_names_each_substitute() -> None:
+    workout = replace(
+        straight(THRUST),
+        equipment=(
+            Equipment("barbell", ("kettlebell", "two dumbbells")),
+            Equipment("mat", optional=True),
+        ),
+    )
+    assert build_plan(workout)[0].text == (
+        "Test session. You need: barbell or kettlebell or two dumbbells, mat (optional). "
+        "If anything hurts, say pain, and we stop at once. Say next when you are ready."
+    )
+
+
+def test_when_to_end_a_set_is_shown_at_every_set_and_said_at_the_first() -> None:
+    exercise = replace(THRUST, end_set_when="position is lost")
+    session = Session(straight(exercise))
+    effects = feed(session, Start(0.0), cmd(Command.NEXT, 1.0), cmd(Command.NEXT, 2.0))
+    effects = session.handle(cmd(Command.NEXT, 3.0))
+    assert said(effects) == [
+        "Hip thrust. Set 1 of 2. 8 to 10 reps at 95 pounds. Ribs down. "
+        "End the set when position is lost."
+    ]
+    assert of(Show, effects)[-1].view.detail == "End the set when position is lost."
+    effects = feed(session, cmd(Command.NEXT, 4.0), cmd(Command.NEXT, 5.0))
+    assert said(effects)[-1] == "Hip thrust. Set 2 of 2. 8 to 10 reps at 95 pounds. Ribs down."
+    assert of(Show, effects)[-1].view.detail == "End the set when position is lost."
 
 
 def test_setup_step_shows_its_fix() -> None:
