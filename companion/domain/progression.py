@@ -65,14 +65,16 @@ def reduce_load(load: float, unit: Unit) -> float:
 def increment(exercise: Exercise, unit: Unit) -> float:
     """The smallest sensible step up: the low end per side, times the sides loaded.
 
-    The article's numbers are in pounds; in kilograms the per-side step is the nearest whole
-    number of the smallest plate (2.5 lb ≈ 1.13 kg → 1.25 kg), never less than one plate.
+    The per-side step is converted when it is in the other unit (the article's default is in
+    pounds), then made the nearest whole number of the smallest plate (2.5 lb ≈ 1.13 kg →
+    1.25 kg), never less than one plate.
     """
     progression = exercise.progression or DEFAULT_PROGRESSION
     per_side = progression.increment_per_side[0]
-    if unit is Unit.KG:
-        plate = PLATE_PER_SIDE[Unit.KG]
-        per_side = max(plate, round(per_side * LB_TO_KG / plate) * plate)
+    if progression.unit is not unit:
+        per_side = per_side * LB_TO_KG if unit is Unit.KG else per_side / LB_TO_KG
+    plate = PLATE_PER_SIDE[unit]
+    per_side = max(plate, round(per_side / plate) * plate)
     return per_side * progression.sides_loaded
 
 

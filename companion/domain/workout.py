@@ -136,6 +136,7 @@ class Progression:
     source: str
     increment_per_side: tuple[float, float] = (2.5, 5.0)
     sides_loaded: int = 2  # a barbell is loaded on two sides; a dumbbell or kettlebell on one
+    unit: Unit = Unit.LB  # of increment_per_side: a file's own is in its workout's unit
 
 
 @dataclass(frozen=True)

@@ -185,8 +185,8 @@ PROGRESSION = {
     "text": required(TEXT),
     "source": SOURCE_REF,
     "increment_per_side": Field(
-        f"[smallest, largest] pounds a side, each up to {MAX_INCREMENT:g} (a kg workout rounds"
-        " them to its plates)",
+        f"[smallest, largest] a side in the workout's unit, each up to {MAX_INCREMENT:g}"
+        " (rounded to whole plates: 2.5 lb or 1.25 kg)",
         _is_increment,
     ),
     "sides_loaded": Field("1 or 2", lambda value: value in (1, 2) and type(value) is int),
@@ -388,13 +388,14 @@ def _tables(data: dict[str, Any], array: str) -> list[tuple[int, dict[str, Any]]
 def build(data: dict[str, Any]) -> Workout:
     """The workout described by `data`, which `check` found valid."""
     circuit = data["format"] == Format.CIRCUIT.value
+    unit = Unit(data.get("unit", Unit.LB.value))
     return Workout(
         id=data["id"],
         title=data["title"],
         summary=data["summary"],
         format=Format(data["format"]),
-        unit=Unit(data.get("unit", Unit.LB.value)),
-        exercises=tuple(_exercise(e) for e in data["exercises"]),
+        unit=unit,
+        exercises=tuple(_exercise(e, unit) for e in data["exercises"]),
         sources=tuple(Source(s["id"], s["title"], s["file"]) for s in data["sources"]),
         equipment=tuple(
             Equipment(e["name"], tuple(e.get("substitutes", ())), e.get("optional", False))
@@ -420,7 +421,7 @@ def _cue(table: dict[str, Any]) -> Cue:
     return Cue(table["text"], table["source"], CueMoment(table.get("moment", "during")))
 
 
-def _exercise(table: dict[str, Any]) -> Exercise:
+def _exercise(table: dict[str, Any], unit: Unit) -> Exercise:
     reps = table["reps"]
     regression = table.get("regression")
     progression = table.get("progression")
@@ -449,17 +450,19 @@ def _exercise(table: dict[str, Any]) -> Exercise:
             if regression is not None
             else None
         ),
-        progression=_progression(progression) if progression is not None else None,
+        progression=_progression(progression, unit) if progression is not None else None,
         equipment=tuple(table.get("equipment", ())),
     )
 
 
-def _progression(table: dict[str, Any]) -> Progression:
-    # Keys left out keep the domain's defaults rather than a second copy of them here.
+def _progression(table: dict[str, Any], unit: Unit) -> Progression:
+    # Keys left out keep the domain's defaults rather than a second copy of them here: the
+    # default increment is the article's, in pounds, whatever the workout's unit.
     optional: dict[str, Any] = {}
     if "increment_per_side" in table:
         smallest, largest = table["increment_per_side"]
         optional["increment_per_side"] = (float(smallest), float(largest))
+        optional["unit"] = unit
     if "sides_loaded" in table:
         optional["sides_loaded"] = table["sides_loaded"]
     return Progression(table["text"], table["source"], **optional)

@@ -96,6 +96,20 @@ def test_minimal_workout_builds_domain_objects(tmp_path: Path) -> None:
     assert hinge.pattern is Pattern.HINGE
 
 
+def test_a_kg_workouts_increment_is_in_kilograms(tmp_path: Path) -> None:
+    from companion.domain.progression import increment
+
+    text = MINIMAL + (
+        '[exercises.progression]\ntext = "Add a little."\nsource = "src"\n'
+        "increment_per_side = [2.5, 5]\n"
+    )
+    workout = load_file(write(tmp_path, text)).workout
+    assert workout is not None
+    hinge = workout.exercise("hinge")
+    assert hinge.progression is not None and hinge.progression.unit is Unit.KG
+    assert increment(hinge, workout.unit) == 5.0  # 2.5 kg a side, two sides
+
+
 # --- every shipped workout -----------------------------------------------------------------------
 
 

@@ -92,6 +92,11 @@ def test_plate_steps_are_two_plates() -> None:
         (replace(BARBELL, progression=Progression("", "", (5.0, 10.0))), Unit.LB, 10.0),
         (replace(BARBELL, progression=Progression("", "", (5.0, 10.0))), Unit.KG, 5.0),
         (replace(BARBELL, progression=None), Unit.LB, 5.0),  # the article's default
+        (replace(BARBELL, progression=None), Unit.KG, 2.5),
+        # A file's own increment is in its workout's unit: 2.5 kg a side is 2.5 kg a side.
+        (replace(BARBELL, progression=Progression("", "", (2.5, 5.0), unit=Unit.KG)), Unit.KG, 5.0),
+        # and whole plates: 1 kg a side cannot be loaded, 1.25 can.
+        (replace(BARBELL, progression=Progression("", "", (1.0, 2.0), unit=Unit.KG)), Unit.KG, 2.5),
     ],
 )
 def test_increment_is_the_low_end_per_side_times_sides(
