@@ -23,10 +23,27 @@ def add_parser(subparsers: Any) -> None:
         "bundled workouts and your user workouts directory. Exits 1 if any file has an error.",
     )
     parser.add_argument("files", nargs="*", metavar="FILE", type=Path, help="workout .toml files")
+    parser.add_argument(
+        "--keys", action="store_true", help="list every key a workout file may hold, and exit"
+    )
     parser.set_defaults(run=run)
 
 
+def print_keys() -> None:
+    from companion.library.schema import key_reference
+
+    rows = [(path, field) for path, field in key_reference()]
+    width = max(len(path) for path, _ in rows)
+    print("Keys of a workout file ([] marks an array of tables, [[exercises]] in the file):")
+    for path, field in rows:
+        need = "required" if field.required else "optional"
+        print(f"  {path:<{width}}  {need}  {field.expected}")
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.keys:
+        print_keys()
+        return 0
     from companion.domain.fatigue import fatigue_warnings
     from companion.library import FileResult, load_file, load_library
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, TypeGuard
@@ -234,6 +234,22 @@ WORKOUT = {
     "defaults_note": TEXT,
     "hinge_set_budget": COUNT,
 }
+
+
+def key_reference(
+    table: Mapping[str, Field] = WORKOUT, prefix: str = ""
+) -> Iterator[tuple[str, Field]]:
+    """Every key a workout file may hold, as ("exercises[].tempo.note", its field), in schema
+    order; `[]` marks an array of tables (`[[exercises]]` in the file)."""
+    for name, field in table.items():
+        item = field.items
+        if item is not None and item.table is not None:
+            yield f"{prefix}{name}[]", field
+            yield from key_reference(item.table, f"{prefix}{name}[].")
+        else:
+            yield f"{prefix}{name}", field
+            if field.table is not None:
+                yield from key_reference(field.table, f"{prefix}{name}.")
 
 
 # --- checking -----------------------------------------------------------------------------------

@@ -148,3 +148,31 @@ def test_validate_missing_file_and_directory_without_traceback(
     ]
     assert "Traceback" not in out + err
     assert "2 of 3 workout files have errors" in err
+
+
+def test_validate_keys_lists_every_key_with_what_it_holds(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", "--keys"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = {line.split()[0]: line.split(maxsplit=2)[1:] for line in lines[1:]}
+    assert rows["id"][0] == "required"
+    assert rows["exercises[]"][0] == "required"
+    assert rows["exercises[].tempo.note"] == ["optional", "a non-empty string"]
+    assert rows["equipment[].substitutes"][0] == "optional"
+    assert "workout's unit" in rows["exercises[].progression.increment_per_side"][1]
+    assert rows["exercises[].cues[].moment"][1].startswith("one of before-set, concentric")
+
+
+def test_every_key_the_readme_explains_is_a_real_key() -> None:
+    import re
+
+    from companion.library.schema import key_reference
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Writing a workout", 1)[1].split("\n## ", 1)[0]
+    assert "`companion validate --keys` lists every key" in section
+    explained = re.findall(r"^- `([a-z_\[\].]+)`", section, re.M)
+    assert len(explained) >= 10
+    keys = {path for path, _ in key_reference()}
+    assert set(explained) <= keys
