@@ -54,7 +54,7 @@ class PulseLab:
     @classmethod
     def start(cls, timeout: float = 10.0) -> PulseLab:
         if shutil.which("pulseaudio") is None:
-            raise RuntimeError("pulseaudio is not installed: run ./run-tests (it installs it)")
+            raise RuntimeError("pulseaudio is not installed: ./install-and-test installs it")
         directory = Path(tempfile.mkdtemp(prefix="companion-pulse-"))
         run_dir = directory / "run"
         run_dir.mkdir(mode=0o700)
