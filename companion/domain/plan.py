@@ -105,15 +105,19 @@ def _rest(seconds: int, before: Exercise | None, round_number: int, round_count:
     )
 
 
-def label(step: Step) -> str:
-    """How a rest's countdown names the step after it."""
-    if step.exercise is None:
+def label(step: Step, after: Exercise | None) -> str:
+    """How a rest after exercise `after` names the step that follows it. A new exercise comes
+    with its equipment, so the rest is when to fetch it."""
+    exercise = step.exercise
+    if exercise is None:
         return "the summary"
-    text = step.exercise.name
+    text = exercise.name
     if step.kind is StepKind.SET and step.set_count > 1:
         text += f", set {step.set_number} of {step.set_count}"
     if step.side:
         text += f", {step.side} side"
+    if exercise is not after and exercise.equipment:
+        text += f", with the {' and the '.join(exercise.equipment)}"
     return text
 
 
@@ -154,7 +158,7 @@ def _label_rests(steps: list[Step]) -> list[Step]:
     for i, step in enumerate(steps):
         if step.kind is StepKind.REST and not step.next_label:
             following = next(s for s in steps[i + 1 :] if s.kind is not StepKind.REST)
-            labelled.append(replace(step, next_label=label(following)))
+            labelled.append(replace(step, next_label=label(following, step.exercise)))
         else:
             labelled.append(step)
     return labelled

@@ -454,7 +454,7 @@ class Session:
         following = self._after_rest()
         if following is self.plan[self.index + 1]:
             return self.step.next_label  # the plan's own label (a side switch words it its way)
-        return label(following)
+        return label(following, self.step.exercise)
 
     def _skip_exercise(self, exercise: Exercise, start: int, now: float, out: list[Effect]) -> None:
         """Record the exercise's sets from `start` on as skipped and move past its block, and

@@ -107,6 +107,16 @@ def test_rest_between_sets_names_what_comes_next() -> None:
     )
 
 
+def test_the_rest_before_a_new_exercise_names_its_equipment() -> None:
+    thrust = replace(THRUST, equipment=("barbell",))
+    rdl = replace(RDL, equipment=("barbell", "weight plates"))
+    rests = [s.next_label for s in build_plan(straight(thrust, rdl)) if s.kind is StepKind.REST]
+    assert rests == [
+        "Hip thrust, set 2 of 2",  # the same exercise: its kit is already out
+        "Romanian deadlift, with the barbell and the weight plates",
+    ]
+
+
 def test_straight_sets_walk_end_to_end_and_record_every_set() -> None:
     session = Session(straight(THRUST, RDL))
     visited = walk(session)
