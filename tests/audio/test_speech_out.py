@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -212,22 +213,38 @@ def companion_say(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_companion_say_plays_and_exits(pulse: PulseLab) -> None:
+@dataclass(frozen=True)
+class Said:
+    result: subprocess.CompletedProcess[str]
+    loud: tuple[float, float] | None  # first and last loud moment heard, monotonic
+    finished: float  # when the command returned
+
+
+def say_and_record(*args: str) -> Said:
     wait_until_warm()
     recorder = MonitorRecorder()
     recorder.start()
     time.sleep(0.2)
     launched = time.monotonic()
-    result = companion_say("ribs down", "--voice", "gmw/en-us", "--rate", "160")
+    result = companion_say(*args)
     finished = time.monotonic()
     recording = recorder.stop()
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "" and result.stderr == ""  # no pyttsx3 chatter on the terminal
-    heard = recording.samples[recording.index(launched) : recording.index(finished)]
-    loud = np.flatnonzero(np.abs(heard) > 0.05)
-    assert len(loud) > 0
+    first = recording.index(launched)
+    loud = np.flatnonzero(np.abs(recording.samples[first : recording.index(finished)]) > 0.05)
+    if len(loud) == 0:
+        return Said(result, None, finished)
+    span = (recording.time(first + loud[0]), recording.time(first + loud[-1]))
+    return Said(result, span, finished)
+
+
+def test_companion_say_plays_and_exits(pulse: PulseLab) -> None:
+    said = say_and_record("ribs down", "--voice", "gmw/en-us", "--rate", "160")
+    assert said.result.returncode == 0, said.result.stderr
+    # No pyttsx3 chatter on the terminal.
+    assert said.result.stdout == "" and said.result.stderr == ""
+    assert said.loud is not None
     # It waited for the phrase to finish: the sound ended before the command returned.
-    assert recording.time(recording.index(launched) + loud[-1]) < finished
+    assert said.loud[1] < said.finished
 
 
 def test_companion_say_refuses_an_unknown_voice(pulse: PulseLab) -> None:
@@ -241,19 +258,10 @@ def test_companion_say_refuses_an_unknown_voice(pulse: PulseLab) -> None:
 
 def test_companion_say_plays_characters_spelled_out_at_the_slowest_rate(pulse: PulseLab) -> None:
     # espeak-ng's English voice reads these out one by one: about 3.8 s at 80 words a minute.
-    wait_until_warm()
-    recorder = MonitorRecorder()
-    recorder.start()
-    time.sleep(0.2)
-    launched = time.monotonic()
-    result = companion_say("深蹲", "--rate", "80")
-    finished = time.monotonic()
-    recording = recorder.stop()
-    assert result.returncode == 0, result.stderr
-    heard = recording.samples[recording.index(launched) : recording.index(finished)]
-    loud = np.flatnonzero(np.abs(heard) > 0.05)
-    assert len(loud) > 0
-    assert (loud[-1] - loud[0]) / recording.rate > 2.5
+    said = say_and_record("深蹲", "--rate", "80")
+    assert said.result.returncode == 0, said.result.stderr
+    assert said.loud is not None
+    assert said.loud[1] - said.loud[0] > 2.5
 
 
 def test_companion_say_reports_a_phrase_that_renders_no_audio(pulse: PulseLab) -> None:
