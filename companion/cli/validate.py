@@ -32,7 +32,7 @@ def add_parser(subparsers: Any) -> None:
 def print_keys() -> None:
     from companion.library.schema import key_reference
 
-    rows = [(path, field) for path, field in key_reference()]
+    rows = list(key_reference())
     width = max(len(path) for path, _ in rows)
     print("Keys of a workout file ([] marks an array of tables, [[exercises]] in the file):")
     for path, field in rows:

@@ -277,7 +277,7 @@ class Renderer:
             if not reply.get("ok"):
                 continue
             try:
-                return self._checked(text, path, self.rate)
+                return self._checked(text, path)
             except BadRender:
                 continue
         return None
@@ -289,14 +289,13 @@ class Renderer:
         self._broken = reason
         self._on_broken(reason)
 
-    @staticmethod
-    def _checked(text: str, path: Path, words_per_minute: int) -> tuple[Samples, int]:
+    def _checked(self, text: str, path: Path) -> tuple[Samples, int]:
         try:
             samples, rate = read_wav(path)
-            check_render(text, samples, rate, words_per_minute)
+            check_render(text, samples, rate, self.rate)
         except BadRender:
             # The file is sometimes complete only a moment after runAndWait() returns.
             time.sleep(0.05)
             samples, rate = read_wav(path)
-            check_render(text, samples, rate, words_per_minute)
+            check_render(text, samples, rate, self.rate)
         return quantize(trim(samples, rate)), rate

@@ -146,6 +146,9 @@ class SessionScreen(Screen[None]):
         self._apply(self.runner.tick())  # also moves the rest countdown on
 
     def _apply(self, effects: list[Effect]) -> None:
+        if any(isinstance(effect, RecordSet | RecordPain) for effect in effects):
+            # The runner has written them: that may have turned history off, or made it wait.
+            self._refresh_status()
         for effect in effects:
             if isinstance(effect, Show):
                 self._show(effect.view)
@@ -162,8 +165,6 @@ class SessionScreen(Screen[None]):
                 self._show_tempo(effect)
             elif isinstance(effect, Finished):
                 self._finish(effect)
-            elif isinstance(effect, RecordSet | RecordPain):
-                self._refresh_status()  # writing it may have turned history off, or made it wait
         self._refresh_rest()
 
     def _show(self, view: StepView) -> None:
