@@ -6,7 +6,8 @@ into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
 
 1. the utterance is slowed to `RATE` of its speed (`tempo.slowed`, same pitch); then
    every command phrase is scored: how probable is this phrase, and nothing after it, as the
-   transcript of this audio (`MoonshineModel.score`); the best one is the candidate;
+   transcript of this audio (`MoonshineModel.score`), less `PRIOR_WEIGHT` times how probable
+   it is as the transcript of silence; the best one is the candidate;
 2. the model also transcribes freely. A transcript of more than `EXTRA_WORDS` words past the
    candidate's is chatter that may merely contain a command, and is dropped at once;
 3. otherwise the candidate, the free transcript and the runner-up command make the `Evidence`
@@ -45,6 +46,16 @@ EARLY_PAUSE_S = 0.05  # judge this far into a pause, before the endpointer's han
 # non-commands accepted, none before). Slowing with sox's tempo effect instead, 0.7 let two
 # non-commands through at 10 dB where 0.8 let none. fit_judge.py then refitted the weights.
 RATE = 0.8
+# The decoder favours short, common phrases whatever it hears: given silence, "no" scores -8.0
+# (natural log), "pain" -13.0 and "stop workout" -24.9. In noise, where the audio says less, that
+# leaning alone made "no" or "yes" the best phrase for many commands. So each phrase is ranked by
+# how far the audio raised its log-probability above its log-probability given silence
+# (`MoonshineEngine.prior`) times this weight; at 1 that is the pointwise mutual information of
+# phrase and audio. One-off experiment on the training split's commands (cut from the corpus, not
+# by the endpointer, before the verdict): the best phrase was the command said for 98.1 % clean,
+# 76.3 % at 10 dB and 67.3 % at 5 dB SNR unweighted, and for 100, 94.2 and 86.5 % at 0.8, the best
+# mean of the weights 0 to 1.2 in steps of 0.1. fit_judge.py then refitted the verdict.
+PRIOR_WEIGHT = 0.8
 
 
 def spelled(phrase: str) -> str:
@@ -133,6 +144,9 @@ class MoonshineEngine:
         self._model = model
         self._phrases = list(vocabulary.phrases)
         self._spellings = [model.tokenizer.encode(spelled(p)) for p in self._phrases]
+        # Digital silence: the same for any length, unlike a quiet room.
+        silence = model.encode(np.zeros(SAMPLE_RATE, np.float32))
+        self.prior = model.score(silence, self._spellings)
 
     @classmethod
     def load(cls, vocabulary: Vocabulary) -> MoonshineEngine:
@@ -158,7 +172,8 @@ class MoonshineEngine:
         than a command was said."""
         encoded = self._model.encode(slowed(samples, RATE))
         scores = self._model.score(encoded, self._spellings)
-        ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
+        lifted = [s - PRIOR_WEIGHT * p for s, p in zip(scores, self.prior, strict=True)]
+        ranked = sorted(range(len(lifted)), key=lambda i: -lifted[i])
         best = ranked[0]
         phrase = self._phrases[best]
         command = self.vocabulary.phrases[phrase]
@@ -173,7 +188,8 @@ class MoonshineEngine:
             log_prob=scores[best],
             per_token=scores[best] / (len(self._spellings[best]) + 1),
             margin=free.log_prob - scores[best],
-            separation=scores[best] - scores[other],
+            lift=lifted[best],
+            separation=lifted[best] - lifted[other],
             similarity=similarity(free.text, phrase),
             seconds=len(samples) / SAMPLE_RATE,
         )

@@ -128,7 +128,9 @@ def test_real_people_saying_other_things_fire_nothing(engine: MoonshineEngine) -
 
 
 def test_a_likelier_phrase_is_never_less_convincing(engine: MoonshineEngine) -> None:
-    # The phrase's log-probability is weighed twice, on its own and per token; for every phrase
-    # in the vocabulary the two together must lean towards accepting.
+    # The phrase's log-probability is weighed three times: on its own, per token and in its lift
+    # over silence; for every phrase in the vocabulary the three together must lean towards
+    # accepting.
     for spelling in engine._spellings:
-        assert WEIGHTS["log_prob"] + WEIGHTS["per_token"] / (len(spelling) + 1) > 0
+        together = WEIGHTS["log_prob"] + WEIGHTS["per_token"] / (len(spelling) + 1)
+        assert together + WEIGHTS["lift"] > 0

@@ -19,14 +19,20 @@ def test_similarity_compares_spelling_without_case_or_punctuation() -> None:
 
 @pytest.mark.parametrize(
     ("feature", "sign"),
-    [("per_token", 1), ("separation", 1), ("similarity", 1), ("margin", -1)],
+    [("per_token", 1), ("lift", 1), ("separation", 1), ("similarity", 1), ("margin", -1)],
 )
 def test_fitted_weights_lean_the_way_the_evidence_means(feature: str, sign: int) -> None:
     assert sign * moonshine_evidence.WEIGHTS[feature] > 0
 
 
 CLEAR = Evidence(
-    log_prob=-0.3, per_token=-0.1, margin=-0.2, separation=8.0, similarity=1.0, seconds=1.0
+    log_prob=-0.3,
+    per_token=-0.1,
+    lift=8.0,
+    margin=-0.2,
+    separation=8.0,
+    similarity=1.0,
+    seconds=1.0,
 )
 
 
@@ -34,7 +40,7 @@ def test_a_clear_command_convinces_and_a_doubtful_one_does_not() -> None:
     assert convinced(CLEAR)
     # "Two." heard, best phrase "no": another transcript far likelier, spelled differently.
     doubtful = replace(
-        CLEAR, log_prob=-7.0, per_token=-3.5, margin=7.0, separation=0.5, similarity=0.4
+        CLEAR, log_prob=-7.0, per_token=-3.5, lift=1.0, margin=7.0, separation=0.5, similarity=0.4
     )
     assert not convinced(doubtful)
 

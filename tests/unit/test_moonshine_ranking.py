@@ -1,0 +1,56 @@
+"""The Moonshine engine ranks command phrases by what the audio added to each one's probability,
+not by the probability alone, which favours short, common phrases whatever was said."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from companion.speech_in.capture import Samples
+from companion.speech_in.moonshine_engine import PRIOR_WEIGHT, MoonshineEngine, spelled
+from companion.speech_in.moonshine_model import Transcript
+from companion.speech_in.vocabulary import load_vocabulary
+
+SILENCE = "silence"
+SPEECH = "speech"
+# log P(phrase | audio) as the decoder gives it; unlisted phrases get -30.
+GIVEN_SILENCE = {"No": -8.0, "Pain": -13.0}
+GIVEN_SPEECH = {"No": -6.0, "Pain": -7.0}
+
+
+class Spellings:
+    """Each spelling is its own token: enough to tell phrases apart."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, text: str) -> list[int]:
+        self.texts.append(text)
+        return [len(self.texts) - 1]
+
+
+class Decoder:
+    def __init__(self) -> None:
+        self.tokenizer = Spellings()
+
+    def encode(self, samples: Samples) -> str:
+        return SILENCE if not np.any(samples) else SPEECH
+
+    def score(self, encoded: str, phrases: list[list[int]]) -> list[float]:
+        table = GIVEN_SILENCE if encoded == SILENCE else GIVEN_SPEECH
+        return [table.get(self.tokenizer.texts[p[0]], -30.0) for p in phrases]
+
+    def transcribe(self, encoded: str, max_words: int) -> Transcript:
+        return Transcript("Pain.", -6.5, True)
+
+
+def test_a_phrase_likely_whatever_is_heard_loses_to_the_one_the_audio_raised() -> None:
+    engine = MoonshineEngine(load_vocabulary("en"), Decoder())  # type: ignore[arg-type]
+    assert max(GIVEN_SPEECH, key=lambda p: GIVEN_SPEECH[p]) == spelled("no")  # raw best
+    weighed = engine.weigh(np.full(16000, 0.1, np.float32))
+    assert weighed is not None
+    phrase, evidence = weighed
+    assert phrase == "pain"
+    assert evidence.log_prob == -7.0
+    assert evidence.lift == pytest.approx(-7.0 + PRIOR_WEIGHT * 13.0)
+    assert evidence.separation == pytest.approx(evidence.lift - (-6.0 + PRIOR_WEIGHT * 8.0))
