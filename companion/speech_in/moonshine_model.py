@@ -3,7 +3,7 @@ onnxruntime: encode an utterance once, then score given phrases and transcribe i
 
 Used by `moonshine_engine`, which decides between the two. The wheel's own Python wrapper only
 returns a transcript (and loads a second copy of onnxruntime on import), so only its model files
-are used: `encoder_model.ort`, `decoder_model_merged.ort` and `tokenizer.bin`.
+are used (see `wheel_models`): `encoder_model.ort`, `decoder_model_merged.ort` and `tokenizer.bin`.
 
 A transcription model forced to give one transcript of a half-second word often gives nothing, or
 a near miss ("Resolve." for "resume"); asking how probable each command phrase is, given the
@@ -14,7 +14,6 @@ Comparing that phrase with the model's own free transcript says whether somethin
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 
 from companion.speech_in.capture import Samples
 from companion.speech_in.moonshine_tokens import BOS, EOS, Tokenizer
+from companion.speech_in.wheel_models import open_session, package_path
 
 MODEL_SUBDIR = ("models", "base-en")
 FILES = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
@@ -32,11 +32,10 @@ WORD = re.compile(r"[\w']+")
 
 
 def bundled_model_dir() -> Path | None:
-    """Where the installed `moonshine-cpp` keeps its English model, without importing it."""
-    spec = importlib.util.find_spec("moonshine_cpp")
-    if spec is None or not spec.submodule_search_locations:
+    """Where the installed `moonshine-cpp` keeps its English model."""
+    directory = package_path("moonshine_cpp", *MODEL_SUBDIR)
+    if directory is None:
         return None
-    directory = Path(next(iter(spec.submodule_search_locations))).joinpath(*MODEL_SUBDIR)
     return directory if all((directory / name).is_file() for name in FILES) else None
 
 
@@ -75,19 +74,7 @@ class MoonshineModel:
 
     @classmethod
     def load(cls, directory: Path) -> MoonshineModel:
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.log_severity_level = 3  # errors only: its warnings are not the user's concern
-        # Idle worker threads would otherwise spin after each run, taking the CPU that speech
-        # output and the screen need; measured no slower without spinning.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        encoder, decoder = (
-            onnxruntime.InferenceSession(
-                str(directory / name), options, providers=["CPUExecutionProvider"]
-            )
-            for name in FILES[:2]
-        )
+        encoder, decoder = (open_session(directory / name) for name in FILES[:2])
         return cls(encoder, decoder, Tokenizer.load(directory / FILES[2]))
 
     def encode(self, samples: Samples) -> Encoded:

@@ -26,6 +26,10 @@ class Vocabulary:
     language: str
     name: str
     phrases: dict[str, Command]  # normalised phrase -> command
+    # Words often said near the microphone that are not commands: the companion's own counts and
+    # calls, which people echo while they train. An engine that weighs alternatives lets them win
+    # as themselves, so "four" is not taken for the nearest command ("form").
+    not_commands: tuple[str, ...] = ()
 
     def words(self) -> list[str]:
         """Every distinct word of every phrase, in first-seen order."""
@@ -41,7 +45,7 @@ class Vocabulary:
     def without(self, dropped: set[str]) -> Vocabulary:
         """The same vocabulary minus the given phrases (those an engine cannot hear)."""
         kept = {p: c for p, c in self.phrases.items() if p not in dropped}
-        return Vocabulary(self.language, self.name, kept)
+        return Vocabulary(self.language, self.name, kept, self.not_commands)
 
 
 def vocabulary_dir() -> Path:
@@ -95,4 +99,21 @@ def parse_vocabulary(text: str, where: str) -> Vocabulary:
             if other is not None and other is not command:
                 raise UserError(f"{where}: phrase {phrase!r} means both {other.value} and {key}")
             phrases[phrase] = command
-    return Vocabulary(language, str(name), phrases)
+    return Vocabulary(language, str(name), phrases, _not_commands(data, phrases, where))
+
+
+def _not_commands(
+    data: dict[str, object], phrases: dict[str, Command], where: str
+) -> tuple[str, ...]:
+    values = data.get("not_commands", [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise UserError(f"{where}: not_commands must be a list of phrases")
+    normalised = tuple(normalise(v) for v in values)
+    for phrase in normalised:
+        if not phrase:
+            raise UserError(f"{where}: not_commands has an empty phrase")
+        if phrase in phrases:
+            raise UserError(
+                f"{where}: phrase {phrase!r} is both {phrases[phrase].value} and in not_commands"
+            )
+    return normalised

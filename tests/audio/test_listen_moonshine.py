@@ -109,6 +109,17 @@ def test_chatter_and_counts_fire_nothing(engine: MoonshineEngine, tmp_path: Path
         assert heard(engine, flite(text, tmp_path / f"f{i}.wav")) == [], text
 
 
+def test_a_count_is_not_taken_for_the_command_it_sounds_like(
+    engine: MoonshineEngine, tmp_path: Path
+) -> None:
+    # Without the vocabulary's not_commands this voice's "one" is heard as "done".
+    assert heard(engine, flite("one", tmp_path / "one.wav", "kal16")) == []
+    for text, command in (("done", Command.NEXT), ("form", Command.FORM)):
+        for voice in ("kal16", "slt"):
+            path = flite(text, tmp_path / f"{text}-{voice}.wav", voice)
+            assert heard(engine, path) == [(command, text)], (text, voice)
+
+
 def test_chatter_that_contains_a_command_is_not_a_command(
     engine: MoonshineEngine, tmp_path: Path
 ) -> None:

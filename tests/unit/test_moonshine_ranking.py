@@ -1,5 +1,7 @@
 """The Moonshine engine ranks command phrases by what the audio added to each one's probability,
-not by the probability alone, which favours short, common phrases whatever was said."""
+not by the probability alone, which favours short, common phrases whatever was said; a count
+that fits better than any command is no command; and only cuts with a voice in them are
+weighed."""
 
 from __future__ import annotations
 
@@ -32,8 +34,10 @@ class Spellings:
 class Decoder:
     def __init__(self) -> None:
         self.tokenizer = Spellings()
+        self.encoded = 0
 
     def encode(self, samples: Samples) -> str:
+        self.encoded += 1
         return SILENCE if not np.any(samples) else SPEECH
 
     def score(self, encoded: str, phrases: list[list[int]]) -> list[float]:
@@ -44,8 +48,18 @@ class Decoder:
         return Transcript("Pain.", -6.5, True)
 
 
+class Voice:
+    """Stands in for Silero: every cut holds this much voice."""
+
+    def __init__(self, peak: float) -> None:
+        self.level = peak
+
+    def peak(self, samples: Samples) -> float:
+        return self.level
+
+
 def test_a_phrase_likely_whatever_is_heard_loses_to_the_one_the_audio_raised() -> None:
-    engine = MoonshineEngine(load_vocabulary("en"), Decoder())  # type: ignore[arg-type]
+    engine = MoonshineEngine(load_vocabulary("en"), Decoder(), Voice(1.0))  # type: ignore[arg-type]
     assert max(GIVEN_SPEECH, key=lambda p: GIVEN_SPEECH[p]) == spelled("no")  # raw best
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
     assert weighed is not None
@@ -54,3 +68,28 @@ def test_a_phrase_likely_whatever_is_heard_loses_to_the_one_the_audio_raised() -
     assert evidence.log_prob == -7.0
     assert evidence.lift == pytest.approx(-7.0 + PRIOR_WEIGHT * 13.0)
     assert evidence.separation == pytest.approx(evidence.lift - (-6.0 + PRIOR_WEIGHT * 8.0))
+
+
+def test_a_cut_without_a_voice_is_never_weighed() -> None:
+    decoder = Decoder()
+    engine = MoonshineEngine(load_vocabulary("en"), decoder, Voice(0.4))  # type: ignore[arg-type]
+    at_load = decoder.encoded  # silence, for the prior
+    assert engine.weigh(np.full(16000, 0.1, np.float32)) is None
+    assert engine.judge(np.full(16000, 0.1, np.float32)) is None
+    assert decoder.encoded == at_load
+
+
+def test_a_count_that_fits_better_than_any_command_is_no_command() -> None:
+    vocabulary = load_vocabulary("en")
+    assert "one" in vocabulary.not_commands
+    heard = {"Done": -7.0, "One": -5.0}
+    decoder = Decoder()
+    engine = MoonshineEngine(vocabulary, decoder, Voice(1.0))  # type: ignore[arg-type]
+    decoder.score = lambda encoded, phrases: [  # type: ignore[method-assign]
+        heard.get(decoder.tokenizer.texts[p[0]], -30.0) for p in phrases
+    ]
+    assert engine.weigh(np.full(16000, 0.1, np.float32)) is None
+    heard["One"] = -8.0  # now "done" fits best, and is weighed against commands only
+    weighed = engine.weigh(np.full(16000, 0.1, np.float32))
+    assert weighed is not None and weighed[0] == "done"
+    assert weighed[1].separation == pytest.approx(weighed[1].lift - (-30.0 + 30.0 * PRIOR_WEIGHT))

@@ -37,6 +37,23 @@ def test_bad_vocabulary_files_name_the_problem() -> None:
         parse_vocabulary('language = "x"\n[commands]\nyes = ["ok"]\nno = ["ok"]\n', "x.toml")
     with pytest.raises(UserError, match="no command vocabulary"):
         load_vocabulary("xx")
+    with pytest.raises(UserError, match=r"^x.toml: not_commands must be a list of phrases$"):
+        parse_vocabulary(
+            'language = "x"\nnot_commands = "one"\n[commands]\nyes = ["ok"]\n', "x.toml"
+        )
+    with pytest.raises(UserError, match=r"^x.toml: phrase 'ok' is both yes and in not_commands$"):
+        parse_vocabulary(
+            'language = "x"\nnot_commands = ["OK"]\n[commands]\nyes = ["ok"]\n', "x.toml"
+        )
+
+
+def test_words_that_are_not_commands_are_kept_apart_and_match_nothing() -> None:
+    vocabulary = parse_vocabulary(
+        'language = "x"\nnot_commands = [" One ", "two"]\n[commands]\nyes = ["ok"]\n', "x.toml"
+    )
+    assert vocabulary.not_commands == ("one", "two")
+    assert vocabulary.command_for("one") is None
+    assert vocabulary.without({"ok"}).not_commands == ("one", "two")
 
 
 def test_a_command_without_phrases_is_refused_naming_file_and_key(
