@@ -52,6 +52,14 @@ def test_commands_stream_through_the_grammar(
     assert commands(ko_engine, espeak(phrase, tmp_path / "c.wav", voice="ko")) == [command]
 
 
+@pytest.mark.parametrize("said", ["둘", "다섯"])
+def test_counts_fire_nothing(ko_engine: VoskEngine, tmp_path: Path, said: str) -> None:
+    # "둘" (two) came out as "다음" (next) and "다섯" (five) as "네" (yes) while the grammar held
+    # only the command phrases. Not every count is mended: "하나" (one) is still "아니요" here.
+    assert said in ko_engine.grammar
+    assert commands(ko_engine, espeak(said, tmp_path / "c.wav", voice="ko")) == []
+
+
 def test_chatter_gives_nothing(ko_engine: VoskEngine, tmp_path: Path) -> None:
     assert commands(ko_engine, espeak("오늘 날씨가 좋네요", tmp_path / "c.wav", voice="ko")) == []
 
