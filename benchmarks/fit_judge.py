@@ -4,8 +4,8 @@
 
 Runs the training split (espeak-ng voices; white, pink and chatter noise) through the Moonshine
 recognizer block by block, as `companion listen` does, clean and at 10 and 5 dB SNR, and records
-the evidence of every judgement whose verdict the recognizer would use (an early judgement that
-more speech overtook is left out), so the fit sees the same audio the live verdict does. Label:
+the evidence of every judgement that decided an utterance (an early judgement that more speech
+overtook is left out), so the fit sees the same audio the live verdict does. Label:
 1 when a command was said and the best phrase is that command, else 0 (chatter, counts, cues,
 and commands whose best phrase was wrong). A logistic regression (standardised features, light
 L2) gives the weights; the bias is then lowered in steps until false accepts on the split,
@@ -29,7 +29,14 @@ import corpus
 from commands import SPLITS
 
 from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
-from companion.speech_in.moonshine_engine import MoonshineEngine, MoonshineRecognizer
+from companion.speech_in.matcher import Hypothesis
+from companion.speech_in.moonshine_engine import (
+    MoonshineEngine,
+    MoonshineRecognizer,
+    Unheard,
+    Verdict,
+    verdict,
+)
 from companion.speech_in.moonshine_evidence import FEATURES, Evidence
 from companion.speech_in.vocabulary import load_vocabulary
 
@@ -39,30 +46,46 @@ L2 = 0.01
 
 
 class Recorder:
-    """Stands in for the engine: weighs each utterance, keeps the evidence, and answers with its
-    index, so the hypotheses the recognizer returns name the judgements it used."""
+    """Stands in for the engine: weighs each utterance, keeps the evidence, and gives the verdict
+    in force, so the recognizer acts as it does live: a fragment is heard again with the next
+    utterance (`moonshine_engine.MERGE_GAP_S`). A refit changes some of those verdicts, so the
+    fit sees nearly, not exactly, what the new weights will hear."""
 
     def __init__(self, engine: MoonshineEngine) -> None:
         self.engine = engine
-        self.weighed: list[tuple[str, Evidence]] = []
+        self.weighed: list[tuple[str, Evidence] | Unheard] = []
 
-    def judge(self, samples: Samples) -> str | None:
+    def judge(self, samples: Samples) -> Verdict:
         weighed = self.engine.weigh(samples)
-        if weighed is None:
-            return None
         self.weighed.append(weighed)
-        return str(len(self.weighed) - 1)
+        return verdict(weighed)
 
     def used(self, samples: Samples) -> list[tuple[str, Evidence]]:
-        """The judgements of one recording (16 kHz) that the recognizer acted on."""
+        """The judgements of one recording (16 kHz) that decided its utterances."""
         self.weighed.clear()
-        recognizer = MoonshineRecognizer(self)
+        recognizer = Tracing(self)
         step = int(16000 * BLOCK_S)
-        hypotheses = [
-            recognizer.accept(to_pcm16(samples[i : i + step])) for i in range(0, len(samples), step)
-        ]
-        hypotheses.append(recognizer.finish())
-        return [self.weighed[int(h.text)] for h in hypotheses if h is not None]
+        for i in range(0, len(samples), step):
+            recognizer.accept(to_pcm16(samples[i : i + step]))
+        recognizer.finish()
+        return [w for w in recognizer.decided if not isinstance(w, Unheard)]
+
+
+class Tracing(MoonshineRecognizer):
+    """The live recognizer, noting the judgement that decided each utterance it closed: always
+    the latest one made, since an utterance is decided by its early judgement or a fresh one."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__(recorder)
+        self.recorder = recorder
+        self.decided: list[tuple[str, Evidence] | Unheard] = []
+
+    def _close(self, voiced_s: float) -> Hypothesis | None:
+        deciding = self._utterance is not None
+        found = super()._close(voiced_s)
+        if deciding:
+            self.decided.append(self.recorder.weighed[-1])
+        return found
 
 
 Key = tuple[float | None, int]  # (SNR, utterance index)

@@ -13,6 +13,7 @@ from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import Vocabulary
 
 SAMPLE_RATE = 16000  # every engine is fed 16 kHz mono 16-bit PCM
+BYTES_PER_S = 2 * SAMPLE_RATE
 
 
 class Recognizer(Protocol):

@@ -26,6 +26,7 @@ from typing import Any
 
 from companion.errors import UserError
 from companion.speech_in.endpoint import MAX_UTTERANCE_S, Endpointer, Event
+from companion.speech_in.engine import BYTES_PER_S
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import Vocabulary
 
@@ -36,7 +37,6 @@ from companion.speech_in.vocabulary import Vocabulary
 PER_PHONE: float | None = 4.0
 MIN_PHONE_S = 0.04  # fastest plausible speech: ~25 phones per second
 MAX_PHONE_S = 0.25  # slowest plausible deliberate speech, pauses between words included
-SAMPLE_BYTES_PER_S = 2 * 16000
 
 
 def model_dir() -> Path:
@@ -118,7 +118,7 @@ class SphinxRecognizer:
 
     def _feed(self, pcm: bytes) -> None:
         self._fed += len(pcm)
-        if self._fed > MAX_UTTERANCE_S * SAMPLE_BYTES_PER_S:
+        if self._fed > MAX_UTTERANCE_S * BYTES_PER_S:
             self._abandon()  # longer than any command: not worth decoding
             return
         for decoder in self._decoders():

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import corpus
 
 from companion.speech_in.capture import Samples
-from companion.speech_in.moonshine_engine import VOICE_PEAK, MoonshineEngine
+from companion.speech_in.moonshine_engine import VOICE_PEAK, MoonshineEngine, Unheard
 from companion.speech_in.vocabulary import load_vocabulary
 from companion.speech_in.voice_activity import VoiceActivity, bundled_vad_model
 
@@ -74,4 +74,4 @@ def test_moonshine_does_not_weigh_noise_alone() -> None:
     for kind in ("clank", "white"):
         for seed in range(3):
             _, noise = noisy("skip", "en-us+f4", kind, seed)
-            assert engine.weigh(noise[-2 * 16000 :]) is None, (kind, seed)
+            assert engine.weigh(noise[-2 * 16000 :]) is Unheard.NO_VOICE, (kind, seed)

@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from companion.speech_in.capture import Samples
-from companion.speech_in.moonshine_engine import PRIOR_WEIGHT, MoonshineEngine, spelled
+from companion.speech_in.moonshine_engine import (
+    PRIOR_WEIGHT,
+    MoonshineEngine,
+    Unheard,
+    Verdict,
+    spelled,
+)
 from companion.speech_in.moonshine_model import Transcript
 from companion.speech_in.vocabulary import load_vocabulary
 
@@ -62,7 +68,7 @@ def test_a_phrase_likely_whatever_is_heard_loses_to_the_one_the_audio_raised() -
     engine = MoonshineEngine(load_vocabulary("en"), Decoder(), Voice(1.0))  # type: ignore[arg-type]
     assert max(GIVEN_SPEECH, key=lambda p: GIVEN_SPEECH[p]) == spelled("no")  # raw best
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
-    assert weighed is not None
+    assert not isinstance(weighed, Unheard)
     phrase, evidence = weighed
     assert phrase == "pain"
     assert evidence.log_prob == -7.0
@@ -74,8 +80,9 @@ def test_a_cut_without_a_voice_is_never_weighed() -> None:
     decoder = Decoder()
     engine = MoonshineEngine(load_vocabulary("en"), decoder, Voice(0.4))  # type: ignore[arg-type]
     at_load = decoder.encoded  # silence, for the prior
-    assert engine.weigh(np.full(16000, 0.1, np.float32)) is None
-    assert engine.judge(np.full(16000, 0.1, np.float32)) is None
+    assert engine.weigh(np.full(16000, 0.1, np.float32)) is Unheard.NO_VOICE
+    # Noise is no part of a command: nothing to hear again with what follows.
+    assert engine.judge(np.full(16000, 0.1, np.float32)) == Verdict()
     assert decoder.encoded == at_load
 
 
@@ -88,8 +95,10 @@ def test_a_count_that_fits_better_than_any_command_is_no_command() -> None:
     decoder.score = lambda encoded, phrases: [  # type: ignore[method-assign]
         heard.get(decoder.tokenizer.texts[p[0]], -30.0) for p in phrases
     ]
-    assert engine.weigh(np.full(16000, 0.1, np.float32)) is None
+    assert engine.weigh(np.full(16000, 0.1, np.float32)) is Unheard.NOT_A_COMMAND
+    # A count, or the start of a command that noise cut short: heard again with what follows.
+    assert engine.judge(np.full(16000, 0.1, np.float32)) == Verdict(fragment=True)
     heard["One"] = -8.0  # now "done" fits best, and is weighed against commands only
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
-    assert weighed is not None and weighed[0] == "done"
+    assert not isinstance(weighed, Unheard) and weighed[0] == "done"
     assert weighed[1].separation == pytest.approx(weighed[1].lift - (-30.0 + 30.0 * PRIOR_WEIGHT))

@@ -4,19 +4,20 @@ that verdict when the pause does close it, and judges again when speech goes on.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
 from companion.speech_in.matcher import Hypothesis
-from companion.speech_in.moonshine_engine import PAD_S, MoonshineRecognizer
+from companion.speech_in.moonshine_engine import MERGE_GAP_S, PAD_S, MoonshineRecognizer, Verdict
 
 
 class CountingJudge:
     def __init__(self) -> None:
         self.heard: list[float] = []  # seconds of audio in each judged utterance
 
-    def judge(self, samples: Samples) -> str | None:
+    def judge(self, samples: Samples) -> Verdict:
         self.heard.append(len(samples) / 16000 - 2 * PAD_S)
-        return "pause"
+        return Verdict("pause")
 
 
 def tone(seconds: float) -> Samples:
@@ -56,3 +57,55 @@ def test_speech_after_a_short_pause_is_judged_again_as_a_whole() -> None:
     assert len(found) == 1
     assert len(judge.heard) == 2  # the first word alone, then both words
     assert judge.heard[1] > judge.heard[0] + 0.5
+
+
+class FirstDeafJudge(CountingJudge):
+    """Hears no command in the first utterance, and "pause" in every later one."""
+
+    def __init__(self, first: Verdict) -> None:
+        super().__init__()
+        self.first = first
+
+    def judge(self, samples: Samples) -> Verdict:
+        found = super().judge(samples)
+        return found if len(self.heard) > 1 else self.first
+
+
+def two_utterances(pause_s: float) -> Samples:
+    # 0.4 s of quiet is past the endpointer's closing pause: two utterances.
+    return np.concatenate([quiet(1), tone(0.4), quiet(pause_s), tone(0.4), quiet(1)])
+
+
+def test_a_fragment_is_heard_again_with_the_next_utterance() -> None:
+    judge = FirstDeafJudge(Verdict(fragment=True))
+    found = feed(MoonshineRecognizer(judge), two_utterances(0.6))
+    assert [h for _, h in found] == [Hypothesis("pause", True)]
+    first, second = judge.heard
+    # The second judgement heard both tones and the pause the endpointer kept between them.
+    assert second > first + 0.4 + 0.2
+
+
+@pytest.mark.parametrize("first", [Verdict(), Verdict("pause")])
+def test_only_a_fragment_is_heard_again(first: Verdict) -> None:
+    # Noise, chatter, or a command already taken: the next utterance is heard alone.
+    judge = FirstDeafJudge(first)
+    feed(MoonshineRecognizer(judge), two_utterances(0.6))
+    first_s, second_s = judge.heard
+    assert abs(second_s - first_s) < 0.06
+
+
+def test_a_fragment_long_past_is_not_heard_again() -> None:
+    judge = FirstDeafJudge(Verdict(fragment=True))
+    feed(MoonshineRecognizer(judge), two_utterances(0.25 + MERGE_GAP_S + 0.3))
+    first, second = judge.heard
+    assert abs(second - first) < 0.06
+
+
+def test_a_reset_forgets_the_fragment() -> None:
+    judge = FirstDeafJudge(Verdict(fragment=True))
+    recognizer = MoonshineRecognizer(judge)
+    feed(recognizer, np.concatenate([quiet(1), tone(0.4), quiet(0.6)]))
+    recognizer.reset()  # the companion spoke in between
+    feed(recognizer, np.concatenate([tone(0.4), quiet(1)]))
+    first, second = judge.heard
+    assert second <= first  # its own tone only (the reset also emptied the pre-roll)
