@@ -60,7 +60,7 @@ def test_speech_after_a_short_pause_is_judged_again_as_a_whole() -> None:
 
 
 class FirstDeafJudge(CountingJudge):
-    """Hears no command in the first utterance, and "pause" in every later one."""
+    """Gives `first` for the first utterance, and hears "pause" in every later one."""
 
     def __init__(self, first: Verdict) -> None:
         super().__init__()
