@@ -36,7 +36,7 @@ def _devices(problems: list[str]) -> None:
 
 def _engines(problems: list[str]) -> None:
     from companion.commands import pip_install
-    from companion.speech_in.listener import choose_engine
+    from companion.speech_in.listener import choose_engine, moonshine_installed
     from companion.speech_in.models import INSTALL_COMMAND, installed_models
     from companion.speech_in.moonshine_model import bundled_model_dir
     from companion.speech_in.settings import load_listen_settings
@@ -63,7 +63,7 @@ def _engines(problems: list[str]) -> None:
     for model in models:
         print(f"  model {model.name} [{model.language}] ({model.where}): {model.path}")
     if not any(m.language == "en" and m.grammar for m in models):
-        fallback = "Moonshine" if moonshine is not None and vad is not None else "PocketSphinx"
+        fallback = "Moonshine" if moonshine_installed() else "PocketSphinx"
         print(f"  no English Vosk model: English voice commands use {fallback}'s built-in model")
         problems.append(f"the primary English engine, Vosk: {INSTALL_COMMAND}")
     try:

@@ -88,13 +88,15 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
             )
     advice = f"for the primary engine, Vosk, run: {INSTALL_COMMAND}" if language == "en" else ""
     if settings.engine == "moonshine" or (
-        settings.engine == "auto"
-        and language == "en"
-        and bundled_model_dir() is not None
-        and bundled_vad_model() is not None
+        settings.engine == "auto" and language == "en" and moonshine_installed()
     ):
         return EngineChoice("moonshine", language, None, advice)
     return EngineChoice("pocketsphinx", language, None, advice)
+
+
+def moonshine_installed() -> bool:
+    """Whether the Moonshine engine can load: its model and the voice detector it needs."""
+    return bundled_model_dir() is not None and bundled_vad_model() is not None
 
 
 class Listener:
