@@ -4,8 +4,10 @@
 
 Runs the training split (espeak-ng voices; white, pink and chatter noise) through the Moonshine
 recognizer block by block, as `companion listen` does, clean and at 10 and 5 dB SNR, and records
-the evidence of every judgement that decided an utterance (an early judgement that more speech
-overtook is left out), so the fit sees the same audio the live verdict does. Label:
+the evidence of every judgement that could decide an utterance (an early judgement that more
+speech overtook is left out; an early one that found a fragment is kept beside the judgement made
+again on closing), so the fit sees the same audio the live verdict does; an utterance counts as
+heard when any of its judgements accepts. Label:
 1 when a command was said and the best phrase is that command, else 0 (chatter, counts, cues,
 and commands whose best phrase was wrong). A logistic regression (standardised features, light
 L2) gives the weights; the bias is then lowered in steps until false accepts on the split,
@@ -37,7 +39,7 @@ from companion.speech_in.moonshine_engine import (
     Verdict,
     verdict,
 )
-from companion.speech_in.moonshine_evidence import FEATURES, Evidence
+from companion.speech_in.moonshine_evidence import FEATURES, LEANS, Evidence
 from companion.speech_in.vocabulary import load_vocabulary
 
 CONDITIONS = (None, 10.0, 5.0)
@@ -72,8 +74,9 @@ class Recorder:
 
 
 class Tracing(MoonshineRecognizer):
-    """The live recognizer, noting the judgement that decided each utterance it closed: always
-    the latest one made, since an utterance is decided by its early judgement or a fresh one."""
+    """The live recognizer, noting the judgements that could decide each utterance it closed:
+    its early judgement if the voiced span did not grow after it (the latest one made before
+    the close), and the one made on closing, if any (after a fragment, both)."""
 
     def __init__(self, recorder: Recorder) -> None:
         super().__init__(recorder)
@@ -82,9 +85,11 @@ class Tracing(MoonshineRecognizer):
 
     def _close(self, voiced_s: float) -> Hypothesis | None:
         deciding = self._utterance is not None
+        early = self._guess is not None and self._guess[0] == voiced_s
+        made = len(self.recorder.weighed)
         found = super()._close(voiced_s)
         if deciding:
-            self.decided.append(self.recorder.weighed[-1])
+            self.decided.extend(self.recorder.weighed[made - 1 if early else made :])
         return found
 
 
@@ -110,14 +115,21 @@ def collect(recorder: Recorder) -> tuple[dict[Key, str | None], list[dict[str, A
 
 
 def fit(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], float]:
-    """Logistic regression by gradient descent; weights and bias in the features' own units."""
+    """Logistic regression by gradient descent; weights and bias in the features' own units.
+
+    A weight whose lean the evidence fixes (`LEANS`) is kept from crossing zero: the features
+    overlap (log_prob and lift both measure how probable the phrase is), and a fit
+    free to trade them off can give one the wrong sign, a verdict that would then grow less
+    sure as the audio fits the phrase better."""
     mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / spread
+    lean = np.array([LEANS.get(name, 0) for name in FEATURES])
     w = np.zeros(z.shape[1])
     b = 0.0
     for _ in range(5000):
         p = 1 / (1 + np.exp(-(z @ w + b)))
         w -= 0.1 * (z.T @ (p - y) / len(y) + L2 * w)
+        w = np.where(lean * w < 0, 0.0, w)
         b -= 0.1 * float(np.mean(p - y))
     return w / spread, b - float(np.sum(w * mean / spread))
 

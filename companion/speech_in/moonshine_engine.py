@@ -129,8 +129,9 @@ class MoonshineRecognizer:
 
     The judgement costs a few hundred milliseconds, about as long as the pause after which the
     endpointer closes an utterance, so it starts as soon as a pause begins (`EARLY_PAUSE_S`).
-    If the pause does close the utterance, that judgement stands; if speech goes on, it is
-    dropped and the utterance judged again later.
+    If the pause does close the utterance, that judgement stands, unless it found only a
+    fragment: then the utterance is judged again with the whole closing pause (`_close`). If
+    speech goes on, the early judgement is dropped and the utterance judged again later.
     """
 
     def __init__(self, engine: Judge) -> None:
@@ -187,7 +188,18 @@ class MoonshineRecognizer:
         if self._utterance is None:
             return None
         guess = self._guess
-        found = guess[1] if guess is not None and guess[0] == voiced_s else self._judge()
+        # A fragment heard early may be a command cut short: in noise the endpointer can take
+        # the hush before a final "p" or "t", or a faint "s", for the start of the pause, and
+        # the early judgement then never hears the word's end. Judging again with the whole
+        # closing pause costs a judgement only for such utterances, and the latency of the
+        # endpointer's full pause only for the commands it rescues.
+        # On the training split, with the verdict refitted for it (moonshine_evidence), accepted
+        # and right rose from 78.2 to 81.4 % at 10 dB and from 62.2 to 64.7 % at 5 dB SNR, clean
+        # stayed at 98.1 %, and false accepts stayed at 0, 2 and 1 of 120. Judging every
+        # utterance later instead (EARLY_PAUSE_S 0.15) gained 1.3 points at 10 dB and put the
+        # training split's p50 latency at 0.446 s, past the 0.4 s target.
+        kept = guess is not None and guess[0] == voiced_s and not guess[1].fragment
+        found = guess[1] if guess is not None and kept else self._judge()
         if found.fragment:
             self._fragment = (self._judged(), self._fed)
         self._utterance = None
@@ -271,7 +283,6 @@ class MoonshineEngine:
             return Unheard.CHATTER
         evidence = Evidence(
             log_prob=scores[best],
-            per_token=scores[best] / (len(self._spellings[best]) + 1),
             margin=free.log_prob - scores[best],
             lift=lifted[best],
             separation=lifted[best] - lifted[other],

@@ -2,7 +2,7 @@
 
 The best-ranked command phrase is nearly always the right one when a command was said (see
 `moonshine_engine.PRIOR_WEIGHT`); the hard part is telling when no command was said at all, or
-when the audio was too damaged to trust. Seven measurements of the utterance weigh in, and a
+when the audio was too damaged to trust. Six measurements of the utterance weigh in, and a
 logistic model combines them: accept when `BIAS + sum(WEIGHTS[f] * evidence.f) > 0`.
 
 The weights were fitted by `benchmarks/fit_judge.py` on the benchmark's training split only
@@ -27,7 +27,6 @@ class Evidence:
     """Natural-log measurements of one utterance against its best command phrase."""
 
     log_prob: float  # log P(phrase, then the end of the transcript | audio)
-    per_token: float  # log_prob / (the phrase's tokens + the end): sureness, fair to long phrases
     lift: float  # log_prob - PRIOR_WEIGHT * log P(phrase | silence): what the audio added
     margin: float  # log P(the free transcript) - log_prob: how much likelier something else is
     separation: float  # lift - the best lift of any other command's phrase
@@ -39,25 +38,31 @@ class Evidence:
 
 
 FEATURES = tuple(f.name for f in fields(Evidence))
+# Which way a measurement should move the verdict, all else equal: +1 towards accepting, -1
+# away. `benchmarks/fit_judge.py` holds the fitted weights to these signs.
+LEANS: dict[str, int] = {
+    "lift": 1,
+    "separation": 1,
+    "similarity": 1,
+    "margin": -1,
+}
 
-# From `python benchmarks/fit_judge.py` (see the module docstring); on its split they gave 98.1 %
-# right clean, 75.6 % at 10 dB and 57.1 % at 5 dB SNR, with 0, 1.7 and 0.8 % false accepts.
-# Since then the recognizer hears a fragment again with the next utterance
-# (`moonshine_engine.MERGE_GAP_S`); with that, these weights give 98.1, 78.2 and 62.2 % there,
-# with 0, 1.7 and 0.8 % false accepts. A refit with it (merging every utterance that gave no
-# command) gave the same accuracy and the same false accepts pooled over the three conditions, so
-# these weights stayed.
-BIAS = -2.5619
+# From `python benchmarks/fit_judge.py` (see the module docstring), refitted when a fragment heard
+# early came to be judged again on closing (`moonshine_engine.MoonshineRecognizer._close`). On its
+# split they give 98.1 % right clean, 81.4 % at 10 dB and 64.7 % at 5 dB SNR, with 0, 1.7 and
+# 0.8 % false accepts. A seventh measurement, log_prob per token of the phrase, was dropped then:
+# held to its lean (LEANS) it got no weight, and fitted freely it got the wrong sign, since lift
+# and log_prob already say how probable the phrase is.
+BIAS = -1.9089
 WEIGHTS: dict[str, float] = {
-    "log_prob": 0.0062,
-    "per_token": 0.0099,
-    "lift": 0.2725,
-    "margin": -0.0466,
-    "separation": 0.2811,
-    "similarity": 0.6939,
-    # Short cuts are more often a clipped word than a whole command. Utterances last at most
-    # MAX_UTTERANCE_S (longer ones are not judged), so this term stays bounded.
-    "seconds": 0.57,
+    "log_prob": -0.0106,  # with lift, which holds it too: 0.27 towards accepting
+    "lift": 0.2817,
+    "margin": -0.0779,
+    "separation": 0.285,
+    "similarity": 0.3314,
+    # Utterances last at most MAX_UTTERANCE_S (longer ones are not judged), so this term stays
+    # bounded.
+    "seconds": -0.0376,
 }
 
 

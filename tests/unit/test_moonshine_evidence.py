@@ -19,15 +19,21 @@ def test_similarity_compares_spelling_without_case_or_punctuation() -> None:
 
 @pytest.mark.parametrize(
     ("feature", "sign"),
-    [("per_token", 1), ("lift", 1), ("separation", 1), ("similarity", 1), ("margin", -1)],
+    [("lift", 1), ("separation", 1), ("similarity", 1), ("margin", -1)],
 )
 def test_fitted_weights_lean_the_way_the_evidence_means(feature: str, sign: int) -> None:
     assert sign * moonshine_evidence.WEIGHTS[feature] > 0
 
 
+def test_a_likelier_phrase_is_never_less_convincing() -> None:
+    # The phrase's log-probability is weighed twice: on its own and in its lift over silence;
+    # the two together must lean towards accepting.
+    weights = moonshine_evidence.WEIGHTS
+    assert weights["log_prob"] + weights["lift"] > 0
+
+
 CLEAR = Evidence(
     log_prob=-0.3,
-    per_token=-0.1,
     lift=8.0,
     margin=-0.2,
     separation=8.0,
@@ -39,9 +45,7 @@ CLEAR = Evidence(
 def test_a_clear_command_convinces_and_a_doubtful_one_does_not() -> None:
     assert convinced(CLEAR)
     # "Two." heard, best phrase "no": another transcript far likelier, spelled differently.
-    doubtful = replace(
-        CLEAR, log_prob=-7.0, per_token=-3.5, lift=1.0, margin=7.0, separation=0.5, similarity=0.4
-    )
+    doubtful = replace(CLEAR, log_prob=-7.0, lift=1.0, margin=7.0, separation=0.5, similarity=0.4)
     assert not convinced(doubtful)
 
 

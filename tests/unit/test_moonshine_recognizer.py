@@ -1,5 +1,6 @@
 """The Moonshine recognizer's timing: it judges an utterance as its closing pause begins, keeps
-that verdict when the pause does close it, and judges again when speech goes on."""
+that verdict when the pause does close it (unless it found only a fragment), and judges again
+when speech goes on."""
 
 from __future__ import annotations
 
@@ -60,15 +61,36 @@ def test_speech_after_a_short_pause_is_judged_again_as_a_whole() -> None:
 
 
 class FirstDeafJudge(CountingJudge):
-    """Gives `first` for the first utterance, and hears "pause" in every later one."""
+    """Gives `first` for the first `deaf` judgements, and hears "pause" in every later one."""
 
-    def __init__(self, first: Verdict) -> None:
+    def __init__(self, first: Verdict, deaf: int) -> None:
         super().__init__()
         self.first = first
+        self.deaf = deaf
 
     def judge(self, samples: Samples) -> Verdict:
         found = super().judge(samples)
-        return found if len(self.heard) > 1 else self.first
+        return found if len(self.heard) > self.deaf else self.first
+
+
+@pytest.mark.parametrize("verdict", [Verdict(), Verdict("pause")])
+def test_an_early_verdict_other_than_a_fragment_stands(verdict: Verdict) -> None:
+    # No voice, chatter, or a command: the closing pause would add nothing worth a judgement.
+    judge = FirstDeafJudge(verdict, deaf=1)
+    found = feed(MoonshineRecognizer(judge), np.concatenate([quiet(1), tone(0.5), quiet(1)]))
+    assert len(judge.heard) == 1
+    assert [h for _, h in found] == ([Hypothesis("pause", True)] if verdict.phrase else [])
+
+
+def test_a_fragment_heard_early_is_judged_again_with_the_whole_closing_pause() -> None:
+    judge = FirstDeafJudge(Verdict(fragment=True), deaf=1)
+    found = feed(MoonshineRecognizer(judge), np.concatenate([quiet(1), tone(0.5), quiet(1)]))
+    assert [h for _, h in found] == [Hypothesis("pause", True)]
+    early, closed = judge.heard
+    # The endpointer closes after 0.25 s of pause; the early judgement came 0.05 s into it.
+    assert closed >= early + 0.15
+    # Reported when the endpointer closed the utterance, not before.
+    assert found[0][0] >= 1 + 0.5 + 0.25
 
 
 def two_utterances(pause_s: float) -> Samples:
@@ -76,36 +98,41 @@ def two_utterances(pause_s: float) -> Samples:
     return np.concatenate([quiet(1), tone(0.4), quiet(pause_s), tone(0.4), quiet(1)])
 
 
+# The first utterance of `two_utterances`, when it is a fragment, is judged twice: early, and
+# again on closing (see above).
+FRAGMENT_TWICE = 2
+
+
 def test_a_fragment_is_heard_again_with_the_next_utterance() -> None:
-    judge = FirstDeafJudge(Verdict(fragment=True))
+    judge = FirstDeafJudge(Verdict(fragment=True), deaf=FRAGMENT_TWICE)
     found = feed(MoonshineRecognizer(judge), two_utterances(0.6))
     assert [h for _, h in found] == [Hypothesis("pause", True)]
-    first, second = judge.heard
+    _, first, second = judge.heard
     # The second judgement heard both tones and the pause the endpointer kept between them.
-    assert second > first + 0.4 + 0.2
+    assert second > first + 0.4
 
 
 @pytest.mark.parametrize("first", [Verdict(), Verdict("pause")])
 def test_only_a_fragment_is_heard_again(first: Verdict) -> None:
     # Noise, chatter, or a command already taken: the next utterance is heard alone.
-    judge = FirstDeafJudge(first)
+    judge = FirstDeafJudge(first, deaf=1)
     feed(MoonshineRecognizer(judge), two_utterances(0.6))
     first_s, second_s = judge.heard
     assert abs(second_s - first_s) < 0.06
 
 
 def test_a_fragment_long_past_is_not_heard_again() -> None:
-    judge = FirstDeafJudge(Verdict(fragment=True))
+    judge = FirstDeafJudge(Verdict(fragment=True), deaf=FRAGMENT_TWICE)
     feed(MoonshineRecognizer(judge), two_utterances(0.25 + MERGE_GAP_S + 0.3))
-    first, second = judge.heard
+    first, _, second = judge.heard  # each one's early judgement
     assert abs(second - first) < 0.06
 
 
 def test_a_reset_forgets_the_fragment() -> None:
-    judge = FirstDeafJudge(Verdict(fragment=True))
+    judge = FirstDeafJudge(Verdict(fragment=True), deaf=FRAGMENT_TWICE)
     recognizer = MoonshineRecognizer(judge)
     feed(recognizer, np.concatenate([quiet(1), tone(0.4), quiet(0.6)]))
     recognizer.reset()  # the companion spoke in between
     feed(recognizer, np.concatenate([tone(0.4), quiet(1)]))
-    first, second = judge.heard
+    first, _, second = judge.heard  # each one's early judgement
     assert second <= first  # its own tone only (the reset also emptied the pre-roll)
