@@ -118,9 +118,9 @@ def fit(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> tuple[np.ndarray[An
     """Logistic regression by gradient descent; weights and bias in the features' own units.
 
     A weight whose lean the evidence fixes (`LEANS`) is kept from crossing zero: the features
-    overlap (log_prob and lift both measure how probable the phrase is), and a fit
-    free to trade them off can give one the wrong sign, a verdict that would then grow less
-    sure as the audio fits the phrase better."""
+    overlap (log_prob and lift both measure how probable the phrase is), and a fit free to trade
+    them off can give one the wrong sign, a verdict that would then grow less sure as the audio
+    fits the phrase better."""
     mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / spread
     lean = np.array([LEANS.get(name, 0) for name in FEATURES])
