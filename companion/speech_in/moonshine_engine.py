@@ -153,7 +153,7 @@ class MoonshineRecognizer:
         if pausing and self._utterance is not None:
             voiced = self._endpointer.voiced_s
             if self._guess is None or self._guess[0] != voiced:
-                self._guess = (voiced, self._judge())
+                self._guess = (voiced, self._judge(self._judged()))
         return found
 
     def finish(self) -> Hypothesis | None:
@@ -201,9 +201,10 @@ class MoonshineRecognizer:
         if guess is not None and guess[0] == voiced_s and not guess[1].fragment:
             found = guess[1]
         else:
-            found = self._judge()
-        if found.fragment:
-            self._fragment = (self._judged(), self._fed)
+            heard = self._judged()
+            found = self._judge(heard)
+            if found.fragment:  # only a fresh judgement can find one: see the condition above
+                self._fragment = (heard, self._fed)
         self._utterance = None
         self._guess = None
         return Hypothesis(found.phrase, True) if found.phrase is not None else None
@@ -215,9 +216,9 @@ class MoonshineRecognizer:
         whole = self._before + pcm
         return whole if len(whole) <= MAX_UTTERANCE_S * BYTES_PER_S else pcm
 
-    def _judge(self) -> Verdict:
+    def _judge(self, pcm: bytes) -> Verdict:
         pad = np.zeros(int(PAD_S * SAMPLE_RATE), np.float32)
-        speech = from_pcm16(self._judged())
+        speech = from_pcm16(pcm)
         return self._engine.judge(np.concatenate([pad, speech, pad]))
 
 
