@@ -174,8 +174,9 @@ class MoonshineRecognizer:
             self._utterance = []
             self._guess = None
             fragment, self._fragment = self._fragment, None
-            recent = fragment is not None and self._fed - fragment[1] <= MERGE_GAP_S * BYTES_PER_S
-            self._before = fragment[0] if fragment is not None and recent else b""
+            self._before = b""
+            if fragment is not None and self._fed - fragment[1] <= MERGE_GAP_S * BYTES_PER_S:
+                self._before = fragment[0]
         if self._utterance is None:
             return None
         self._utterance.append(event.pcm)
