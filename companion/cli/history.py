@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as err:  # e.g. a file where the data directory should be
         raise UserError(f"cannot read history at {path}: {err.strerror}") from err
     try:
-        history = History.open(path)
+        history = History.read_only(path)
     except HistoryUnavailable as err:
         raise UserError(str(err)) from err
     try:

@@ -135,6 +135,27 @@ class History:
             raise HistoryUnavailable(_trouble("cannot open history", path, err)) from err
         return cls(connection, path)
 
+    @classmethod
+    def read_only(cls, path: Path) -> History:
+        """The file as it is, for reading: nothing is created, upgraded or written, and reading
+        never waits for a session's write lock. A file from before versions were kept reads as
+        it is: only a constraint differs. (SQLite still needs to write a WAL file's shared-memory
+        index beside it, so a read-only directory does not do.)"""
+        uri = f"{path.absolute().as_uri()}?mode=ro"
+        try:
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_WAIT_S)
+        except sqlite3.Error as err:
+            raise HistoryUnavailable(_trouble("cannot read history", path, err)) from err
+        try:
+            _refuse_newer(_version(connection), path)
+        except HistoryUnavailable:
+            connection.close()
+            raise
+        except sqlite3.Error as err:
+            connection.close()
+            raise HistoryUnavailable(_trouble("cannot read history", path, err)) from err
+        return cls(connection, path)
+
     def close(self) -> None:
         self._db.close()
 

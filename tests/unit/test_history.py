@@ -163,9 +163,9 @@ def test_opening_an_up_to_date_file_does_not_wait_for_a_session_writing(tmp_path
     session = sqlite3.connect(db, isolation_level=None)
     session.execute("BEGIN IMMEDIATE")  # a session holds the write lock
     try:
-        reader = History.open(db)  # as `companion history` does; would wait 5 s, then fail
-        assert reader.sessions() == []
-        reader.close()
+        for reader in (History.open(db), History.read_only(db)):  # would wait 5 s, then fail
+            assert reader.sessions() == []
+            reader.close()
     finally:
         session.execute("ROLLBACK")
 
@@ -183,6 +183,34 @@ def test_a_file_from_a_newer_companion_is_left_alone(tmp_path: Path) -> None:
     assert check.execute("PRAGMA user_version").fetchone() == (VERSION + 1,)
     assert check.execute("SELECT name FROM sqlite_master").fetchall() == [("things",)]
     assert check.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_companion_history_reads_the_file_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from companion import paths
+    from companion.cli import main
+
+    db = paths.history_db()
+    db.parent.mkdir(parents=True)
+    file_from_before_versions(db)
+    before = db.read_bytes()
+    assert main(["history"]) == 0
+    assert "Test (test)  did not finish" in capsys.readouterr().out
+    assert db.read_bytes() == before  # not upgraded, nor turned into a WAL file: only read
+    check = sqlite3.connect(db)
+    assert check.execute("PRAGMA user_version").fetchone() == (0,)
+
+
+def test_reading_refuses_a_file_from_a_newer_companion(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    History.open(db).close()
+    newer = sqlite3.connect(db)
+    newer.execute(f"PRAGMA user_version = {VERSION + 1}")
+    newer.commit()
+    newer.close()
+    with pytest.raises(HistoryUnavailable, match=r"history at .*h\.sqlite3 was written by a newer"):
+        History.read_only(db)
 
 
 def test_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
