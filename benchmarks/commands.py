@@ -48,6 +48,19 @@ SPLITS: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = {
     "neural_voices": (corpus.NEURAL_VOICES, corpus.NEURAL_SPEEDS, corpus.NEURAL_NOISES),
 }
 REAL_SPEECH = "real_speech"
+Z_95 = 1.96
+
+
+def wilson(hits: int, trials: int) -> list[float]:
+    """95 % interval for a rate seen as hits in trials (Wilson score interval). With 104 to 156
+    commands per condition, a rate's interval spans several points either way: differences
+    smaller than that between two runs, or two tunings, may be nothing but the draw."""
+    rate = hits / trials
+    centre = rate + Z_95**2 / (2 * trials)
+    half = Z_95 * np.sqrt(rate * (1 - rate) / trials + Z_95**2 / (4 * trials**2))
+    scale = 1 + Z_95**2 / trials
+    low, high = (centre - half) / scale, (centre + half) / scale
+    return [round(max(0.0, float(low)), 4), round(min(1.0, float(high)), 4)]
 
 
 def idle_cpu(engine: Any, seconds: float) -> float:
@@ -71,6 +84,7 @@ def evaluate(
 ) -> dict[str, Any]:
     rng = np.random.default_rng(1)
     accuracy: dict[str, float | None] = {}
+    interval: dict[str, list[float] | None] = {}
     false_accepts = 0
     non_commands = 0
     latencies: list[float] = []
@@ -95,12 +109,15 @@ def evaluate(
                 # From the end of speech to the moment a live listener would have decided.
                 latencies.append(found[0].live_s - utterance.speech_end_s)
         accuracy[name] = round(right / total, 4) if total else None
+        interval[name] = wilson(right, total) if total else None
     rtf = busy_s / audio_s
     return {
         "utterances_per_condition": len(utterances),
         "command_accuracy": accuracy,
+        "command_accuracy_95": interval,
         "non_command_trials": non_commands,
         "false_accept_rate": round(false_accepts / non_commands, 4),
+        "false_accept_rate_95": wilson(false_accepts, non_commands),
         "latency_s": {
             "p50": round(float(np.percentile(latencies, 50)), 3),
             "p95": round(float(np.percentile(latencies, 95)), 3),
