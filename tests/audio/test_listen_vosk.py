@@ -16,7 +16,9 @@ from speech_in_audio import espeak, korean_model
 
 from companion.cli import main
 from companion.domain.events import Command
+from companion.errors import UserError
 from companion.speech_in.capture import Resampler, to_pcm16
+from companion.speech_in.models import INSTALL_COMMAND
 from companion.speech_in.pipeline import read_wav, recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
 from companion.speech_in.vosk_engine import VoskEngine
@@ -27,6 +29,17 @@ pytestmark = pytest.mark.audio
 @pytest.fixture(scope="session")
 def ko_engine() -> VoskEngine:
     return VoskEngine.load(korean_model(), load_vocabulary("ko"))
+
+
+def test_a_model_without_its_graph_is_named_as_such_before_vosk_loads_it(tmp_path: Path) -> None:
+    for part in ("am", "conf", "ivector"):  # all of the real model but its graph
+        (tmp_path / part).symlink_to(korean_model() / part)
+    with pytest.raises(UserError) as raised:
+        VoskEngine.load(tmp_path, load_vocabulary("ko"))
+    assert str(raised.value) == (
+        f"{tmp_path} is not a Vosk model (missing graph/HCLr.fst + graph/Gr.fst (or"
+        f" graph/HCLG.fst)); install one with: {INSTALL_COMMAND}"
+    )
 
 
 def commands(engine: VoskEngine, wav: Path) -> list[Command]:
