@@ -9,7 +9,7 @@ knows monotonic time, so the wall clock is read here, at the moment of writing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -116,24 +116,19 @@ class History:
     def open(cls, path: Path) -> History:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_WAIT_S)
-        except (OSError, sqlite3.Error) as err:
+        except OSError as err:
             raise HistoryUnavailable(_trouble("cannot open history", path, err)) from err
-        try:
+
+        def ready(db: sqlite3.Connection) -> None:
             # A newer companion's file is refused before anything is written to it.
-            _refuse_newer(_version(connection), path)
-            connection.execute("PRAGMA journal_mode=WAL")
+            _refuse_newer(_version(db), path)
+            db.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable in WAL mode except across power loss; a set is a few bytes.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.executescript(SCHEMA)
-            _upgrade(connection, path)
-        except HistoryUnavailable:
-            connection.close()
-            raise
-        except sqlite3.Error as err:
-            connection.close()
-            raise HistoryUnavailable(_trouble("cannot open history", path, err)) from err
-        return cls(connection, path)
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+            _upgrade(db, path)
+
+        return cls(_connected(path, "cannot open history", ready), path)
 
     @classmethod
     def read_only(cls, path: Path) -> History:
@@ -141,20 +136,11 @@ class History:
         never waits for a session's write lock. A file from before versions were kept reads as
         it is: only a constraint differs. (SQLite still needs to write a WAL file's shared-memory
         index beside it, so a read-only directory does not do.)"""
-        uri = f"{path.absolute().as_uri()}?mode=ro"
-        try:
-            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_WAIT_S)
-        except sqlite3.Error as err:
-            raise HistoryUnavailable(_trouble("cannot read history", path, err)) from err
-        try:
-            _refuse_newer(_version(connection), path)
-        except HistoryUnavailable:
-            connection.close()
-            raise
-        except sqlite3.Error as err:
-            connection.close()
-            raise HistoryUnavailable(_trouble("cannot read history", path, err)) from err
-        return cls(connection, path)
+
+        def ready(db: sqlite3.Connection) -> None:
+            _refuse_newer(_version(db), path)
+
+        return cls(_connected(path, "cannot read history", ready, read_only=True), path)
 
     def close(self) -> None:
         self._db.close()
@@ -343,6 +329,29 @@ class History:
             (Outcome.SKIPPED.value, start.isoformat(timespec="seconds")),
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def _connected(
+    path: Path, doing: str, ready: Callable[[sqlite3.Connection], None], read_only: bool = False
+) -> sqlite3.Connection:
+    """A connection to the history at `path`, made ready; what fails on the way is a
+    HistoryUnavailable saying what was being done, and where."""
+    target = f"{path.absolute().as_uri()}?mode=ro" if read_only else str(path)
+    try:
+        connection = sqlite3.connect(
+            target, uri=read_only, isolation_level=None, timeout=BUSY_WAIT_S
+        )
+    except sqlite3.Error as err:
+        raise HistoryUnavailable(_trouble(doing, path, err)) from err
+    try:
+        ready(connection)
+    except HistoryUnavailable:
+        connection.close()
+        raise
+    except sqlite3.Error as err:
+        connection.close()
+        raise HistoryUnavailable(_trouble(doing, path, err)) from err
+    return connection
 
 
 def _trouble(doing: str, path: Path, err: BaseException) -> str:
