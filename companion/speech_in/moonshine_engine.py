@@ -41,7 +41,7 @@ from companion.speech_in.endpoint import MAX_UTTERANCE_S, Endpointer, Event
 from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.moonshine_evidence import Evidence, convinced, similarity
-from companion.speech_in.moonshine_model import MoonshineModel, bundled_model_dir
+from companion.speech_in.moonshine_model import Encoded, MoonshineModel, bundled_model_dir
 from companion.speech_in.tempo import slowed
 from companion.speech_in.vocabulary import Vocabulary
 from companion.speech_in.voice_activity import VoiceActivity, bundled_vad_model
@@ -248,8 +248,8 @@ class MoonshineEngine:
         self._voice = voice
         self._phrases = list(vocabulary.phrases)
         # Scored after the commands, in one batch with them: index len(self._phrases) and on.
-        candidates = [*self._phrases, *vocabulary.not_commands]
-        self._spellings = [model.tokenizer.encode(spelled(p)) for p in candidates]
+        self._candidates = [*self._phrases, *vocabulary.not_commands]
+        self._spellings = [model.tokenizer.encode(spelled(p)) for p in self._candidates]
         # Digital silence: the same for any length, unlike a quiet room.
         silence = model.encode(np.zeros(SAMPLE_RATE, np.float32))
         self.prior = model.score(silence, self._spellings)
@@ -284,8 +284,7 @@ class MoonshineEngine:
         if self._voice.peak(samples) < VOICE_PEAK:
             return Unheard.NO_VOICE
         encoded = self._model.encode(slowed(samples, RATE))
-        scores = self._model.score(encoded, self._spellings)
-        lifted = [s - PRIOR_WEIGHT * p for s, p in zip(scores, self.prior, strict=True)]
+        scores, lifted = self._scored(encoded)
         ranked = sorted(range(len(lifted)), key=lambda i: -lifted[i])
         best = ranked[0]
         if best >= len(self._phrases):
@@ -309,6 +308,18 @@ class MoonshineEngine:
             seconds=len(samples) / SAMPLE_RATE,
         )
         return phrase, evidence
+
+    def ranked(self, samples: Samples) -> list[str]:
+        """Every phrase scored, the not-commands too, best first, as `weigh` ranks them (with no
+        voice check): what a perfect verdict would have to choose from."""
+        _, lifted = self._scored(self._model.encode(slowed(samples, RATE)))
+        order = sorted(range(len(lifted)), key=lambda i: -lifted[i])
+        return [self._candidates[i] for i in order]
+
+    def _scored(self, encoded: Encoded) -> tuple[list[float], list[float]]:
+        """Each candidate's log-probability given the audio, and how far the audio lifted it."""
+        scores = self._model.score(encoded, self._spellings)
+        return scores, [s - PRIOR_WEIGHT * p for s, p in zip(scores, self.prior, strict=True)]
 
     def recognizer(self) -> MoonshineRecognizer:
         return MoonshineRecognizer(self)

@@ -102,3 +102,14 @@ def test_a_count_that_fits_better_than_any_command_is_no_command() -> None:
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
     assert not isinstance(weighed, Unheard) and weighed[0] == "done"
     assert weighed[1].separation == pytest.approx(weighed[1].lift - (-30.0 + 30.0 * PRIOR_WEIGHT))
+
+
+def test_the_ranking_is_the_one_weigh_chooses_from() -> None:
+    engine = MoonshineEngine(load_vocabulary("en"), Decoder(), Voice(1.0))  # type: ignore[arg-type]
+    ranked = engine.ranked(np.full(16000, 0.1, np.float32))
+    weighed = engine.weigh(np.full(16000, 0.1, np.float32))
+    assert not isinstance(weighed, Unheard)
+    assert ranked[:2] == [weighed[0], "no"] == ["pain", "no"]  # lifted 3.4 and 0.4
+    # Every command phrase and every count or call, once each.
+    vocabulary = load_vocabulary("en")
+    assert sorted(ranked) == sorted([*vocabulary.phrases, *vocabulary.not_commands])
