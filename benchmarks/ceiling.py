@@ -33,10 +33,9 @@ from commands import CONDITIONS, SPLITS
 from fit_judge import Recorder, Tracing
 
 from companion.speech_in.capture import BLOCK_S, to_pcm16
-from companion.speech_in.moonshine_engine import PAD_S, MoonshineEngine, Unheard
+from companion.speech_in.endpoint import PREROLL_S
+from companion.speech_in.moonshine_engine import MoonshineEngine, Unheard, padded
 from companion.speech_in.vocabulary import load_vocabulary
-
-PREROLL_S = 0.2  # the endpointer's default pre-roll
 
 
 def measure(engine: MoonshineEngine, split: str, conditions: set[str]) -> dict[str, dict[str, Any]]:
@@ -45,7 +44,6 @@ def measure(engine: MoonshineEngine, split: str, conditions: set[str]) -> dict[s
     utterances = corpus.build(phrases, voices, speeds)
     recorder = Recorder(engine)
     rng = np.random.default_rng(1)
-    pad = np.zeros(int(PAD_S * 16000), np.float32)
     step = int(16000 * BLOCK_S)
     result: dict[str, dict[str, Any]] = {}
     for name, snr in CONDITIONS:
@@ -78,7 +76,7 @@ def measure(engine: MoonshineEngine, split: str, conditions: set[str]) -> dict[s
                     short["no judgement decided it"] += 1
             begin = int((corpus.LEAD_S - PREROLL_S) * 16000)
             end = int((utterance.speech_end_s + PREROLL_S) * 16000)
-            ranked = engine.ranked(np.concatenate([pad, samples[begin:end], pad]))
+            ranked = engine.ranked(padded(samples[begin:end]))
             best_command = next(p for p in ranked if p in phrases)
             counts["exact_cut_best_of_all"] += phrases.get(ranked[0]) == utterance.expected
             counts["exact_cut_best_command"] += phrases[best_command] == utterance.expected

@@ -28,6 +28,7 @@ FRAME = SAMPLE_RATE // 100  # 10 ms
 QUIET_ROOM_DB = 40.0  # frame power in dB of int16 units; full scale is ~90
 MAX_SEGMENT_S = 4.0  # longer "speech" is closed anyway, as a noise that set in
 MAX_UTTERANCE_S = 3.0  # no command takes longer: engines do not decode longer utterances
+PREROLL_S = 0.2  # kept before a segment's onset (see `Endpointer`)
 BACKGROUND_S = 8.0  # how much of the room's recent sound is weighed (see `Endpointer`)
 OVER_BACKGROUND_DB = 1.5  # how far above the background's loud moments a segment opens
 
@@ -55,7 +56,7 @@ class Endpointer:
         onset_window_s: float = 0.1,
         hangover_s: float = 0.25,
         sustain_s: float = 0.05,
-        preroll_s: float = 0.2,
+        preroll_s: float = PREROLL_S,
     ) -> None:
         self._on_db = on_db
         self._off_db = off_db

@@ -98,6 +98,12 @@ def spelled(phrase: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def padded(speech: Samples) -> Samples:
+    """An utterance as the engine judges it: with `PAD_S` of silence either side."""
+    pad = np.zeros(int(PAD_S * SAMPLE_RATE), np.float32)
+    return np.concatenate([pad, speech, pad])
+
+
 class Unheard(Enum):
     """Why an utterance was not weighed as a command."""
 
@@ -233,9 +239,7 @@ class MoonshineRecognizer:
         return whole if len(whole) <= MAX_UTTERANCE_S * BYTES_PER_S else pcm
 
     def _judge(self, pcm: bytes) -> Verdict:
-        pad = np.zeros(int(PAD_S * SAMPLE_RATE), np.float32)
-        speech = from_pcm16(pcm)
-        return self._engine.judge(np.concatenate([pad, speech, pad]))
+        return self._engine.judge(padded(from_pcm16(pcm)))
 
 
 class MoonshineEngine:
