@@ -44,11 +44,12 @@ def _exercise_intro(exercise: Exercise, round_number: int, round_count: int) -> 
         )
         for check in exercise.setup
     ]
-    if exercise.steps:
+    technique = script.technique(exercise)
+    if technique:
         steps.append(
             Step(
                 StepKind.SETUP,
-                script.technique(exercise),
+                technique,
                 exercise=exercise,
                 detail=exercise.tempo.note,  # where the tempo's seconds come from
                 round_number=round_number,

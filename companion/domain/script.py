@@ -7,7 +7,7 @@ can say (speech out pre-renders them) and the wording lives in one place.
 from __future__ import annotations
 
 from companion.domain.effects import PainReport
-from companion.domain.workout import Exercise, Unit, Workout
+from companion.domain.workout import Exercise, Tempo, Unit, Workout
 
 _ONES = [
     "zero",
@@ -142,7 +142,28 @@ def setup_intro(exercise: Exercise) -> str:
 
 
 def technique(exercise: Exercise) -> str:
-    return f"How the {exercise.name.lower()} goes: " + " ".join(exercise.steps)
+    """How a rep goes: the exercise's steps or, for a paced exercise without steps that says
+    where its tempo comes from, the tempo itself (so that note has a step to be shown with);
+    empty when there is nothing to say."""
+    if exercise.steps:
+        how = " ".join(exercise.steps)
+    elif exercise.tempo.note and exercise.tempo.paced:
+        how = _pacing(exercise.tempo) + "."
+    else:
+        return ""
+    return f"How the {exercise.name.lower()} goes: {how}"
+
+
+def _pacing(tempo: Tempo) -> str:
+    """ "five seconds down, one second up, one second held at the top", in the rep's order."""
+    lowering = [(tempo.eccentric, "down"), (tempo.pause, "held at the bottom")]
+    rising = [(tempo.concentric, "up"), (tempo.top, "held at the top")]
+    phases = lowering + rising if tempo.lowering_first else rising + lowering
+    return ", ".join(
+        f"{number_words(seconds)} second{'s' if seconds > 1 else ''} {what}"
+        for seconds, what in phases
+        if seconds > 0
+    )
 
 
 def set_intro(
@@ -275,8 +296,7 @@ def speakable_phrases(workout: Workout) -> set[str]:
         phrases.add(item.text)
     for exercise in workout.exercises:
         phrases.add(setup_intro(exercise))
-        if exercise.steps:
-            phrases.add(technique(exercise))
+        phrases.add(technique(exercise))
         phrases.update(c.text for c in exercise.setup)
         phrases.update(c.fix for c in exercise.setup if c.fix)
         phrases.update(c.text for c in exercise.cues)

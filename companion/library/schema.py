@@ -368,6 +368,13 @@ class _Walk:
         if "load" in exercise and "unit" not in data:
             self.issue((*path, "load"), 'a load needs the workout\'s unit (unit = "lb" or "kg")')
 
+        tempo = exercise.get("tempo")
+        if isinstance(tempo, dict) and "note" in tempo:
+            phases = ("eccentric", "pause", "concentric", "top")
+            if not any(isinstance(tempo.get(k), int) and tempo[k] > 0 for k in phases):
+                # The note is shown with the pacing; without a phase there is nothing to pace.
+                self.issue((*path, "tempo", "note"), "a note needs a tempo: give a phase seconds")
+
         progression = exercise.get("progression")
         if isinstance(progression, dict):
             increment = progression.get("increment_per_side")

@@ -338,6 +338,23 @@ def test_rep_range_must_go_up(tmp_path: Path) -> None:
     assert "low <= high" in only(problems_of(path), "exercises[0].reps").message
 
 
+def test_a_tempo_note_needs_a_phase_to_be_shown_with(tmp_path: Path) -> None:
+    text = MINIMAL.replace("eccentric = 2\nconcentric = 1\n", 'eccentric = 0\nnote = "Ours."\n')
+    problem = only(problems_of(write(tmp_path, text)), "exercises[0].tempo.note")
+    assert problem.line == 31 and "phase" in problem.message
+
+
+def test_a_tempo_note_on_an_exercise_without_steps_is_shown_with_its_pacing(
+    tmp_path: Path,
+) -> None:
+    text = MINIMAL.replace("concentric = 1\n", 'concentric = 1\nnote = "Our choice."\n')
+    result = load_file(write(tmp_path, text))
+    assert result.workout is not None, result.problems
+    (pacing,) = [s for s in build_plan(result.workout) if s.kind is StepKind.SETUP]
+    assert pacing.text == "How the bridge goes: two seconds down, one second up."
+    assert pacing.detail == "Our choice."
+
+
 def test_load_needs_a_unit(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace('unit = "kg"\n', ""))
     assert "unit" in only(problems_of(path), "exercises[1].load").message

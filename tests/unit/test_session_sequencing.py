@@ -22,7 +22,7 @@ from companion.domain.events import Command, Start, Tick
 from companion.domain.plan import SIDE_SWITCH_SECONDS, build_plan
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
-from companion.domain.workout import Equipment, Unit
+from companion.domain.workout import Equipment, Tempo, Unit
 
 BRIDGE_2 = replace(BRIDGE, sets=2)
 
@@ -186,6 +186,34 @@ def test_the_technique_step_shows_where_the_tempo_comes_from() -> None:
     exercise = replace(RDL, steps=("Hinge.",), tempo=replace(RDL.tempo, note=note))
     (technique,) = [s for s in build_plan(straight(exercise)) if s.kind is StepKind.SETUP]
     assert technique.detail == note
+
+
+def test_a_tempo_note_without_steps_is_shown_with_the_pacing_in_the_reps_order() -> None:
+    note = "Our choice."
+    lowering = replace(RDL, tempo=replace(RDL.tempo, pause=2, note=note))
+    rising = replace(THRUST, setup=(), tempo=Tempo(3, 0, 1, 2, lowering_first=False, note=note))
+    texts = {
+        exercise.id: [
+            (s.text, s.detail) for s in build_plan(straight(exercise)) if s.kind is StepKind.SETUP
+        ]
+        for exercise in (lowering, rising)
+    }
+    assert texts == {
+        "rdl": [
+            (
+                "How the romanian deadlift goes: five seconds down, two seconds held at the "
+                "bottom, one second up, one second held at the top.",
+                note,
+            )
+        ],
+        "hip-thrust": [
+            (
+                "How the hip thrust goes: one second up, two seconds held at the top, three "
+                "seconds down.",
+                note,
+            )
+        ],
+    }
 
 
 def test_the_briefing_names_each_substitute() -> None:
