@@ -61,7 +61,7 @@ def _engines(problems: list[str]) -> None:
     print(f"  Silero voice detector, which Moonshine needs: {vad or vad_missing}")
     models = installed_models()
     for model in models:
-        print(f"  model {model.name} [{model.language}] ({model.where}): {model.path}")
+        print(f"  model {model.name} [{model.language_label}] ({model.where}): {model.path}")
     if not any(m.language == "en" and m.grammar for m in models):
         fallback = "Moonshine" if moonshine_installed() else "PocketSphinx"
         print(f"  no English Vosk model: English voice commands use {fallback}'s built-in model")

@@ -66,5 +66,5 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     for model in models:
         grammar = "" if model.grammar else "  (no runtime grammar: cannot be used for commands)"
-        print(f"{model.name}  [{model.language}]  {model.where}: {model.path}{grammar}")
+        print(f"{model.name}  [{model.language_label}]  {model.where}: {model.path}{grammar}")
     return 0

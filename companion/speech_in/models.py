@@ -54,6 +54,14 @@ class InstalledModel:
     grammar: bool  # can restrict to our commands (small models can; big static ones cannot)
     where: str  # "audio_models", "user data", or "PyPI package"
 
+    @property
+    def language_label(self) -> str:
+        """The language code or, for a model placed by hand under a name without one, how to
+        give it one (until then no language picks it; only --model does)."""
+        if self.language:
+            return self.language
+        return f"language unknown: write its code, like en, into {self.path / LANGUAGE_FILE}"
+
 
 def model_language(name: str) -> str:
     """The language code in a Vosk model's name: vosk-model-small-en-us-0.15 -> en. "" when the

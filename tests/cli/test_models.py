@@ -258,6 +258,22 @@ def test_a_model_whose_language_nothing_says_is_refused(
     assert list(models_dir(isolated_dirs).iterdir()) == []
 
 
+def test_a_model_placed_by_hand_under_a_name_without_a_language_says_how_to_give_it_one(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = models_dir(isolated_dirs) / "english"
+    for name in FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_text(f"content of {name}")
+    assert main(["models", "list"]) == 0
+    label = f"language unknown: write its code, like en, into {target / 'companion-language'}"
+    assert f"english  [{label}]  user data: {target}" in capsys.readouterr().out
+    assert find_model("en") is None
+    (target / "companion-language").write_text("en\n")
+    found = find_model("en")
+    assert found is not None and found.path == target
+
+
 def test_without_a_name_the_model_installs_under_its_archive_name(
     server: Server, isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
