@@ -22,6 +22,7 @@ from companion.speech_in.models import (
     find_model,
     model_language,
     recorded_language,
+    require_model,
 )
 from companion.speech_in.moonshine_model import bundled_model_dir
 from companion.speech_in.pipeline import CommandStream
@@ -73,6 +74,7 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
             raise UserError(f"--model is a Vosk model; it cannot be used with {settings.engine}")
         if not settings.model.is_dir():
             raise UserError(f"no model directory at {settings.model}")
+        require_model(settings.model)
         name = settings.model.name if settings.model.name != "model" else settings.model.parent.name
         language = language or recorded_language(settings.model) or model_language(name) or "en"
         return EngineChoice("vosk", language, settings.model, "")

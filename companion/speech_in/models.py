@@ -78,6 +78,17 @@ def missing_files(root: Path) -> list[str]:
     return missing
 
 
+def require_model(path: Path) -> None:
+    """UserError naming what is missing when `path` is no Vosk model: before its name is read
+    for a language or Vosk is asked to load it (which only logs Kaldi errors)."""
+    absent = missing_files(path)
+    if absent:
+        raise UserError(
+            f"{path} is not a Vosk model (missing {', '.join(absent)}); install one with:"
+            f" {INSTALL_COMMAND}"
+        )
+
+
 def recorded_language(path: Path) -> str:
     """The language an install wrote into the model, or "" for a model placed by hand."""
     try:

@@ -23,7 +23,7 @@ from typing import Any
 from companion.errors import UserError
 from companion.speech_in.engine import SAMPLE_RATE
 from companion.speech_in.matcher import Hypothesis
-from companion.speech_in.models import INSTALL_COMMAND, missing_files
+from companion.speech_in.models import require_model
 from companion.speech_in.vocabulary import Vocabulary
 
 UNKNOWN = "[unk]"  # Vosk's garbage word: lets non-command speech go somewhere harmless
@@ -87,12 +87,7 @@ class VoskEngine:
         import vosk
 
         vosk.SetLogLevel(-1)  # its log goes to stderr, under the terminal UI
-        absent = missing_files(path)
-        if absent:
-            raise UserError(
-                f"{path} is not a Vosk model (missing {', '.join(absent)}); install one with:"
-                f" {INSTALL_COMMAND}"
-            )
+        require_model(path)
         try:
             model = vosk.Model(str(path))
         except Exception as err:  # vosk raises a bare Exception on a bad model

@@ -274,6 +274,17 @@ def test_a_model_placed_by_hand_under_a_name_without_a_language_says_how_to_give
     assert found is not None and found.path == target
 
 
+def test_a_model_path_that_holds_no_model_says_what_is_missing_not_a_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "tmp" reads like a language code: the name must not be asked for one before the files.
+    empty = tmp_path / "tmp"
+    empty.mkdir()
+    assert main(["listen", "--json", "--model", str(empty), str(tmp_path / "a.wav")]) == 2
+    err = capsys.readouterr().err
+    assert f"{empty} is not a Vosk model (missing am/final.mdl, conf/model.conf, graph/" in err
+
+
 def test_without_a_name_the_model_installs_under_its_archive_name(
     server: Server, isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

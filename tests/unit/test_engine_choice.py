@@ -65,7 +65,9 @@ def test_a_vosk_model_path_is_refused_for_the_engines_that_cannot_use_it(tmp_pat
 def test_a_model_path_speaks_the_language_its_install_recorded(tmp_path: Path) -> None:
     # Installed under a name of the user's choosing, which says no language.
     model = tmp_path / "korean"
-    model.mkdir()
+    for name in ("am/final.mdl", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst"):
+        (model / name).parent.mkdir(parents=True, exist_ok=True)
+        (model / name).write_bytes(b"")
     (model / "companion-language").write_text("ko\n", encoding="utf-8")
     assert choose_engine(ListenSettings(model=model)).language == "ko"
 
