@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -185,11 +186,18 @@ class SessionScreen(Screen[None]):
             target.append(script.format_load(view.load, unit))
         if view.tempo:
             target.append(f"tempo {view.tempo}")
-        if view.detail:
+        # A rest's detail is what comes next, a short label. Any other detail (a setup check's
+        # fix, the safety rules, where a tempo comes from) is a note that may run to several
+        # lines: it goes under the instruction, in the largest box, not on the one-line row.
+        rest = view.kind is StepKind.REST
+        if rest and view.detail:
             target.append(view.detail)
         self.query_one("#target", Static).update(" · ".join(target))
+        shown = Text(view.instruction, style="bold")
+        if view.detail and not rest:
+            shown.append(f"\n\n{view.detail}")
         instruction = self.query_one("#instruction", Static)
-        instruction.update(view.instruction)
+        instruction.update(shown)
         instruction.set_class(view.kind is StepKind.QUESTION, "question")
         instruction.set_class(view.paused, "paused")
         if view.kind is not StepKind.SET or view.paused:

@@ -1,0 +1,44 @@
+"""A step's notes (the safety rules and which numbers are our choice at the briefing, a setup
+check's fix, where a tempo comes from) are shown whole, not cut off at the end of a row."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from companion.domain.effects import StepKind
+from companion.library import load_library
+from companion.tui.session_screen import SessionScreen
+
+from .appkit import make_app, press_next_until
+
+
+def fits(widget: Static) -> bool:
+    """Whether the widget's whole content, wrapped to its width, fits its height."""
+    region = widget.content_region
+    needed = widget.get_content_height(region.size, widget.app.size, region.width)
+    return needed <= region.height
+
+
+@pytest.mark.parametrize("workout", [w.id for w in load_library().workouts])
+async def test_the_briefing_notes_are_shown_whole(workout: str) -> None:
+    app = make_app(start=workout)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.view is not None
+        assert screen.view.kind is StepKind.BRIEFING and screen.view.detail
+        shown = [screen.query_one(f"#{name}", Static) for name in ("target", "instruction")]
+        holding = [w for w in shown if screen.view.detail in str(w.render())]
+        assert holding and all(fits(w) for w in holding)
+
+
+async def test_a_tempo_note_is_shown_whole_with_the_technique() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await press_next_until(pilot, StepKind.SETUP)
+        while screen.view is not None and not screen.view.instruction.startswith("How the"):
+            await pilot.press("space")
+        assert screen.view is not None and "our choice" in screen.view.detail
+        instruction = screen.query_one("#instruction", Static)
+        assert screen.view.detail in str(instruction.render()) and fits(instruction)
