@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Iterable
 
-from companion import paths
+from companion import commands, paths
 from companion.domain.effects import Priority
 from companion.speech_out.clips import DiskCache, Samples
 from companion.speech_out.player import Event, Item, Player
@@ -44,7 +44,10 @@ def open_speech_out(settings: SpeechSettings) -> SpeechOut:
     try:
         return Speaker(settings)
     except Exception as err:  # PortAudioError, no device, bad device name: all mean no output
-        return SilentSpeechOut(f"speech off: no audio output ({err})")
+        return SilentSpeechOut(
+            f"speech off: no audio output ({err}): connect a speaker or headphones, or pick one"
+            f" with --device; {commands.companion('doctor')} lists them"
+        )
 
 
 class Speaker:

@@ -166,7 +166,9 @@ def test_no_output_device_means_silent_with_a_reason(
     try:
         speech = open_speech_out(SpeechSettings())
         assert not speech.status().on
-        assert "no audio output" in speech.status().detail
+        detail = speech.status().detail
+        assert detail.startswith("speech off: no audio output (")
+        assert "): connect a speaker or headphones, or pick one with --device; " in detail
         speech.say("one", priority=Priority.COUNT)  # the session goes on
         speech.close()
     finally:
