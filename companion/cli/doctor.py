@@ -32,6 +32,34 @@ def _devices(problems: list[str]) -> None:
         problems.append("connect a microphone (voice commands need one; keys work without)")
     if not outputs:
         problems.append("connect a speaker or headphones (or run with --mute)")
+    _named_devices(sd, problems)
+
+
+def _named_devices(sd: Any, problems: list[str]) -> None:
+    """The devices the settings file names, when it names one that is not there."""
+    from companion import paths
+    from companion.errors import UserError
+    from companion.speech_in.settings import load_listen_settings
+    from companion.speech_out.settings import load_settings
+
+    try:
+        named = [
+            ("speaker", "speech", "output", load_settings().device),
+            ("microphone", "listen", "input", load_listen_settings().device),
+        ]
+    except UserError as err:
+        problems.append(str(err))
+        return
+    for what, table, kind, device in named:
+        if device is None:
+            continue
+        try:
+            sd.query_devices(device, kind=kind)
+        except Exception as err:  # ValueError for a name, PortAudioError for an index
+            problems.append(
+                f"the {what} named in {paths.config_file()} ({table}.device = {device!r}) is"
+                f" not there ({err}): name one listed above, or remove the key for the default"
+            )
 
 
 def _engines(problems: list[str]) -> None:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion import commands, paths
+from companion import commands
 from companion.errors import UserError
 from companion.speech_in.capture import Capture, Resampler, rms, to_pcm16
 from companion.speech_in.engine import Engine
@@ -207,10 +207,7 @@ def open_speech_in(settings: ListenSettings) -> SpeechIn:
 
         sd.query_devices(settings.device, kind="input")
     except Exception as err:  # PortAudioError, ValueError for a bad name, OSError without lib
-        return NoSpeechIn(
-            f"no microphone ({err}): connect one, or name one as [listen] device in"
-            f" {paths.config_file()}; {commands.companion('doctor')} lists them"
-        )
+        return NoSpeechIn(f"no microphone ({err}); to fix it, see {commands.companion('doctor')}")
     try:
         choice = choose_engine(settings)
         load_vocabulary(choice.language)

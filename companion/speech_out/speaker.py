@@ -45,8 +45,7 @@ def open_speech_out(settings: SpeechSettings) -> SpeechOut:
         return Speaker(settings)
     except Exception as err:  # PortAudioError, no device, bad device name: all mean no output
         return SilentSpeechOut(
-            f"speech off: no audio output ({err}): connect a speaker or headphones, or pick one"
-            f" with --device; {commands.companion('doctor')} lists them"
+            f"speech off: no audio output ({err}); to fix it, see {commands.companion('doctor')}"
         )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from companion import commands
 from companion.domain.effects import Priority
 from companion.speech_out.clips import Samples
 from companion.speech_out.port import Playback, SpeechStatus
@@ -168,7 +169,7 @@ def test_no_output_device_means_silent_with_a_reason(
         assert not speech.status().on
         detail = speech.status().detail
         assert detail.startswith("speech off: no audio output (")
-        assert "): connect a speaker or headphones, or pick one with --device; " in detail
+        assert detail.endswith(f"); to fix it, see {commands.companion('doctor')}")
         speech.say("one", priority=Priority.COUNT)  # the session goes on
         speech.close()
     finally:

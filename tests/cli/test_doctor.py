@@ -77,3 +77,21 @@ def test_doctor_without_the_voice_detector_falls_back_to_pocketsphinx(
     assert f"Silero voice detector, which Moonshine needs: missing ({fix})" in out
     assert "English voice commands use PocketSphinx's built-in model" in out
     assert "active engine: pocketsphinx (en)" in out
+
+
+@pytest.mark.parametrize(("table", "what"), [("speech", "speaker"), ("listen", "microphone")])
+def test_a_device_the_settings_name_that_is_not_there_is_a_problem_to_fix(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    table: str,
+    what: str,
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[{table}]\ndevice = "no-such-device"\n', encoding="utf-8")
+    monkeypatch.setenv("COMPANION_CONFIG", str(config))
+    out = doctor(capsys, monkeypatch, tmp_path)
+    assert (
+        f"  - the {what} named in {config} ({table}.device = 'no-such-device') is not there ("
+    ) in out
+    assert "): name one listed above, or remove the key for the default" in out
