@@ -155,7 +155,7 @@ def technique(exercise: Exercise) -> str:
 
 
 def _pacing(tempo: Tempo) -> str:
-    """ "five seconds down, one second up, one second held at the top", in the rep's order."""
+    """The tempo in words, in the rep's order: "five seconds down, one second up, ..."."""
     lowering = [(tempo.eccentric, "down"), (tempo.pause, "held at the bottom")]
     rising = [(tempo.concentric, "up"), (tempo.top, "held at the top")]
     phases = lowering + rising if tempo.lowering_first else rising + lowering

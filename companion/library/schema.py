@@ -373,7 +373,8 @@ class _Walk:
             phases = ("eccentric", "pause", "concentric", "top")
             if not any(isinstance(tempo.get(k), int) and tempo[k] > 0 for k in phases):
                 # The note is shown with the pacing; without a phase there is nothing to pace.
-                self.issue((*path, "tempo", "note"), "a note needs a tempo: give a phase seconds")
+                message = "a note needs a paced tempo: give at least one phase some seconds"
+                self.issue((*path, "tempo", "note"), message)
 
         progression = exercise.get("progression")
         if isinstance(progression, dict):

@@ -186,15 +186,16 @@ class SessionScreen(Screen[None]):
             target.append(script.format_load(view.load, unit))
         if view.tempo:
             target.append(f"tempo {view.tempo}")
-        # A rest's detail is what comes next, a short label. Any other detail (a setup check's
-        # fix, the safety rules, where a tempo comes from) is a note that may run to several
-        # lines: it goes under the instruction, in the largest box, not on the one-line row.
-        rest = view.kind is StepKind.REST
-        if rest and view.detail:
+        # A step's detail (a setup check's fix, the safety rules, where a tempo comes from) is a
+        # note that may run to several lines: it goes under the instruction, in the largest box,
+        # not on the one-line row. A rest's is what comes next, a short label, and a question
+        # keeps the box to itself: those stay on the row.
+        note = view.kind not in (StepKind.REST, StepKind.QUESTION)
+        if view.detail and not note:
             target.append(view.detail)
         self.query_one("#target", Static).update(" · ".join(target))
         shown = Text(view.instruction, style="bold")
-        if view.detail and not rest:
+        if view.detail and note:
             shown.append(f"\n\n{view.detail}")
         instruction = self.query_one("#instruction", Static)
         instruction.update(shown)

@@ -42,3 +42,13 @@ async def test_a_tempo_note_is_shown_whole_with_the_technique() -> None:
         assert screen.view is not None and "our choice" in screen.view.detail
         instruction = screen.query_one("#instruction", Static)
         assert screen.view.detail in str(instruction.render()) and fits(instruction)
+
+
+async def test_a_question_keeps_the_box_to_itself() -> None:
+    app = make_app(start="hinge-back")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await press_next_until(pilot, StepKind.SET)
+        assert screen.view is not None and screen.view.detail  # when to end the set
+        await pilot.press("h")  # pain: a question
+        assert screen.view.kind is StepKind.QUESTION and screen.view.detail
+        assert screen.view.detail not in str(screen.query_one("#instruction", Static).render())
