@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -55,6 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`companion history | head -1`): nothing is wrong, and nothing
+        # more can be written. Python would report the pipe again when it flushes stdout at
+        # exit, so stdout goes to /dev/null first. 141 is what a shell shows for SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as err:  # the last line of defence: no traceback reaches the user
         from companion.crash import crash_message
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,25 @@ def test_unexpected_error_in_a_command_is_one_line_and_logged(
     assert "unexpected error (ValueError: boom)" in err
     log = paths.cache_dir() / "crash.log"
     assert "Traceback" in log.read_text() and "boom" in log.read_text()
+
+
+@pytest.mark.parametrize("argv", [["validate", "--keys"], ["list"], ["history"]])
+def test_a_reader_that_goes_away_ends_a_listing_quietly(argv: list[str]) -> None:
+    # As in `companion validate --keys | head -1`, but with the reader gone before the first
+    # write, so the pipe is broken however much fits in its buffer.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("companion")), *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, b"")
 
 
 def test_unknown_workout_lists_known_ids(capsys: pytest.CaptureFixture[str]) -> None:
