@@ -90,7 +90,7 @@ def _sets(exercise: Exercise, sets: int, round_number: int, round_count: int) ->
                     round_count=round_count,
                 )
             )
-        if number < sets:
+        if number < sets and exercise.rest_seconds > 0:  # 0: straight on, no "rest zero seconds"
             steps.append(_rest(exercise.rest_seconds, exercise, round_number, round_count))
     return steps
 
@@ -147,7 +147,7 @@ def build_plan(workout: Workout) -> tuple[Step, ...]:
         for i, exercise in enumerate(workout.exercises):
             steps.extend(_exercise_intro(exercise, 0, 0))
             steps.extend(_sets(exercise, exercise.sets, 0, 0))
-            if i < len(workout.exercises) - 1:
+            if i < len(workout.exercises) - 1 and exercise.rest_seconds > 0:
                 steps.append(_rest(exercise.rest_seconds, exercise, 0, 0))
     steps.append(Step(StepKind.SUMMARY, script.FINISHED))
     return tuple(_label_rests(steps))

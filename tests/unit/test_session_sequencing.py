@@ -216,6 +216,14 @@ def test_a_tempo_note_without_steps_is_shown_with_the_pacing_in_the_reps_order()
     }
 
 
+def test_a_rest_of_zero_seconds_is_no_rest_step() -> None:
+    # Between sets and between exercises, as a circuit's zero-second rests already were.
+    workout = straight(replace(THRUST, rest_seconds=0), replace(RDL, sets=2, rest_seconds=0))
+    plan = build_plan(workout)
+    assert [s for s in plan if s.kind is StepKind.REST] == []
+    assert [s.kind for s in plan if s.kind is StepKind.SET] == [StepKind.SET] * 4
+
+
 def test_the_briefing_names_each_substitute() -> None:
     workout = replace(
         straight(THRUST),
