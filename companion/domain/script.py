@@ -228,11 +228,13 @@ PAIN_CALM = "Okay. Take a moment."
 FORM_ENDED = "Set ended: position lost. Keep the same load next time."
 
 
-def pain_question(workout: Workout) -> str:
-    """The question after a pain report: the warning signs of the workout's safety rules."""
+def pain_question(workout: Workout, in_set: bool) -> str:
+    """The question after a pain report: the warning signs of the workout's safety rules,
+    after saying that the set stops when the report came during one."""
     flags = tuple(dict.fromkeys(f for rule in workout.safety for f in rule.red_flags)) or RED_FLAGS
     listed = flags[0] if len(flags) == 1 else f"{', '.join(flags[:-1])}, or {flags[-1]}"
-    return f"Stopping the set. Do you have {listed}? Say yes or no."
+    stopping = "Stopping the set. " if in_set else ""
+    return f"{stopping}Do you have {listed}? Say yes or no."
 
 
 def pain_options(new_load: str | None, regression: str | None) -> str:
@@ -282,7 +284,8 @@ def speakable_phrases(workout: Workout) -> set[str]:
         STOP_QUESTION,
         STOPPED,
         FINISHED,
-        pain_question(workout),
+        pain_question(workout, in_set=True),
+        pain_question(workout, in_set=False),
         PAIN_RED_FLAGS,
         PAIN_SECOND,
         PAIN_CALM,

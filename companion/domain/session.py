@@ -622,7 +622,9 @@ class Session:
         self.questions.append(question)
         text = {
             Question.STOP: script.STOP_QUESTION,
-            Question.PAIN_RED_FLAGS: script.pain_question(self.workout),
+            Question.PAIN_RED_FLAGS: script.pain_question(
+                self.workout, in_set=self.step.kind is StepKind.SET
+            ),
             Question.PAIN_OPTIONS: self._pain_options_text(),
         }[question]
         priority = Priority.INSTRUCTION if question is Question.PAIN_OPTIONS else Priority.SAFETY

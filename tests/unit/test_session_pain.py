@@ -376,7 +376,7 @@ def test_stop_during_the_pain_question_then_no_asks_it_again() -> None:
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.STOP, 6.0))
     assert session.questions == [Question.PAIN_RED_FLAGS, Question.STOP]
     effects = session.handle(cmd(Command.NO, 7.0))
-    assert said(effects) == [script.pain_question(session.workout)]
+    assert said(effects) == [script.pain_question(session.workout, in_set=True)]
     assert session.questions == [Question.PAIN_RED_FLAGS]
 
 

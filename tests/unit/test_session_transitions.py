@@ -46,7 +46,8 @@ from companion.domain.workout import Exercise, Unit, Workout
 N = Command
 THRUST_FIRST = straight(THRUST, RDL)
 RDL_FIRST = straight(RDL, THRUST)
-PAIN_QUESTION = script.pain_question(THRUST_FIRST)  # the same for both: same safety rules
+PAIN_QUESTION = script.pain_question(THRUST_FIRST, in_set=True)  # both: same safety rules
+PAIN_QUESTION_IN_REST = script.pain_question(THRUST_FIRST, in_set=False)  # no "stopping the set"
 
 BRIEFING_TEXT = (
     "Test session. You need: barbell. If anything hurts, say pain, and we stop at once. "
@@ -226,7 +227,7 @@ ROWS = [
         only=True, paused=True),
     Row("rest-pain", THRUST_FIRST, IN_REST, cmd(N.PAIN, 10.0), 4, StepKind.REST,
         (CancelSpeech(None), RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 0, "")),
-         CancelSpeech("step-4"), CancelTimer("rest"), safety(PAIN_QUESTION), Show),
+         CancelSpeech("step-4"), CancelTimer("rest"), safety(PAIN_QUESTION_IN_REST), Show),
         only=True, question=Question.PAIN_RED_FLAGS),
     Row("rest-form-ignored", THRUST_FIRST, IN_REST, cmd(N.FORM, 10.0), 4, StepKind.REST,
         only=True),
