@@ -66,6 +66,7 @@ class SessionScreen(Screen[None]):
         self.view: StepView | None = None
         self._timer: tuple[float, float] | None = None
         self._frozen_remaining: float | None = None
+        self._cancelled: tuple[tuple[float, float], float] | None = None  # timer, time left
         self._speech = runner.speech.status()
         self._listen = listener.status()
         self._reps = 0
@@ -160,6 +161,10 @@ class SessionScreen(Screen[None]):
                 self._frozen_remaining = None
                 self.query_one("#rest").add_class("shown")
             elif isinstance(effect, CancelTimer):
+                if self._timer is not None:
+                    # A pause cancels the rest's timer too (resuming starts a new one): kept so
+                    # that the rest can show, frozen, while paused.
+                    self._cancelled = (self._timer, self._timer[1] - self.runner.clock())
                 self._timer = None
                 self.query_one("#rest").remove_class("shown")
             elif isinstance(effect, ShowTempo):
@@ -207,8 +212,10 @@ class SessionScreen(Screen[None]):
             # Resumed: a paced set's next count will say where it is; until then, nothing.
             self.query_one("#tempo", Static).update("")
         self._paused_shown = view.paused
-        if view.paused and self._timer is not None:
-            self._frozen_remaining = self._timer[1] - self.runner.clock()
+        if view.paused and self._timer is None and self._cancelled is not None:
+            self._timer, self._frozen_remaining = self._cancelled
+            self.query_one("#rest").add_class("shown")
+        self._cancelled = None
         self.refresh_bindings()
 
     def _show_tempo(self, tempo: ShowTempo) -> None:

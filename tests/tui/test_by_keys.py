@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Digits, Static
 from textual.widgets._footer import FooterKey
 
 from companion import paths
@@ -93,6 +93,28 @@ async def test_pause_offers_only_what_works_and_resume_clears_it() -> None:
         await pilot.pause()
         assert str(tempo.render()) == ""
         assert "command('next')" in footer_actions(screen)
+
+
+async def test_a_paused_rest_shows_its_countdown_frozen_until_resumed() -> None:
+    now = [100.0]
+    app = make_app(start="hip-thrust", clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await press_next_until(pilot, StepKind.REST)
+        rest = screen.query_one("#rest")
+        seconds = screen.query_one("#rest-seconds", Digits)
+        assert rest.has_class("shown")
+        total = load_library().get("hip-thrust").exercises[0].rest_seconds  # after its set 1
+        now[0] += 30
+        await pilot.pause(0.3)  # a tick or two
+        assert seconds.value.strip() == str(total - 30)
+        await pilot.press("p")
+        now[0] += 20  # paused: the countdown does not move, and stays on screen
+        await pilot.pause(0.3)
+        assert rest.has_class("shown") and seconds.value.strip() == str(total - 30)
+        await pilot.press("c")
+        now[0] += 5
+        await pilot.pause(0.3)
+        assert rest.has_class("shown") and seconds.value.strip() == str(total - 35)
 
 
 class BrokenVosk:
