@@ -79,7 +79,9 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="rest"):
             yield Digits("", id="rest-seconds")
             yield ProgressBar(id="rest-bar", show_eta=False, show_percentage=False)
-        yield RichLog(id="log", max_lines=200, wrap=True)
+        # min_width: RichLog's default (78) is wider than its 80-column box, so lines would be
+        # wrapped past what shows.
+        yield RichLog(id="log", max_lines=200, wrap=True, min_width=1)
         yield Footer()
 
     def on_mount(self) -> None:

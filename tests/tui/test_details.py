@@ -4,7 +4,7 @@ check's fix, where a tempo comes from) are shown whole, not cut off at the end o
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import RichLog, Static
 
 from companion.domain.effects import StepKind
 from companion.library import load_library
@@ -52,3 +52,13 @@ async def test_a_question_keeps_the_box_to_itself() -> None:
         await pilot.press("h")  # pain: a question
         assert screen.view.kind is StepKind.QUESTION and screen.view.detail
         assert screen.view.detail not in str(screen.query_one("#instruction", Static).render())
+
+
+async def test_what_was_said_is_wrapped_within_the_log_box() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_next_until(pilot, StepKind.SET)  # the long technique step is said on the way
+        log = app.screen.query_one("#log", RichLog)
+        assert len(log.lines) > log.scrollable_content_region.height  # it scrolls
+        widest = max(line.cell_length for line in log.lines)
+        assert widest <= log.scrollable_content_region.width
