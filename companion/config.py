@@ -7,6 +7,7 @@ becomes a default.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -32,18 +33,31 @@ def load(path: Path | None = None) -> dict[str, dict[str, Any]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise UserError(f"{path}: not valid TOML: {err}") from err
+    tables = ", ".join(f"[{name}]" for name in TABLES)
     for key, value in data.items():
-        if key not in TABLES:
-            raise UserError(f"{path}: unknown table [{key}] (expected one of: {', '.join(TABLES)})")
         if not isinstance(value, dict):
-            raise UserError(f"{path}: {key} must be a table, like [{key}]")
+            raise UserError(f"{path}: {key} is outside any table; put it under {tables}")
+        if key not in TABLES:
+            raise UserError(f"{path}: unknown table [{key}] (expected one of: {tables})")
     return data
 
 
+# How a settings file's reader would name each kind of value.
+KINDS: dict[type, str] = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    str: "text in quotes",
+}
+
+
 def table(
-    data: dict[str, dict[str, Any]], name: str, allowed: dict[str, type], path: Path | None = None
+    data: dict[str, dict[str, Any]],
+    name: str,
+    allowed: dict[str, type | tuple[type, ...]],
+    path: Path | None = None,
 ) -> dict[str, Any]:
-    """Return table `name`, checking each key against `allowed` (key -> expected type)."""
+    """Return table `name`, checking each key against `allowed` (key -> expected types)."""
     where = path or paths.config_file()
     values = data.get(name, {})
     for key, value in values.items():
@@ -51,9 +65,20 @@ def table(
             known = ", ".join(sorted(allowed))
             raise UserError(f"{where}: unknown key {name}.{key} (known keys: {known})")
         expected = allowed[key]
-        ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            ok = True
+        kinds = expected if isinstance(expected, tuple) else (expected,)
+        if isinstance(value, bool):  # a bool is an int to Python, never to a settings file
+            ok = bool in kinds
+        else:
+            ok = isinstance(value, kinds) or (float in kinds and isinstance(value, int))
         if not ok:
-            raise UserError(f"{where}: {name}.{key} must be a {expected.__name__}, not {value!r}")
+            wanted = " or ".join(KINDS[kind] for kind in kinds)
+            got = json.dumps(value, default=str)  # as TOML writes it: true, "fast", 1.5
+            raise UserError(f"{where}: {name}.{key} must be {wanted}, not {got}")
     return dict(values)
+
+
+def device(value: str | int) -> str | int:
+    """An audio device, by its index (as `python -m sounddevice` prints it) or its name."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value

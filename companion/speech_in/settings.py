@@ -17,12 +17,12 @@ ENGINES = ("auto", "vosk", "moonshine", "pocketsphinx")
 # Longer would leave commands unheard for seconds after every cue.
 MAX_TAIL_S = 2.0
 
-ALLOWED = {
+ALLOWED: dict[str, type | tuple[type, ...]] = {
     "enabled": bool,
     "engine": str,
     "model": str,
     "language": str,
-    "device": str,
+    "device": (str, int),
     "self_voice_tail": float,
 }
 
@@ -34,7 +34,7 @@ class ListenSettings:
     engine: str = "auto"
     model: Path | None = None  # a Vosk model directory; None means search the usual places
     language: str | None = None  # None: from the model's name, else English
-    device: str | None = None  # input device name or index; None is the system default
+    device: str | int | None = None  # input device name or index; None is the system default
     self_voice_tail: float = 0.3  # seconds after the companion's speech that stay ignored
 
 
@@ -60,7 +60,7 @@ def load_listen_settings(path: Path | None = None) -> ListenSettings:
         engine=engine,
         model=Path(model).expanduser() if model else None,
         language=values.get("language"),
-        device=values.get("device"),
+        device=config.device(values["device"]) if "device" in values else None,
         self_voice_tail=tail,
     )
 

@@ -42,7 +42,12 @@ class SpeechSettings:
                 raise UserError(f"speech {name} {problem}")
 
 
-CONFIG_KEYS: dict[str, type] = {"voice": str, "rate": int, "volume": float, "device": str}
+CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
+    "voice": str,
+    "rate": int,
+    "volume": float,
+    "device": (str, int),
+}
 
 
 def load_settings(path: Path | None = None) -> SpeechSettings:
@@ -60,7 +65,7 @@ def _file_values(path: Path | None) -> dict[str, Any]:
     if "volume" in table:
         values["volume"] = float(table["volume"])
     if "device" in table:
-        values["device"] = _device(table["device"])
+        values["device"] = config.device(table["device"])
     return values
 
 
@@ -79,11 +84,6 @@ def _settings(
     return SpeechSettings(**values)
 
 
-def _device(value: str) -> int | str:
-    """A device is named by its index (as printed by `python -m sounddevice`) or its name."""
-    return int(value) if value.strip().isdigit() else value
-
-
 def add_speech_arguments(parser: argparse.ArgumentParser, *, mute: bool = True) -> None:
     # Absent options stay absent (not None): `companion --mute start x` parses the top level
     # and then `start`, and a subcommand's default would otherwise overwrite the earlier flag.
@@ -92,7 +92,9 @@ def add_speech_arguments(parser: argparse.ArgumentParser, *, mute: bool = True) 
     group.add_argument("--rate", type=int, help="speaking rate in words per minute (default 175)")
     group.add_argument("--volume", type=float, help="speech volume from 0 to 1 (default 1)")
     group.add_argument(
-        "--device", type=_device, help="audio output device, by index or name (default: system)"
+        "--device",
+        type=config.device,
+        help="audio output device, by index or name (default: system)",
     )
     if mute:
         group.add_argument("--mute", action="store_true", help="run silently: cues on screen only")

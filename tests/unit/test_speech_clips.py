@@ -161,6 +161,40 @@ def test_settings_errors_name_the_problem(tmp_path: Path) -> None:
     assert str(raised.value).endswith("save the file as UTF-8")
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[speech]\nrate = "fast"\n', 'speech.rate must be a whole number, not "fast"'),
+        ("[speech]\nrate = true\n", "speech.rate must be a whole number, not true"),
+        ("[speech]\nvolume = [1]\n", "speech.volume must be a number, not [1]"),
+        ("[speech]\nvoice = 7\n", "speech.voice must be text in quotes, not 7"),
+        (
+            "[speech]\ndevice = 1.5\n",
+            "speech.device must be text in quotes or a whole number, not 1.5",
+        ),
+        ("rate = 100\n", "rate is outside any table; put it under [speech], [listen]"),
+        ("[sound]\nrate = 100\n", "unknown table [sound] (expected one of: [speech], [listen])"),
+    ],
+)
+def test_a_settings_file_mistake_is_named_in_the_files_terms(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(UserError) as raised:
+        load_settings(path)
+    assert str(raised.value) == f"{path}: {message}"
+
+
+def test_a_device_may_be_given_by_its_index_as_a_number(tmp_path: Path) -> None:
+    from companion.speech_in.settings import load_listen_settings
+
+    path = tmp_path / "config.toml"
+    path.write_text('[speech]\ndevice = 0\n[listen]\ndevice = "2"\n')
+    assert load_settings(path).device == 0
+    assert load_listen_settings(path).device == 2  # a number in quotes is an index too
+
+
 def test_fft_lengths_are_the_smallest_with_prime_factors_two_three_five() -> None:
     from companion.speech_out.clips import _smooth_at_least
 
