@@ -69,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
     if not results:
         print("no workout files to check", file=sys.stderr)
     elif broken:
-        print(f"{broken} of {len(results)} workout files have errors", file=sys.stderr)
+        print(f"{broken} of {_files(len(results))} have errors", file=sys.stderr)
     else:
-        print(f"{len(results)} workout files are valid", file=sys.stderr)
+        are = "is" if len(results) == 1 else "are"
+        print(f"{_files(len(results))} {are} valid", file=sys.stderr)
     return 1 if broken else 0
+
+
+def _files(count: int) -> str:
+    return f"{count} workout file" + ("" if count == 1 else "s")

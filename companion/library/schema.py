@@ -271,7 +271,10 @@ def _describe(value: object) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, list):
-        return "an array"
+        # A short array of plain values is shown, so "reps = [0, 5]" says which number is wrong.
+        shown = f"[{', '.join(_describe(item) for item in value)}]"
+        plain = all(isinstance(item, bool | int | float | str) for item in value)
+        return shown if plain and len(shown) <= 40 else "an array"
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, datetime.date | datetime.time):
@@ -310,7 +313,8 @@ class _Walk:
         elif field.items is not None:
             assert isinstance(value, list)
             if len(value) < field.min_items:
-                self.issue(path, f"expected at least {field.min_items} entries, got {len(value)}")
+                entries = "entry" if field.min_items == 1 else "entries"
+                self.issue(path, f"expected at least {field.min_items} {entries}, got {len(value)}")
             for index, item in enumerate(value):
                 self.value(item, field.items, (*path, index))
         elif field.refers_to:

@@ -95,6 +95,8 @@ def test_validate_with_no_files_checks_bundled_and_user_workouts(
     out, err = capsys.readouterr()
     assert out == ""
     assert "3 workout files are valid" in err
+    assert main(["validate", str(paths.bundled_workouts_dir() / "hip-thrust.toml")]) == 0
+    assert capsys.readouterr().err == "1 workout file is valid\n"
 
 
 def test_validate_fails_on_a_broken_user_file_with_one_line_per_error(

@@ -355,6 +355,11 @@ def test_a_tempo_note_on_an_exercise_without_steps_is_shown_with_its_pacing(
     assert pacing.detail == "Our choice."
 
 
+def test_a_wrong_value_in_a_short_array_is_shown(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace("reps = [8, 12]", "reps = [0, 5]"))
+    assert only(problems_of(path), "exercises[0].reps").message.endswith(", got [0, 5]")
+
+
 def test_load_needs_a_unit(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.replace('unit = "kg"\n', ""))
     assert "unit" in only(problems_of(path), "exercises[1].load").message
@@ -369,7 +374,7 @@ def test_a_workout_needs_exercises(tmp_path: Path) -> None:
     head = MINIMAL.split("[[exercises]]", maxsplit=1)[0]
     text = head.replace("[[sources]]", "exercises = []\n[[sources]]")
     problem = only(problems_of(write(tmp_path, text)), "exercises")
-    assert problem.line == 7 and "at least 1" in problem.message
+    assert problem.line == 7 and problem.message == "expected at least 1 entry, got 0"
 
 
 def test_all_errors_in_a_file_are_collected(tmp_path: Path) -> None:
