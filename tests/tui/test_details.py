@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import RichLog, Static
 
+from companion import paths
 from companion.domain.effects import StepKind
 from companion.library import load_library
 from companion.tui.session_screen import SessionScreen
@@ -62,3 +63,39 @@ async def test_what_was_said_is_wrapped_within_the_log_box() -> None:
         assert len(log.lines) > log.scrollable_content_region.height  # it scrolls
         widest = max(line.cell_length for line in log.lines)
         assert widest <= log.scrollable_content_region.width
+
+
+async def test_a_long_exercise_name_does_not_hide_the_step_number() -> None:
+    name = "Barbell hip thrust with a pause at the top and a band around the knees"
+    text = (paths.bundled_workouts_dir() / "hip-thrust.toml").read_text(encoding="utf-8")
+    old = 'name = "Barbell hip thrust"'
+    assert old in text
+    directory = paths.user_workouts_dir()
+    directory.mkdir(parents=True)
+    (directory / "hip-thrust.toml").write_text(text.replace(old, f'name = "{name}"', 1))
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await press_next_until(pilot, StepKind.SET)
+        where = screen.query_one("#where", Static)
+        assert str(where.render()).startswith(f"{name} · set 1 of 3 · step ")
+        assert fits(where)
+
+
+async def test_a_long_summary_headline_is_shown_whole() -> None:
+    from companion.domain.effects import Outcome, SessionSummary, SetRecord
+    from companion.domain.workout import Unit
+    from companion.tui.summary import SummaryScreen
+
+    def pained(number: int) -> SetRecord:
+        return SetRecord("b", "Bridge", number, 3, "", 0, (8, 12), None, None, Unit.LB,
+                         Outcome.PAIN)  # fmt: skip
+
+    title = "Posterior chain circuit for runners, the long version"
+    sets = tuple(pained(n) for n in (1, 2, 3))
+    summary = SessionSummary("x", title, Unit.LB, sets=sets, pain=(), ended_early="")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(SummaryScreen(summary))
+        await pilot.pause()
+        headline = app.screen.query_one("#title", Static)
+        assert str(headline.render()).endswith("3 stopped by pain") and fits(headline)
