@@ -124,7 +124,7 @@ def label(step: Step, after: Exercise | None) -> str:
 
 def build_plan(workout: Workout) -> tuple[Step, ...]:
     # On the briefing screen: the safety rules, and which numbers are our choice, not the source's.
-    detail = " ".join([*(rule.text for rule in workout.safety), workout.defaults_note]).strip()
+    detail = f"{script.safety_rules(workout)} {workout.defaults_note}".strip()
     steps: list[Step] = [Step(StepKind.BRIEFING, script.briefing(workout), detail=detail)]
     steps.extend(
         Step(StepKind.WARMUP, f"Warm-up: {item.name}. {item.text}", detail=_warmup_dose(item))

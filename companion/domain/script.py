@@ -232,9 +232,23 @@ def pain_question(workout: Workout, in_set: bool) -> str:
     """The question after a pain report: the warning signs of the workout's safety rules,
     after saying that the set stops when the report came during one."""
     flags = tuple(dict.fromkeys(f for rule in workout.safety for f in rule.red_flags)) or RED_FLAGS
-    listed = flags[0] if len(flags) == 1 else f"{', '.join(flags[:-1])}, or {flags[-1]}"
+    listed = _any_of(flags)
     stopping = "Stopping the set. " if in_set else ""
     return f"{stopping}Do you have {listed}? Say yes or no."
+
+
+def _any_of(items: tuple[str, ...]) -> str:
+    """The items as said in a sentence: "a, b, or c"."""
+    return " or ".join(items) if len(items) <= 2 else f"{', '.join(items[:-1])}, or {items[-1]}"
+
+
+def safety_rules(workout: Workout) -> str:
+    """The safety rules as the briefing shows them, each with the warning signs it lists
+    (which are otherwise only asked about after a pain report)."""
+    return " ".join(
+        rule.text + (f" Warning signs: {_any_of(rule.red_flags)}." if rule.red_flags else "")
+        for rule in workout.safety
+    )
 
 
 def pain_options(new_load: str | None, regression: str | None) -> str:

@@ -115,7 +115,7 @@ def test_the_question_asks_about_the_workouts_own_warning_signs() -> None:
     session = in_thrust_set(replace(straight(THRUST, RDL), safety=rules))
     asked = said(pain(session, 5.0))
     assert asked == [
-        "Stopping the set. Do you have sharp pain, or pain that wakes you at night? Say yes or no."
+        "Stopping the set. Do you have sharp pain or pain that wakes you at night? Say yes or no."
     ]
 
 

@@ -22,7 +22,7 @@ from companion.domain.events import Command, Start, Tick
 from companion.domain.plan import SIDE_SWITCH_SECONDS, build_plan
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
-from companion.domain.workout import Equipment, Tempo, Unit
+from companion.domain.workout import Equipment, SafetyRule, Tempo, Unit
 
 BRIDGE_2 = replace(BRIDGE, sets=2)
 
@@ -222,6 +222,21 @@ def test_a_rest_of_zero_seconds_is_no_rest_step() -> None:
     plan = build_plan(workout)
     assert [s for s in plan if s.kind is StepKind.REST] == []
     assert [s.kind for s in plan if s.kind is StepKind.SET] == [StepKind.SET] * 4
+
+
+def test_the_briefing_shows_each_safety_rule_with_the_warning_signs_it_lists() -> None:
+    workout = replace(
+        straight(THRUST),
+        safety=(
+            SafetyRule("Stop on sharp pain.", "ht"),
+            SafetyRule("If any of these show up, stop for today.", "ht", ("numbness", "fever")),
+        ),
+        defaults_note="The numbers are ours.",
+    )
+    assert build_plan(workout)[0].detail == (
+        "Stop on sharp pain. If any of these show up, stop for today. Warning signs: numbness"
+        " or fever. The numbers are ours."
+    )
 
 
 def test_the_briefing_names_each_substitute() -> None:
