@@ -268,7 +268,9 @@ def pain_options(new_load: str | None, regression: str | None) -> str:
 
 def pain_place(report: PainReport) -> str:
     """Where a pain report was made, for the summary and `companion history`."""
-    where = report.exercise or "between exercises"
+    # A report in a rest belongs to the exercise just done, so one without an exercise came
+    # at the briefing or in the warm-up.
+    where = report.exercise or "before the first exercise"
     return f"{where}, set {report.set_number}" if report.set_number else where
 
 

@@ -38,7 +38,7 @@ def test_each_pain_report_says_where_and_what_came_of_it() -> None:
     summary = SessionSummary("test", "Test", Unit.KG, sets=(), pain=reports, ended_early="")
     assert pain_lines(summary) == [
         "Pain: Hip thrust, set 2: carried on lighter, 85 kg",
-        "Pain: between exercises: carried on",
+        "Pain: before the first exercise: carried on",
         "Pain: Romanian deadlift, set 1: not answered",
         "Pain: Romanian deadlift, set 1: warning signs: session ended, see a physical therapist"
         " or doctor",

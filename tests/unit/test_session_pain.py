@@ -358,6 +358,14 @@ def test_pain_in_the_rest_after_an_exercises_last_set_offers_nothing_for_it() ->
     assert session.index == 6 and not session.questions
 
 
+def test_pain_in_the_warm_up_is_placed_before_the_first_exercise() -> None:
+    session = Session(straight(THRUST))  # briefing, then a warm-up item
+    feed(session, Start(0.0), cmd(Command.NEXT, 1.0))
+    assert session.step.kind is StepKind.WARMUP
+    (report,) = [r.report for r in of(RecordPain, pain(session, 2.0))]
+    assert script.pain_place(report) == "before the first exercise"
+
+
 def test_pain_during_setup_belongs_to_the_exercise() -> None:
     session = Session(straight(THRUST))
     feed(session, Start(0.0), cmd(Command.NEXT, 1.0), cmd(Command.NEXT, 2.0))
