@@ -116,6 +116,10 @@ class History:
     def open(cls, path: Path) -> History:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as err:  # what mkdir says of a file where the directory goes
+            raise HistoryUnavailable(
+                f"cannot open history at {path}: {err.filename} is a file, not a directory"
+            ) from err
         except OSError as err:
             raise HistoryUnavailable(_trouble("cannot open history", path, err)) from err
 

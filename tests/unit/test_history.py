@@ -216,8 +216,12 @@ def test_reading_refuses_a_file_from_a_newer_companion(tmp_path: Path) -> None:
 def test_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data directory should be")
-    with pytest.raises(HistoryUnavailable, match=r"cannot open history at .*not-a-dir"):
+    with pytest.raises(HistoryUnavailable) as raised:
         History.open(blocker / "history.sqlite3")
+    assert str(raised.value) == (
+        f"cannot open history at {blocker / 'history.sqlite3'}: {blocker} is a file, not a"
+        " directory"
+    )
 
 
 def test_history_command_lists_sessions_and_week(
