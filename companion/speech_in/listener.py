@@ -74,8 +74,11 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
         if settings.engine in ("moonshine", "pocketsphinx"):
             raise UserError(f"--model is a Vosk model; it cannot be used with {settings.engine}")
         if not settings.model.is_dir():
-            raise UserError(f"no model directory at {settings.model}")
-        require_model(settings.model)
+            raise UserError(f"{settings.model_from}: no model directory at {settings.model}")
+        try:
+            require_model(settings.model)
+        except UserError as err:
+            raise UserError(f"{settings.model_from}: {err}") from err
         name = settings.model.name if settings.model.name != "model" else settings.model.parent.name
         language = language or recorded_language(settings.model) or model_language(name) or "en"
         return EngineChoice("vosk", language, settings.model, "")

@@ -33,6 +33,7 @@ class ListenSettings:
     # auto: a Vosk model for the language if installed, else (English) Moonshine, else PocketSphinx
     engine: str = "auto"
     model: Path | None = None  # a Vosk model directory; None means search the usual places
+    model_from: str = "--model"  # where `model` was given, for an error about it
     language: str | None = None  # None: from the model's name, else English
     device: str | int | None = None  # input device name or index; None is the system default
     self_voice_tail: float = 0.3  # seconds after the companion's speech that stay ignored
@@ -59,6 +60,7 @@ def load_listen_settings(path: Path | None = None) -> ListenSettings:
         enabled=values.get("enabled", True),
         engine=engine,
         model=Path(model).expanduser() if model else None,
+        model_from=f"{where}: listen.model",
         language=values.get("language"),
         device=config.device(values["device"]) if "device" in values else None,
         self_voice_tail=tail,
@@ -92,7 +94,7 @@ def settings_from_args(args: argparse.Namespace) -> ListenSettings:
     if "engine" in args:
         settings = replace(settings, engine=args.engine)
     if "model" in args:
-        settings = replace(settings, model=args.model.expanduser())
+        settings = replace(settings, model=args.model.expanduser(), model_from="--model")
     if "language" in args:
         settings = replace(settings, language=args.language)
     return settings

@@ -282,7 +282,8 @@ def test_a_model_path_that_holds_no_model_says_what_is_missing_not_a_language(
     empty.mkdir()
     assert main(["listen", "--json", "--model", str(empty), str(tmp_path / "a.wav")]) == 2
     err = capsys.readouterr().err
-    assert f"{empty} is not a Vosk model (missing am/final.mdl, conf/model.conf, graph/" in err
+    missing = "missing am/final.mdl, conf/model.conf, graph/"
+    assert f"companion: --model: {empty} is not a Vosk model ({missing}" in err
 
 
 def test_without_a_name_the_model_installs_under_its_archive_name(

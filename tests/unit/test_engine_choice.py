@@ -72,6 +72,21 @@ def test_a_model_path_speaks_the_language_its_install_recorded(tmp_path: Path) -
     assert choose_engine(ListenSettings(model=model)).language == "ko"
 
 
+def test_a_model_the_settings_file_names_is_reported_with_the_file_and_key(
+    tmp_path: Path,
+) -> None:
+    from companion import paths
+    from companion.speech_in.settings import load_listen_settings
+
+    missing = tmp_path / "nowhere"
+    paths.config_file().write_text(f'[listen]\nmodel = "{missing}"\n')
+    with pytest.raises(UserError) as raised:
+        choose_engine(load_listen_settings())
+    assert str(raised.value) == (
+        f"{paths.config_file()}: listen.model: no model directory at {missing}"
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
