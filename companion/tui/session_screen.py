@@ -200,7 +200,12 @@ class SessionScreen(Screen[None]):
         note = view.kind not in (StepKind.REST, StepKind.QUESTION)
         if view.detail and not note:
             target.append(view.detail)
-        self.query_one("#target", Static).update(" · ".join(target))
+        target_row = self.query_one("#target", Static)
+        target_row.update(" · ".join(target))
+        # Room for the briefing's notes: an empty row, and the log of what was said (at the
+        # briefing, only the briefing itself, which the box shows), take none.
+        target_row.display = bool(target)
+        self.query_one("#log").display = view.kind is not StepKind.BRIEFING
         shown = Text(view.instruction, style="bold")
         if view.detail and note:
             shown.append(f"\n\n{view.detail}")

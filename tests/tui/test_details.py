@@ -24,7 +24,7 @@ def fits(widget: Static) -> bool:
 @pytest.mark.parametrize("workout", [w.id for w in load_library().workouts])
 async def test_the_briefing_notes_are_shown_whole(workout: str) -> None:
     app = make_app(start=workout)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:  # with two banner lines: speech, mic off
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SessionScreen) and screen.view is not None
