@@ -288,8 +288,7 @@ class MoonshineEngine:
         if self._voice.peak(samples) < VOICE_PEAK:
             return Unheard.NO_VOICE
         encoded = self._model.encode(slowed(samples, RATE))
-        scores, lifted = self._scored(encoded)
-        ranked = sorted(range(len(lifted)), key=lambda i: -lifted[i])
+        scores, lifted, ranked = self._scored(encoded)
         best = ranked[0]
         if best >= len(self._phrases):
             return Unheard.NOT_A_COMMAND
@@ -316,14 +315,15 @@ class MoonshineEngine:
     def ranked(self, samples: Samples) -> list[str]:
         """Every phrase scored, the not-commands too, best first, as `weigh` ranks them (with no
         voice check): what a perfect verdict would have to choose from."""
-        _, lifted = self._scored(self._model.encode(slowed(samples, RATE)))
-        order = sorted(range(len(lifted)), key=lambda i: -lifted[i])
+        _, _, order = self._scored(self._model.encode(slowed(samples, RATE)))
         return [self._candidates[i] for i in order]
 
-    def _scored(self, encoded: Encoded) -> tuple[list[float], list[float]]:
-        """Each candidate's log-probability given the audio, and how far the audio lifted it."""
+    def _scored(self, encoded: Encoded) -> tuple[list[float], list[float], list[int]]:
+        """Each candidate's log-probability given the audio, how far the audio lifted it, and
+        the candidates' indices by lift, highest first."""
         scores = self._model.score(encoded, self._spellings)
-        return scores, [s - PRIOR_WEIGHT * p for s, p in zip(scores, self.prior, strict=True)]
+        lifted = [s - PRIOR_WEIGHT * p for s, p in zip(scores, self.prior, strict=True)]
+        return scores, lifted, sorted(range(len(lifted)), key=lambda i: -lifted[i])
 
     def recognizer(self) -> MoonshineRecognizer:
         return MoonshineRecognizer(self)
