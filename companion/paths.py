@@ -66,13 +66,14 @@ def project_root() -> Path:
 
 
 def bundled_workouts_dir() -> Path:
-    """Shipped workout files: `workouts/` in a checkout, `companion.bundled_workouts` installed."""
-    import importlib.util
+    """Shipped workout files: `companion/bundled_workouts/` installed, `workouts/` in a checkout.
 
-    spec = importlib.util.find_spec("companion.bundled_workouts")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    return project_root() / "workouts"
+    Looked up beside this file, not imported: an editable install maps the package
+    `companion.bundled_workouts` to the workouts of *its* checkout, which is not this code's
+    when another checkout comes first on sys.path.
+    """
+    installed = Path(__file__).resolve().parent / "bundled_workouts"
+    return installed if installed.is_dir() else project_root() / "workouts"
 
 
 def bundled_models_dir() -> Path:
