@@ -18,10 +18,10 @@ from companion.speech_out.settings import add_speech_arguments
 from companion.speech_out.settings import settings_from_args as speech_settings_from_args
 
 if TYPE_CHECKING:
-    from companion.deferred import DeferredSpeechIn, DeferredSpeechOut
+    from companion.app.deferred import DeferredSpeechIn, DeferredSpeechOut
     from companion.domain.progression import LoadPlan
     from companion.domain.workout import Workout
-    from companion.runner import SessionRunner
+    from companion.app.runner import SessionRunner
     from companion.speech_in.port import SpeechIn
     from companion.speech_in.settings import ListenSettings
     from companion.speech_out.settings import SpeechSettings
@@ -103,8 +103,8 @@ class Wiring:
 
     def open_session(self, workout: Workout) -> SessionRunner:
         from companion import paths
-        from companion.deferred import DeferredSpeechOut
-        from companion.runner import SessionRunner
+        from companion.app.deferred import DeferredSpeechOut
+        from companion.app.runner import SessionRunner
         from companion.storage.history import History, HistoryUnavailable
 
         note = ""
@@ -145,7 +145,7 @@ class Wiring:
 
     def open_listener(self) -> SpeechIn:
         """Speech in for the session opened last; its gate hears when that session speaks."""
-        from companion.deferred import DeferredSpeechIn
+        from companion.app.deferred import DeferredSpeechIn
 
         speech = self._speech[-1] if self._speech else None
         for finished in self._listeners:  # one microphone stream at a time

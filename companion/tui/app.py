@@ -13,9 +13,9 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App
 
+from companion.app.runner import SessionRunner
 from companion.crash import crash_message
 from companion.domain.workout import Workout
-from companion.runner import SessionRunner
 from companion.speech_in.port import SpeechIn
 from companion.tui.picker import PickerScreen
 from companion.tui.session_screen import SessionScreen
