@@ -9,7 +9,7 @@ attaches when ready, so start-up never waits for pyttsx3 or PortAudio.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from companion.speech_out.settings import SpeechSettings
     from companion.storage.history import History
 
-# Pain in this window keeps an exercise's load from going up (the coaching rules' "next time").
-PAIN_MEMORY = timedelta(days=28)
 UI_READY_TIMEOUT = 2.0  # seconds; speech loads anyway if the UI never says it is ready
 # Loading a recogniser holds the interpreter for most of a second (measured: the first cue came
 # ~0.8 s later when both loaded together), so listening starts once the first words are playing,
@@ -145,13 +143,13 @@ class Wiring:
 
 
 def plan_loads(workout: Workout, history: History | None) -> dict[str, LoadPlan]:
-    """Today's loads from the last session of this workout (progression rules in the core)."""
+    """Today's loads from what history holds of this workout (the rules are in the core)."""
     from companion.domain.progression import plan_loads as plan
 
+    now = datetime.now(UTC)
     if history is None:
-        return plan(workout, (), (), ())
+        return plan(workout, (), (), (), now)
     last = history.last_session_of(workout.id)
     sets = history.session_sets(last) if last is not None else []
     pain = history.session_pain(last) if last is not None else []
-    recent_pain = history.exercises_with_pain(since=datetime.now(UTC) - PAIN_MEMORY)
-    return plan(workout, sets, pain, recent_pain)
+    return plan(workout, sets, pain, history.pain_on_record(), now)

@@ -18,6 +18,7 @@ from typing import Any
 
 from companion.domain import script
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.progression import PainOnRecord
 from companion.domain.workout import Unit, Workout
 
 SETS = """
@@ -316,13 +317,10 @@ class History:
         )
         return int(rows[0][0]) if rows else None
 
-    def exercises_with_pain(self, since: datetime | None = None) -> set[str]:
-        since_text = (since or datetime.min.replace(tzinfo=UTC)).isoformat(timespec="seconds")
-        rows = self._read(
-            "SELECT DISTINCT exercise_id FROM pain WHERE exercise_id != '' AND reported_at >= ?",
-            (since_text,),
-        )
-        return {r[0] for r in rows}
+    def pain_on_record(self) -> list[PainOnRecord]:
+        """Every pain report that names an exercise (one made before the first names none)."""
+        rows = self._read("SELECT exercise_id, reported_at FROM pain WHERE exercise_id != ''", ())
+        return [PainOnRecord(r[0], datetime.fromisoformat(r[1])) for r in rows]
 
     def weekly_sets(self, now: datetime | None = None) -> list[tuple[str, str, int]]:
         """(pattern, fatigue, sets done) over the last 7 days."""

@@ -84,7 +84,7 @@ def test_sessions_rows_summarise_sets_loads_skips_and_pain(tmp_path: Path) -> No
     assert row.loads == "Hip thrust 95–100 lb"
     assert row.pain == "Hip thrust, set 2 (carried on lighter)"
     assert [p.action for p in history.session_pain(session)] == ["reduce"]  # updated, not added
-    assert history.exercises_with_pain() == {"hip-thrust"}
+    assert {p.exercise_id for p in history.pain_on_record()} == {"hip-thrust"}
     assert history.last_session_of("test") == session
 
 
