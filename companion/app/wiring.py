@@ -12,6 +12,8 @@ import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from companion.domain.progression import plan_loads
+
 if TYPE_CHECKING:
     from companion.app.deferred import DeferredSpeechIn, DeferredSpeechOut
     from companion.app.runner import SessionRunner
@@ -83,13 +85,13 @@ class Wiring:
             except HistoryUnavailable as err:
                 note = f"history is off: {err}"
         try:
-            loads = plan_loads(workout, self._history)
+            loads = _planned_loads(workout, self._history)
         except HistoryUnavailable as err:  # a damaged file can open and then fail to read
             assert self._history is not None
             self._history.close()
             self._history = None
             note = f"history is off: {err}"
-            loads = plan_loads(workout, None)
+            loads = _planned_loads(workout, None)
         for finished in self._speech:  # one output stream at a time: the last session's goes
             finished.close()
         speech = DeferredSpeechOut()
@@ -142,14 +144,12 @@ class Wiring:
             self._history.close()
 
 
-def plan_loads(workout: Workout, history: History | None) -> dict[str, LoadPlan]:
+def _planned_loads(workout: Workout, history: History | None) -> dict[str, LoadPlan]:
     """Today's loads from what history holds of this workout (the rules are in the core)."""
-    from companion.domain.progression import plan_loads as plan
-
     now = datetime.now(UTC)
     if history is None:
-        return plan(workout, (), (), (), now)
+        return plan_loads(workout, (), (), (), now)
     last = history.last_session_of(workout.id)
     sets = history.session_sets(last) if last is not None else []
     pain = history.session_pain(last) if last is not None else []
-    return plan(workout, sets, pain, history.pain_on_record(), now)
+    return plan_loads(workout, sets, pain, history.pain_on_record(), now)
