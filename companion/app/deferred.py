@@ -128,7 +128,7 @@ class DeferredSpeechOut:
             on_playback(playback)
 
     def close(self) -> None:
-        """Close the real adapter once (the session and the CLI may both say goodbye)."""
+        """Close the real adapter once (the session and the wiring may both say goodbye)."""
         with self._lock:
             real, self._real = self._real, None
             self._closed = True

@@ -1,8 +1,8 @@
 """The Textual application: picker → session → summary.
 
-The CLI builds it with what it needs to open a session (`open_session` makes a `SessionRunner`
-with its speech out and history; `open_listener` makes the speech-in adapter), so the UI never
-knows which concrete adapters are in use.
+The composition root (`companion.app.wiring`) builds it with what it needs to open a session
+(`open_session` makes a `SessionRunner` with its speech out and history; `open_listener` makes the
+speech-in adapter), so the UI never knows which concrete adapters are in use.
 """
 
 from __future__ import annotations

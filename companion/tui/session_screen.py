@@ -85,7 +85,7 @@ class SessionScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        # Playback intervals matter to the listener's self-voice gate (wired by the CLI), not here.
+        # Playback intervals matter to the listener's self-voice gate (see app/wiring), not here.
         self.runner.speech.subscribe(lambda _playback: None, self._on_speech_status)
         self.listener.start(self._on_heard, self._on_listen_status)
         self._apply(self.runner.start())
