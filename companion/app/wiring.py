@@ -32,7 +32,7 @@ FIRST_WORDS_TIMEOUT = 5.0
 
 
 def run_app(speech: SpeechSettings, listen: ListenSettings, workout_id: str | None) -> int:
-    """Runs the Textual app on the shipped library: the picker, or a session of `workout_id`."""
+    """Runs the Textual app over the workout library: the picker, or a session of `workout_id`."""
     from companion.library import load_library
 
     library = load_library()
