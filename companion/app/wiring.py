@@ -9,7 +9,7 @@ attaches when ready, so start-up never waits for pyttsx3 or PortAudio.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+import time
 from typing import TYPE_CHECKING
 
 from companion.domain.progression import plan_loads
@@ -146,7 +146,7 @@ class Wiring:
 
 def _planned_loads(workout: Workout, history: History | None) -> dict[str, LoadPlan]:
     """Today's loads from what history holds of this workout (the rules are in the core)."""
-    now = datetime.now(UTC)
+    now = time.time()
     if history is None:
         return plan_loads(workout, (), (), (), now)
     last = history.last_session_of(workout.id)

@@ -11,7 +11,7 @@ The rules, per exercise, from the last session's records:
 - every working set done (none missing) at the top of the rep range, at full load, with no form
   report → up by the smallest step: the low end of the exercise's per-side increment times the
   sides loaded (2.5 lb a side on a barbell → +5 lb), or the kilogram equivalent (1.25 kg a side);
-- otherwise, or when pain was reported for the exercise in the last 28 days (PAIN_MEMORY) → hold;
+- otherwise, or when pain was reported for the exercise in the last 28 days → hold;
 - bodyweight (no load) → no load change and no note.
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Literal
 
 from companion.domain import script
@@ -35,7 +34,7 @@ PAIN_REDUCTION = 0.10  # after pain, carry on about 10% lighter
 LB_TO_KG = 0.45359237
 DEFAULT_PROGRESSION = Progression(text="", source="")  # 2.5–5 lb a side, two sides
 # Pain in this window keeps an exercise's load from going up (the coaching rules' "next time").
-PAIN_MEMORY = timedelta(days=28)
+PAIN_MEMORY_S = 28 * 24 * 60 * 60  # 28 days, in seconds
 
 Reason = Literal["up", "hold", "down"]
 
@@ -50,10 +49,10 @@ class LoadPlan:
 
 @dataclass(frozen=True)
 class PainOnRecord:
-    """A pain report history holds: for which exercise, and when (wall-clock, timezone-aware)."""
+    """A pain report history holds: for which exercise, and when."""
 
     exercise_id: str
-    reported_at: datetime
+    reported_at: float  # wall-clock POSIX seconds: the core reads no clock and no calendar
 
 
 @dataclass(frozen=True)
@@ -154,11 +153,12 @@ def plan_loads(
     last_session_sets: Sequence[SetRecord],
     last_session_pain: Sequence[PainReport],
     pain_on_record: Iterable[PainOnRecord],
-    now: datetime,
+    now: float,
 ) -> dict[str, LoadPlan]:
     """Today's load and opener for every exercise of `workout`, from the last session's records;
-    an exercise with pain on record within PAIN_MEMORY of `now` does not go up."""
-    since = now - PAIN_MEMORY
+    an exercise with pain on record within PAIN_MEMORY_S of `now` (POSIX seconds) does not go
+    up."""
+    since = now - PAIN_MEMORY_S
     recent_pain = {p.exercise_id for p in pain_on_record if p.reported_at >= since}
     plans: dict[str, LoadPlan] = {}
     for exercise in workout.exercises:

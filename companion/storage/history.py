@@ -107,6 +107,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _seconds(stored: str) -> float:
+    """A stored timestamp as POSIX seconds, the wall-clock time the core is given."""
+    return datetime.fromisoformat(stored).timestamp()
+
+
 class History:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
@@ -270,10 +275,7 @@ class History:
     def pain_on_record(self) -> list[PainOnRecord]:
         """Every pain report that names an exercise (one made before the first names none)."""
         rows = self._read("SELECT exercise_id, reported_at FROM pain WHERE exercise_id != ''", ())
-        return [
-            PainOnRecord(row["exercise_id"], datetime.fromisoformat(row["reported_at"]))
-            for row in rows
-        ]
+        return [PainOnRecord(row["exercise_id"], _seconds(row["reported_at"])) for row in rows]
 
     def weekly_sets(self, now: datetime | None = None) -> list[tuple[str, str, int]]:
         """(pattern, fatigue, sets done) over the last 7 days."""

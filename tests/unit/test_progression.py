@@ -4,7 +4,6 @@ blocks an increase; bodyweight never changes; the opener the next session says."
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sample_workouts import (
@@ -23,7 +22,7 @@ from sample_workouts import (
 from companion.domain.effects import Outcome, PainReport, SetRecord
 from companion.domain.events import Command, Start
 from companion.domain.progression import (
-    PAIN_MEMORY,
+    PAIN_MEMORY_S,
     PLATE_STEP,
     LoadPlan,
     PainOnRecord,
@@ -40,7 +39,8 @@ BARBELL = replace(THRUST, load=135.0, progression=Progression("small steps", "ht
 DUMBBELL = replace(
     THRUST, id="db-rdl", load=40.0, progression=Progression("small steps", "ht", sides_loaded=1)
 )
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # the wall clock, as the app reads it
+NOW = 1_772_366_400.0  # 2026-03-01 12:00 UTC: wall-clock POSIX seconds, as the app reads them
+DAY_S = 24 * 60 * 60
 
 
 def record(
@@ -263,14 +263,15 @@ def test_plan_loads_says_up_same_and_down() -> None:
 
 def test_plan_loads_holds_where_pain_is_on_record() -> None:
     workout = straight(BARBELL)
-    earlier = [PainOnRecord("hip-thrust", NOW - timedelta(days=3))]
+    earlier = [PainOnRecord("hip-thrust", NOW - 3 * DAY_S)]
     plans = plan_loads(workout, top_sets(BARBELL), [], earlier, NOW)
     assert plans == {"hip-thrust": LoadPlan(135.0, "today 135 pounds, same as last time")}
 
 
 def test_pain_on_record_holds_the_load_for_pain_memory_and_no_longer() -> None:
     workout = straight(BARBELL)
-    for age, load in [(PAIN_MEMORY, 135.0), (PAIN_MEMORY + timedelta(seconds=1), 140.0)]:
+    assert PAIN_MEMORY_S == 28 * DAY_S
+    for age, load in [(PAIN_MEMORY_S, 135.0), (PAIN_MEMORY_S + 1, 140.0)]:
         on_record = [PainOnRecord("hip-thrust", NOW - age), PainOnRecord("rdl", NOW)]
         plans = plan_loads(workout, top_sets(BARBELL), [], on_record, NOW)
         assert plans["hip-thrust"].load == load, age
