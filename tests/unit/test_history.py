@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -86,6 +87,8 @@ def test_sessions_rows_summarise_sets_loads_skips_and_pain(tmp_path: Path) -> No
     assert pain_line(row.summary) == "Hip thrust, set 2 (carried on lighter)"
     assert [p.action for p in history.session_pain(session)] == ["reduce"]  # updated, not added
     assert {p.exercise_id for p in history.pain_on_record()} == {"hip-thrust"}
+    # When, as the POSIX seconds the core compares with the time now (not shifted by a timezone).
+    assert all(abs(p.reported_at - time.time()) < 60 for p in history.pain_on_record())
     assert history.last_session_of("test") == session
 
 
