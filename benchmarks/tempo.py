@@ -189,7 +189,7 @@ def measure_first_cue(workout: str, env: dict[str, str], timeout: float = 15.0) 
         return {
             "first_cue_ms": None,
             "first_cue_error": f"`companion start {workout}` made no sound within {timeout:.0f} s "
-            f"({why}); is speech out wired into companion/cli/start.py?",
+            f"({why}); is speech out wired into companion/app/wiring.py?",
         }
     return {"first_cue_ms": round((heard - launched) * 1e3, 1)}
 

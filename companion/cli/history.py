@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+from companion.domain import script
+from companion.domain.effects import Outcome, SessionSummary
 from companion.errors import UserError
+
+if TYPE_CHECKING:
+    from companion.storage.history import History
 
 
 def add_parser(subparsers: Any) -> None:
@@ -63,28 +69,52 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_sessions(history: Any, limit: int) -> None:
-    rows = history.sessions(limit)
-    if not rows:
+def _print_sessions(history: History, limit: int) -> None:
+    past = history.sessions(limit)
+    if not past:
         print("No sessions yet.")
         return
-    for row in rows:
-        when = row.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    for session in past:
+        summary = session.summary
+        when = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         status = (
-            f"ended early: {row.ended_early}"
-            if row.ended_early
-            else ("finished" if row.ended_at else "did not finish")
+            f"ended early: {summary.ended_early}"
+            if summary.ended_early
+            else ("finished" if session.ended_at else "did not finish")
         )
-        print(f"{when}  {row.workout} ({row.workout_id})  {status}")
-        pained = f", stopped by pain {row.stopped_by_pain}" if row.stopped_by_pain else ""
-        print(f"    sets done {row.sets_done}, skipped {row.skipped}{pained}")
-        if row.loads:
-            print(f"    loads: {row.loads}")
-        if row.pain:
-            print(f"    pain: {row.pain}")
+        print(f"{when}  {summary.workout} ({summary.workout_id})  {status}")
+        pained = f", stopped by pain {summary.stopped_by_pain}" if summary.stopped_by_pain else ""
+        print(f"    sets done {summary.sets_done}, skipped {summary.skipped}{pained}")
+        if loads := loads_line(summary):
+            print(f"    loads: {loads}")
+        if pain := pain_line(summary):
+            print(f"    pain: {pain}")
 
 
-def _print_week(history: Any) -> None:
+def loads_line(summary: SessionSummary) -> str:
+    """The loads lifted, per exercise (or regression) as done: "Hip thrust 95–100 lb; …"."""
+    loads: dict[str, list[float]] = {}
+    for s in summary.sets:
+        if s.outcome is not Outcome.SKIPPED and s.load is not None:
+            loads.setdefault(s.variant or s.exercise, []).append(s.load)
+    return "; ".join(
+        f"{name} {_span(values)} {summary.unit.value}" for name, values in loads.items()
+    )
+
+
+def pain_line(summary: SessionSummary) -> str:
+    """Each pain report, where and what came of it: "Hip thrust, set 2 (carried on lighter)"."""
+    return "; ".join(
+        f"{script.pain_place(p)} ({script.pain_outcome(p, summary.unit)})" for p in summary.pain
+    )
+
+
+def _span(values: Sequence[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+
+
+def _print_week(history: History) -> None:
     from companion.domain.workout import Fatigue
 
     rows = history.weekly_sets()

@@ -1,39 +1,18 @@
 """`companion start WORKOUT` (and `companion` alone, which opens the picker).
 
-This is where the concrete adapters are chosen and wired: the library, history, progression,
-speech out and speech in. The session screen comes up first; speech loads in a background thread
-and attaches when ready, so start-up never waits for pyttsx3 or PortAudio.
+Parses the speech and listening settings and hands them to the composition root,
+`companion.app.wiring`, which chooses the adapters and runs the Textual app.
 """
 
 from __future__ import annotations
 
 import argparse
-import threading
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from companion.speech_in.settings import add_listen_arguments
 from companion.speech_in.settings import settings_from_args as listen_settings_from_args
 from companion.speech_out.settings import add_speech_arguments
 from companion.speech_out.settings import settings_from_args as speech_settings_from_args
-
-if TYPE_CHECKING:
-    from companion.deferred import DeferredSpeechIn, DeferredSpeechOut
-    from companion.domain.progression import LoadPlan
-    from companion.domain.workout import Workout
-    from companion.runner import SessionRunner
-    from companion.speech_in.port import SpeechIn
-    from companion.speech_in.settings import ListenSettings
-    from companion.speech_out.settings import SpeechSettings
-    from companion.storage.history import History
-
-# Pain in this window keeps an exercise's load from going up (the coaching rules' "next time").
-PAIN_MEMORY = timedelta(days=28)
-UI_READY_TIMEOUT = 2.0  # seconds; speech loads anyway if the UI never says it is ready
-# Loading a recogniser holds the interpreter for most of a second (measured: the first cue came
-# ~0.8 s later when both loaded together), so listening starts once the first words are playing,
-# or once speech turns out to be off, or after this many seconds at the latest.
-FIRST_WORDS_TIMEOUT = 5.0
 
 
 def add_parser(subparsers: Any) -> None:
@@ -61,126 +40,8 @@ def run_picker(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, workout_id: str | None) -> int:
-    from companion.library import load_library
-
-    library = load_library()
-    if workout_id is not None:
-        library.get(workout_id)  # an unknown id fails here, before the screen is taken over
-    problems = [str(p) for result in library.broken for p in result.problems]
-    problems.extend(library.notices)
     # A bad settings file fails here, before the screen is taken over.
-    wiring = Wiring(speech_settings_from_args(args), listen_settings_from_args(args))
-    from companion.tui.app import CompanionApp
+    speech, listen = speech_settings_from_args(args), listen_settings_from_args(args)
+    from companion.app.wiring import run_app
 
-    app = CompanionApp(
-        library.workouts,
-        open_session=wiring.open_session,
-        open_listener=wiring.open_listener,
-        problems=problems,
-        start=workout_id,
-        on_ready=wiring.ui_ready.set,
-    )
-    try:
-        app.run()
-    finally:
-        wiring.close()
-    return app.return_code or 0
-
-
-class Wiring:
-    """Builds each session's adapters from the command-line settings."""
-
-    def __init__(self, speech: SpeechSettings, listen: ListenSettings) -> None:
-        self.speech_settings = speech
-        self.listen_settings = listen
-        self._history: History | None = None
-        self._speech: list[DeferredSpeechOut] = []
-        self._listeners: list[DeferredSpeechIn] = []
-        # Loading speech (pyttsx3, PortAudio) waits for the first screen, which must be up in
-        # well under a second on two cores; the session's first words are queued meanwhile.
-        self.ui_ready = threading.Event()
-        self._first_words = threading.Event()
-
-    def open_session(self, workout: Workout) -> SessionRunner:
-        from companion import paths
-        from companion.deferred import DeferredSpeechOut
-        from companion.runner import SessionRunner
-        from companion.storage.history import History, HistoryUnavailable
-
-        note = ""
-        if self._history is None:
-            try:
-                self._history = History.open(paths.history_db())
-            except HistoryUnavailable as err:
-                note = f"history is off: {err}"
-        try:
-            loads = plan_loads(workout, self._history)
-        except HistoryUnavailable as err:  # a damaged file can open and then fail to read
-            assert self._history is not None
-            self._history.close()
-            self._history = None
-            note = f"history is off: {err}"
-            loads = plan_loads(workout, None)
-        for finished in self._speech:  # one output stream at a time: the last session's goes
-            finished.close()
-        speech = DeferredSpeechOut()
-        self._speech = [speech]
-        first_words = self._first_words = threading.Event()
-        speech.subscribe(
-            lambda _playback: first_words.set(),
-            lambda status: None if status.on else first_words.set(),
-        )
-        threading.Thread(
-            target=self._attach_speech, args=(speech, workout), name="speech-loader", daemon=True
-        ).start()
-        return SessionRunner(workout, speech, self._history, loads=loads, history_note=note)
-
-    def _attach_speech(self, speech: DeferredSpeechOut, workout: Workout) -> None:
-        from companion.domain.script import speakable_phrases
-        from companion.speech_out.speaker import open_speech_out
-
-        self.ui_ready.wait(timeout=UI_READY_TIMEOUT)
-        speech.attach(open_speech_out(self.speech_settings))
-        speech.prepare(sorted(speakable_phrases(workout)))
-
-    def open_listener(self) -> SpeechIn:
-        """Speech in for the session opened last; its gate hears when that session speaks."""
-        from companion.deferred import DeferredSpeechIn
-
-        speech = self._speech[-1] if self._speech else None
-        for finished in self._listeners:  # one microphone stream at a time
-            finished.close()
-        listener = DeferredSpeechIn(
-            lambda: self._open_listener(speech), self._first_words, FIRST_WORDS_TIMEOUT
-        )
-        self._listeners = [listener]
-        return listener
-
-    def _open_listener(self, speech: DeferredSpeechOut | None) -> SpeechIn:
-        from companion.speech_in.listener import Listener, open_speech_in
-
-        listener = open_speech_in(self.listen_settings)
-        if isinstance(listener, Listener) and speech is not None:
-            speech.subscribe(listener.on_playback, lambda _status: None)
-        return listener
-
-    def close(self) -> None:
-        for listener in self._listeners:
-            listener.close()
-        for speech in self._speech:
-            speech.close()
-        if self._history is not None:
-            self._history.close()
-
-
-def plan_loads(workout: Workout, history: History | None) -> dict[str, LoadPlan]:
-    """Today's loads from the last session of this workout (progression rules in the core)."""
-    from companion.domain.progression import plan_loads as plan
-
-    if history is None:
-        return plan(workout, (), (), ())
-    last = history.last_session_of(workout.id)
-    sets = history.session_sets(last) if last is not None else []
-    pain = history.session_pain(last) if last is not None else []
-    recent_pain = history.exercises_with_pain(since=datetime.now(UTC) - PAIN_MEMORY)
-    return plan(workout, sets, pain, recent_pain)
+    return run_app(speech, listen, workout_id)

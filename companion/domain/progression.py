@@ -1,7 +1,8 @@
 """Load from one session to the next (first article: small steps, only with good form).
 
-Pure rules over past set records; the storage adapter reads history and the CLI passes the result
-to the session as each exercise's starting load.
+Pure rules over past records: the composition root (`companion.app.wiring`) reads them from
+history, with the time now, and passes `plan_loads`'s result to the session as each exercise's
+starting load.
 
 The rules, per exercise, from the last session's records:
 
@@ -10,14 +11,14 @@ The rules, per exercise, from the last session's records:
 - every working set done (none missing) at the top of the rep range, at full load, with no form
   report → up by the smallest step: the low end of the exercise's per-side increment times the
   sides loaded (2.5 lb a side on a barbell → +5 lb), or the kilogram equivalent (1.25 kg a side);
-- otherwise, or when earlier pain is on record for the exercise → hold;
+- otherwise, or when pain was reported for the exercise in the last 28 days → hold;
 - bodyweight (no load) → no load change and no note.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,6 +33,8 @@ PLATE_PER_SIDE = {Unit.LB: PLATE_STEP[Unit.LB] / 2, Unit.KG: PLATE_STEP[Unit.KG]
 PAIN_REDUCTION = 0.10  # after pain, carry on about 10% lighter
 LB_TO_KG = 0.45359237
 DEFAULT_PROGRESSION = Progression(text="", source="")  # 2.5–5 lb a side, two sides
+# Pain in this window keeps an exercise's load from going up (the coaching rules' "next time").
+PAIN_MEMORY_S = 28 * 24 * 60 * 60  # 28 days, in seconds
 
 Reason = Literal["up", "hold", "down"]
 
@@ -42,6 +45,14 @@ class LoadPlan:
 
     load: float | None
     note: str = ""
+
+
+@dataclass(frozen=True)
+class PainOnRecord:
+    """A pain report history holds: for which exercise, and when."""
+
+    exercise_id: str
+    reported_at: float  # wall-clock POSIX seconds: the core reads no clock and no calendar
 
 
 @dataclass(frozen=True)
@@ -141,10 +152,14 @@ def plan_loads(
     workout: Workout,
     last_session_sets: Sequence[SetRecord],
     last_session_pain: Sequence[PainReport],
-    pain_history_ids: Collection[str],
+    pain_on_record: Iterable[PainOnRecord],
+    now: float,
 ) -> dict[str, LoadPlan]:
-    """Today's load and opener for every exercise of `workout`, from the last session's records
-    and the ids of exercises with pain on record in earlier sessions."""
+    """Today's load and opener for every exercise of `workout`, from the last session's records;
+    an exercise with pain on record within PAIN_MEMORY_S of `now` (POSIX seconds) does not go
+    up."""
+    since = now - PAIN_MEMORY_S
+    recent_pain = {p.exercise_id for p in pain_on_record if p.reported_at >= since}
     plans: dict[str, LoadPlan] = {}
     for exercise in workout.exercises:
         suggestion = suggest(
@@ -152,7 +167,7 @@ def plan_loads(
             workout.unit,
             last_session_sets,
             last_session_pain,
-            exercise.id in pain_history_ids,
+            exercise.id in recent_pain,
             workout.passes,
         )
         plans[exercise.id] = LoadPlan(suggestion.load, note(suggestion, workout.unit))

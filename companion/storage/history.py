@@ -9,16 +9,21 @@ knows monotonic time, so the wall clock is read here, at the moment of writing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from companion.domain import script
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.progression import PainOnRecord
 from companion.domain.workout import Unit, Workout
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Record = TypeVar("Record", SetRecord, PainReport)
 
 SETS = """
 CREATE TABLE IF NOT EXISTS sets (
@@ -89,22 +94,22 @@ class HistoryBusy(HistoryUnavailable):
 
 
 @dataclass(frozen=True)
-class SessionRow:
+class PastSession:
+    """A session as history holds it: when it ran, and what was done (`companion history`)."""
+
     id: int
-    workout_id: str
-    workout: str
     started_at: datetime
-    ended_at: datetime | None
-    ended_early: str
-    sets_done: int  # finished, or ended when position was lost
-    skipped: int
-    stopped_by_pain: int
-    loads: str  # "hip thrust 95–100 lb; …"
-    pain: str  # "Hip thrust, set 2 (carried on lighter, 90 lb)"
+    ended_at: datetime | None  # None: the app was closed, or crashed, before the end
+    summary: SessionSummary
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _seconds(stored: str) -> float:
+    """A stored timestamp as POSIX seconds, the wall-clock time the core is given."""
+    return datetime.fromisoformat(stored).timestamp()
 
 
 class History:
@@ -149,7 +154,7 @@ class History:
     def close(self) -> None:
         self._db.close()
 
-    def _read(self, sql: str, parameters: tuple[object, ...]) -> list[Any]:
+    def _read(self, sql: str, parameters: tuple[object, ...]) -> list[sqlite3.Row]:
         try:
             return self._db.execute(sql, parameters).fetchall()
         except sqlite3.Error as err:
@@ -173,11 +178,14 @@ class History:
     # ----------------------------------------------------------------- writing
 
     def start_session(self, workout: Workout) -> int:
+        row = {
+            "workout_id": workout.id,
+            "workout": workout.title,
+            "unit": workout.unit.value,
+            "started_at": _now(),
+        }
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO sessions (workout_id, workout, unit, started_at) VALUES (?, ?, ?, ?)",
-                (workout.id, workout.title, workout.unit.value, _now()),
-            )
+            cursor = _insert(db, "sessions", row)
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
@@ -191,34 +199,27 @@ class History:
                 pattern, fatigue = exercise.pattern.value, exercise.fatigue.value
             except KeyError:
                 pass
+        row = {
+            "session_id": session_id,
+            **_set_columns(record),
+            "pattern": pattern,
+            "fatigue": fatigue,
+            "recorded_at": _now(),
+        }
         with self._write() as db:
-            db.execute(
-                "INSERT INTO sets (session_id, exercise_id, exercise, pattern, fatigue, set_number,"
-                " set_count, side, round_number, reps_low, reps_high, reps_done, load, unit,"
-                " outcome, variant, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    session_id, record.exercise_id, record.exercise, pattern, fatigue,
-                    record.set_number, record.set_count, record.side, record.round_number,
-                    record.reps_target[0], record.reps_target[1], record.reps_done, record.load,
-                    record.unit.value, record.outcome.value, record.variant, _now(),
-                ),
-            )  # fmt: skip
+            _insert(db, "sets", row)
 
     def record_pain(self, session_id: int, report: PainReport) -> None:
         """Insert the report, or update it when the session re-sends it with the answer."""
-        red_flags = None if report.red_flags is None else int(report.red_flags)
+        row = {"session_id": session_id, **_pain_columns(report), "reported_at": _now()}
         with self._write() as db:
-            db.execute(
-                "INSERT INTO pain (session_id, number, exercise_id, exercise, set_number, side,"
-                " heard, red_flags, action, new_load, reported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+            _insert(
+                db,
+                "pain",
+                row,
                 " ON CONFLICT (session_id, number) DO UPDATE SET red_flags = excluded.red_flags,"
                 " action = excluded.action, new_load = excluded.new_load",
-                (
-                    session_id, report.number, report.exercise_id, report.exercise,
-                    report.set_number, report.side, report.heard, red_flags, report.action,
-                    report.new_load, _now(),
-                ),
-            )  # fmt: skip
+            )
 
     def finish_session(self, session_id: int, summary: SessionSummary) -> None:
         with self._write() as db:
@@ -229,82 +230,37 @@ class History:
 
     # ----------------------------------------------------------------- reading
 
-    def sessions(self, limit: int = 50) -> list[SessionRow]:
+    def sessions(self, limit: int = 50) -> list[PastSession]:
+        """The latest sessions, newest first."""
         rows = self._read(
-            "SELECT id, workout_id, workout, unit, started_at, ended_at, ended_early FROM sessions"
-            " ORDER BY started_at DESC, id DESC LIMIT ?",
-            (limit,),
+            "SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
         )
-        return [self._session_row(*row) for row in rows]
+        return [self._past_session(row) for row in rows]
 
-    def _session_row(
-        self,
-        session_id: int,
-        workout_id: str,
-        workout: str,
-        unit_name: str,
-        started: str,
-        ended: str | None,
-        ended_early: str,
-    ) -> SessionRow:
-        sets = self.session_sets(session_id)
-        lifted = [s for s in sets if s.outcome is not Outcome.SKIPPED]
-        unit = Unit(unit_name)  # the workout's, as every set of the session records it
-        loads: dict[str, list[float]] = {}
-        for s in lifted:
-            if s.load is not None:
-                loads.setdefault(s.variant or s.exercise, []).append(s.load)
-        load_text = "; ".join(
-            f"{name} {_span(values)} {unit.value}" for name, values in loads.items()
+    def _past_session(self, row: sqlite3.Row) -> PastSession:
+        summary = SessionSummary(
+            workout_id=row["workout_id"],
+            workout=row["workout"],
+            unit=Unit(row["unit"]),  # the workout's, as every set of the session records it
+            sets=tuple(self.session_sets(row["id"])),
+            pain=tuple(self.session_pain(row["id"])),
+            ended_early=row["ended_early"],
         )
-        pain_text = "; ".join(
-            f"{script.pain_place(p)} ({script.pain_outcome(p, unit)})"
-            for p in self.session_pain(session_id)
-        )
-        return SessionRow(
-            id=session_id,
-            workout_id=workout_id,
-            workout=workout,
-            started_at=datetime.fromisoformat(started),
+        ended = row["ended_at"]
+        return PastSession(
+            id=row["id"],
+            started_at=datetime.fromisoformat(row["started_at"]),
             ended_at=datetime.fromisoformat(ended) if ended else None,
-            ended_early=ended_early,
-            sets_done=sum(1 for s in sets if s.outcome.counts_as_done),
-            skipped=sum(1 for s in sets if s.outcome is Outcome.SKIPPED),
-            stopped_by_pain=sum(1 for s in sets if s.outcome is Outcome.PAIN),
-            loads=load_text,
-            pain=pain_text,
+            summary=summary,
         )
 
     def session_sets(self, session_id: int) -> list[SetRecord]:
-        rows = self._read(
-            "SELECT exercise_id, exercise, set_number, set_count, side, round_number, reps_low,"
-            " reps_high, reps_done, load, unit, outcome, variant FROM sets WHERE session_id = ?"
-            " ORDER BY id",
-            (session_id,),
-        )
-        return [
-            SetRecord(
-                exercise_id=r[0], exercise=r[1], set_number=r[2], set_count=r[3], side=r[4],
-                round_number=r[5], reps_target=(r[6], r[7]), reps_done=r[8], load=r[9],
-                unit=Unit(r[10]), outcome=Outcome(r[11]), variant=r[12],
-            )
-            for r in rows
-        ]  # fmt: skip
+        rows = self._read("SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_id,))
+        return [_set_record(row) for row in rows]
 
     def session_pain(self, session_id: int) -> list[PainReport]:
-        rows = self._read(
-            "SELECT number, exercise_id, exercise, set_number, side, heard, red_flags, action,"
-            " new_load FROM pain WHERE session_id = ? ORDER BY number",
-            (session_id,),
-        )
-        return [
-            PainReport(
-                number=r[0], exercise_id=r[1], exercise=r[2], set_number=r[3], side=r[4],
-                heard=r[5], red_flags=None if r[6] is None else bool(r[6]), action=r[7],
-                new_load=r[8],
-            )
-            for r in rows
-        ]  # fmt: skip
+        rows = self._read("SELECT * FROM pain WHERE session_id = ? ORDER BY number", (session_id,))
+        return [_pain_report(row) for row in rows]
 
     def last_session_of(self, workout_id: str) -> int | None:
         """The latest session of this workout that recorded at least one set."""
@@ -314,25 +270,23 @@ class History:
             " LIMIT 1",
             (workout_id,),
         )
-        return int(rows[0][0]) if rows else None
+        return int(rows[0]["id"]) if rows else None
 
-    def exercises_with_pain(self, since: datetime | None = None) -> set[str]:
-        since_text = (since or datetime.min.replace(tzinfo=UTC)).isoformat(timespec="seconds")
-        rows = self._read(
-            "SELECT DISTINCT exercise_id FROM pain WHERE exercise_id != '' AND reported_at >= ?",
-            (since_text,),
-        )
-        return {r[0] for r in rows}
+    def pain_on_record(self) -> list[PainOnRecord]:
+        """Every pain report that names an exercise (one made before the first names none)."""
+        rows = self._read("SELECT exercise_id, reported_at FROM pain WHERE exercise_id != ''", ())
+        return [PainOnRecord(row["exercise_id"], _seconds(row["reported_at"])) for row in rows]
 
     def weekly_sets(self, now: datetime | None = None) -> list[tuple[str, str, int]]:
         """(pattern, fatigue, sets done) over the last 7 days."""
         start = (now or datetime.now(UTC)) - timedelta(days=7)
         rows = self._read(
-            "SELECT pattern, fatigue, COUNT(*) FROM sets WHERE outcome != ? AND recorded_at >= ?"
+            "SELECT pattern, fatigue, COUNT(*) AS sets FROM sets"
+            " WHERE outcome != ? AND recorded_at >= ?"
             " GROUP BY pattern, fatigue ORDER BY pattern, fatigue",
             (Outcome.SKIPPED.value, start.isoformat(timespec="seconds")),
         )
-        return [(r[0], r[1], int(r[2])) for r in rows]
+        return [(row["pattern"], row["fatigue"], int(row["sets"])) for row in rows]
 
 
 def _connected(
@@ -347,6 +301,7 @@ def _connected(
         )
     except sqlite3.Error as err:
         raise HistoryUnavailable(_trouble(doing, path, err)) from err
+    connection.row_factory = sqlite3.Row  # columns are read by name
     try:
         ready(connection)
     except HistoryUnavailable:
@@ -369,8 +324,7 @@ def _trouble(doing: str, path: Path, err: BaseException) -> str:
 
 
 def _version(db: sqlite3.Connection) -> int:
-    (version,) = db.execute("PRAGMA user_version").fetchone()
-    return int(version)
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _refuse_newer(version: int, path: Path) -> None:
@@ -389,7 +343,7 @@ def _upgrade(db: sqlite3.Connection, path: Path) -> None:
     try:
         version = _version(db)  # again: another process may have upgraded it meanwhile
         _refuse_newer(version, path)
-        not_null = {row[1]: row[3] for row in db.execute("PRAGMA table_info(sets)")}
+        not_null = {row["name"]: row["notnull"] for row in db.execute("PRAGMA table_info(sets)")}
         if version < 1 and not_null["reps_done"]:  # a new file was just made as VERSION wants
             # SQLite cannot drop a NOT NULL in place: rebuild the table around its rows.
             db.execute("ALTER TABLE sets RENAME TO sets_v0")
@@ -405,6 +359,65 @@ def _upgrade(db: sqlite3.Connection, path: Path) -> None:
         raise
 
 
-def _span(values: Sequence[float]) -> str:
-    low, high = min(values), max(values)
-    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+def _insert(
+    db: sqlite3.Connection, table: str, row: Mapping[str, object], on_conflict: str = ""
+) -> sqlite3.Cursor:
+    """INSERT `row` (column name → value) into `table`."""
+    columns = ", ".join(row)
+    values = ", ".join(f":{name}" for name in row)
+    return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({values}){on_conflict}", row)
+
+
+# A record's fields are stored in the columns of the same names; those stored otherwise are spelled
+# out, both ways, side by side. (A field added to a record without its column fails the first
+# INSERT, in the tests.)
+
+
+def _columns(
+    record: DataclassInstance, replaced: Collection[str] = (), **stored: object
+) -> dict[str, object]:
+    """`record`'s fields as the columns of the same names, but for the fields `replaced` or named
+    in `stored`: `stored` gives the columns those are kept in."""
+    same = {
+        f.name: getattr(record, f.name)
+        for f in fields(record)
+        if f.name not in replaced and f.name not in stored
+    }
+    return {**same, **stored}
+
+
+def _record(kind: type[Record], row: sqlite3.Row, **read: Any) -> Record:
+    """A `kind` from the columns of the same names as its fields, but for the fields in `read`."""
+    same = {f.name: row[f.name] for f in fields(kind) if f.name not in read}
+    return kind(**same, **read)
+
+
+def _set_columns(record: SetRecord) -> dict[str, object]:
+    return _columns(
+        record,
+        ("reps_target",),
+        reps_low=record.reps_target[0],
+        reps_high=record.reps_target[1],
+        unit=record.unit.value,
+        outcome=record.outcome.value,
+    )
+
+
+def _set_record(row: sqlite3.Row) -> SetRecord:
+    return _record(
+        SetRecord,
+        row,
+        reps_target=(row["reps_low"], row["reps_high"]),
+        unit=Unit(row["unit"]),
+        outcome=Outcome(row["outcome"]),
+    )
+
+
+def _pain_columns(report: PainReport) -> dict[str, object]:
+    red_flags = None if report.red_flags is None else int(report.red_flags)
+    return _columns(report, red_flags=red_flags)
+
+
+def _pain_report(row: sqlite3.Row) -> PainReport:
+    red_flags = None if row["red_flags"] is None else bool(row["red_flags"])
+    return _record(PainReport, row, red_flags=red_flags)

@@ -1,8 +1,8 @@
 """The Textual application: picker → session → summary.
 
-The CLI builds it with what it needs to open a session (`open_session` makes a `SessionRunner`
-with its speech out and history; `open_listener` makes the speech-in adapter), so the UI never
-knows which concrete adapters are in use.
+The composition root (`companion.app.wiring`) builds it with what it needs to open a session
+(`open_session` makes a `SessionRunner` with its speech out and history; `open_listener` makes the
+speech-in adapter), so the UI never knows which concrete adapters are in use.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App
 
+from companion.app.runner import SessionRunner
 from companion.crash import crash_message
 from companion.domain.workout import Workout
-from companion.runner import SessionRunner
 from companion.speech_in.port import SpeechIn
 from companion.tui.picker import PickerScreen
 from companion.tui.session_screen import SessionScreen

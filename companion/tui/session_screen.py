@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, ProgressBar, RichLog, Static
 
+from companion.app.runner import SessionRunner
 from companion.domain import script
 from companion.domain.effects import (
     CancelTimer,
@@ -31,7 +32,6 @@ from companion.domain.effects import (
     StepView,
 )
 from companion.domain.events import Command
-from companion.runner import SessionRunner
 from companion.speech_in.port import Heard, ListenStatus, SpeechIn
 from companion.speech_out.port import SpeechStatus
 from companion.tui.messages import CommandHeard, ListenChanged, SpeechChanged
@@ -85,7 +85,7 @@ class SessionScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        # Playback intervals matter to the listener's self-voice gate (wired by the CLI), not here.
+        # Playback intervals matter to the listener's self-voice gate (see app/wiring), not here.
         self.runner.speech.subscribe(lambda _playback: None, self._on_speech_status)
         self.listener.start(self._on_heard, self._on_listen_status)
         self._apply(self.runner.start())

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pulse import PulseLab
 from speech_in_audio import espeak, flite, korean_model
 
-from companion.cli.start import Wiring
+from companion.app.wiring import Wiring
 from companion.library import load_library
 from companion.speech_in.port import ListenStatus
 from companion.speech_in.settings import ListenSettings

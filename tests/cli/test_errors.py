@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from companion import paths
+from companion.app.runner import SessionRunner
 from companion.cli import main
 from companion.domain.workout import Workout
 from companion.library import load_library
-from companion.runner import SessionRunner
 from companion.speech_in.port import NoSpeechIn
 from companion.tui.app import CompanionApp
 

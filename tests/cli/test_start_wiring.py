@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.cli.start import Wiring
+from companion.app.wiring import Wiring
 from companion.domain.effects import Outcome, RecordSet, SetRecord, Show, StepKind
 from companion.domain.events import Command
 from companion.library import load_library

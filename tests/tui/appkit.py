@@ -12,10 +12,10 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from companion import paths
+from companion.app.runner import SessionRunner
 from companion.domain.effects import StepKind
 from companion.domain.workout import Workout
 from companion.library import load_library
-from companion.runner import SessionRunner
 from companion.speech_in.port import NoSpeechIn, SpeechIn
 from companion.speech_out.port import SilentSpeechOut
 from companion.storage.history import History

@@ -40,8 +40,8 @@ async def test_whole_workout_by_keys(workout_id: str) -> None:
         assert all(s.outcome is Outcome.DONE for s in summary.sets)
     history = History.open(paths.history_db())
     (row,) = history.sessions()
-    assert row.workout_id == workout_id
-    assert row.sets_done == workout.total_sets
+    assert row.summary.workout_id == workout_id
+    assert row.summary.sets_done == workout.total_sets
     assert row.ended_at is not None
 
 

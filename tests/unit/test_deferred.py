@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from companion.deferred import DeferredSpeechIn, DeferredSpeechOut
+from companion.app.deferred import DeferredSpeechIn, DeferredSpeechOut
 from companion.domain.effects import Priority
 from companion.domain.events import Command
 from companion.speech_in.port import Heard, HeardListener, ListenStatus, ListenStatusListener

@@ -7,12 +7,14 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sample_workouts import RDL, THRUST, straight
 
+from companion.cli.history import loads_line, pain_line
 from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit
 from companion.storage import history as history_module
@@ -58,7 +60,7 @@ def test_a_crash_loses_no_completed_set(tmp_path: Path) -> None:
     assert result.returncode == 9
     history = History.open(db)
     (row,) = history.sessions()
-    assert row.sets_done == 2
+    assert row.summary.sets_done == 2
     assert row.ended_at is None
 
 
@@ -80,12 +82,40 @@ def test_sessions_rows_summarise_sets_loads_skips_and_pain(tmp_path: Path) -> No
         session, SessionSummary("test", "Test session", Unit.LB, sets=(), pain=(), ended_early="")
     )
     (row,) = history.sessions()
-    assert (row.sets_done, row.skipped) == (2, 1)
-    assert row.loads == "Hip thrust 95–100 lb"
-    assert row.pain == "Hip thrust, set 2 (carried on lighter)"
+    assert (row.summary.sets_done, row.summary.skipped) == (2, 1)
+    assert loads_line(row.summary) == "Hip thrust 95–100 lb"
+    assert pain_line(row.summary) == "Hip thrust, set 2 (carried on lighter)"
     assert [p.action for p in history.session_pain(session)] == ["reduce"]  # updated, not added
-    assert history.exercises_with_pain() == {"hip-thrust"}
+    assert {p.exercise_id for p in history.pain_on_record()} == {"hip-thrust"}
+    # When, as the POSIX seconds the core compares with the time now (not shifted by a timezone).
+    assert all(abs(p.reported_at - time.time()) < 60 for p in history.pain_on_record())
     assert history.last_session_of("test") == session
+
+
+def test_set_and_pain_records_read_back_as_written(tmp_path: Path) -> None:
+    """Every field goes to its own column and comes back from it (no two values swapped)."""
+    history = History.open(tmp_path / "h.sqlite3")
+    session = history.start_session(straight())
+    written = SetRecord(
+        exercise_id="hip-thrust", exercise="Hip thrust", set_number=2, set_count=3, side="left",
+        round_number=4, reps_target=(5, 6), reps_done=7, load=82.5, unit=Unit.KG,
+        outcome=Outcome.FORM, variant="Glute bridge",
+    )  # fmt: skip
+    uncounted = replace(written, set_number=3, reps_done=None, load=None)
+    pain = PainReport(
+        number=1, exercise_id="hip-thrust", exercise="Hip thrust", set_number=2, side="left",
+        heard="my back hurts", red_flags=False, action="reduce", new_load=75.0,
+    )  # fmt: skip
+    unanswered = replace(pain, number=2, red_flags=None, action="", new_load=None)
+    for done in (written, uncounted):
+        history.record_set(session, done)
+    for report in (pain, unanswered):
+        history.record_pain(session, report)
+    assert history.session_sets(session) == [written, uncounted]
+    assert history.session_pain(session) == [pain, unanswered]
+    (past,) = history.sessions()
+    assert past.id == session
+    assert (past.summary.sets, past.summary.pain) == ((written, uncounted), (pain, unanswered))
 
 
 def test_weekly_sets_by_pattern_and_fatigue(tmp_path: Path) -> None:

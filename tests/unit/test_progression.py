@@ -22,8 +22,10 @@ from sample_workouts import (
 from companion.domain.effects import Outcome, PainReport, SetRecord
 from companion.domain.events import Command, Start
 from companion.domain.progression import (
+    PAIN_MEMORY_S,
     PLATE_STEP,
     LoadPlan,
+    PainOnRecord,
     Suggestion,
     increment,
     plan_loads,
@@ -37,6 +39,8 @@ BARBELL = replace(THRUST, load=135.0, progression=Progression("small steps", "ht
 DUMBBELL = replace(
     THRUST, id="db-rdl", load=40.0, progression=Progression("small steps", "ht", sides_loaded=1)
 )
+NOW = 1_772_366_400.0  # 2026-03-01 12:00 UTC: wall-clock POSIX seconds, as the app reads them
+DAY_S = 24 * 60 * 60
 
 
 def record(
@@ -249,7 +253,7 @@ def test_plan_loads_says_up_same_and_down() -> None:
         record(thrust, 4, Outcome.PAIN),
     ]
     pain = [pain_in(thrust)]
-    assert plan_loads(workout, sets, pain, set()) == {
+    assert plan_loads(workout, sets, pain, (), NOW) == {
         "hip-thrust": LoadPlan(140.0, "today 140 pounds, up 5 from last time"),
         "rdl": LoadPlan(135.0, "today 135 pounds, same as last time"),
         "thrust-2": LoadPlan(120.0, "today 120 pounds, down 15 after the pain report"),
@@ -259,25 +263,35 @@ def test_plan_loads_says_up_same_and_down() -> None:
 
 def test_plan_loads_holds_where_pain_is_on_record() -> None:
     workout = straight(BARBELL)
-    plans = plan_loads(workout, top_sets(BARBELL), [], {"hip-thrust"})
+    earlier = [PainOnRecord("hip-thrust", NOW - 3 * DAY_S)]
+    plans = plan_loads(workout, top_sets(BARBELL), [], earlier, NOW)
     assert plans == {"hip-thrust": LoadPlan(135.0, "today 135 pounds, same as last time")}
+
+
+def test_pain_on_record_holds_the_load_for_pain_memory_and_no_longer() -> None:
+    workout = straight(BARBELL)
+    assert PAIN_MEMORY_S == 28 * DAY_S
+    for age, load in [(PAIN_MEMORY_S, 135.0), (PAIN_MEMORY_S + 1, 140.0)]:
+        on_record = [PainOnRecord("hip-thrust", NOW - age), PainOnRecord("rdl", NOW)]
+        plans = plan_loads(workout, top_sets(BARBELL), [], on_record, NOW)
+        assert plans["hip-thrust"].load == load, age
 
 
 def test_plan_loads_in_kilograms_says_kilos_and_halves() -> None:
     workout = bare(KG_DEADLIFT, unit=Unit.KG)
-    plans = plan_loads(workout, top_sets(KG_DEADLIFT, Unit.KG), [], ())
+    plans = plan_loads(workout, top_sets(KG_DEADLIFT, Unit.KG), [], (), NOW)
     assert plans == {
         "deadlift-kg": LoadPlan(62.5, "today 62 and a half kilos, up 2 and a half from last time")
     }
 
 
 def test_plan_loads_without_history_has_no_opener() -> None:
-    assert plan_loads(straight(BARBELL), [], [], ()) == {"hip-thrust": LoadPlan(135.0, "")}
+    assert plan_loads(straight(BARBELL), [], [], (), NOW) == {"hip-thrust": LoadPlan(135.0, "")}
 
 
 def test_the_session_opens_with_the_planned_load() -> None:
     workout = straight(BARBELL)
-    session = Session(workout, loads=plan_loads(workout, top_sets(BARBELL), [], ()))
+    session = Session(workout, loads=plan_loads(workout, top_sets(BARBELL), [], (), NOW))
     feed(session, Start(0.0), cmd(Command.NEXT, 1.0), cmd(Command.NEXT, 2.0))
     assert said(session.handle(cmd(Command.NEXT, 3.0))) == [
         "Hip thrust. Set 1 of 2. 8 to 10 reps at 140 pounds. "
@@ -292,7 +306,7 @@ def test_the_records_of_a_real_session_feed_the_next_one() -> None:
     session = Session(workout)
     feed(session, Start(0.0), *(cmd(Command.NEXT, float(t)) for t in range(1, 7)))
     assert session.finished
-    plans = plan_loads(workout, session.records, [], ())
+    plans = plan_loads(workout, session.records, [], (), NOW)
     assert plans["hip-thrust"] == LoadPlan(140.0, "today 140 pounds, up 5 from last time")
 
 
@@ -312,7 +326,7 @@ def test_a_session_stopped_part_way_raises_nothing_and_keeps_the_loads_not_reach
         ("hip-thrust", 1, Outcome.SKIPPED, 0),
         ("hip-thrust", 2, Outcome.SKIPPED, 0),
     ]
-    plans = plan_loads(workout, session.records, [], ())
+    plans = plan_loads(workout, session.records, [], (), NOW)
     assert plans["rdl"].load == 70.0
     assert plans["hip-thrust"].load == 140.0
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sample_workouts import THRUST, straight
 
+from companion.app.runner import SessionRunner
 from companion.domain.effects import Priority, RecordSet
 from companion.domain.events import Command
-from companion.runner import SessionRunner
 from companion.speech_out.port import PlaybackListener, SpeechStatus, StatusListener
 from companion.storage.history import History
 

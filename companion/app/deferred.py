@@ -1,8 +1,8 @@
 """Stand-ins for speech out and speech in while the real adapters load in the background.
 
-The CLI hands these to the session at once, so the session screen comes up before pyttsx3,
-PortAudio or a speech model has been imported; each forwards to the real adapter once it is
-there. Calls made to speech out before then are replayed in order.
+The wiring (`companion.app.wiring`) hands these to the session at once, so the session screen
+comes up before pyttsx3, PortAudio or a speech model has been imported; each forwards to the real
+adapter once it is there. Calls made to speech out before then are replayed in order.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ class DeferredSpeechOut:
             on_playback(playback)
 
     def close(self) -> None:
-        """Close the real adapter once (the session and the CLI may both say goodbye)."""
+        """Close the real adapter once (the session and the wiring may both say goodbye)."""
         with self._lock:
             real, self._real = self._real, None
             self._closed = True
