@@ -54,8 +54,16 @@ class Installed:
 
 
 def checked(command: list[str | Path]) -> str:
+    # Without PYTHONPATH: a checkout on it holds companion.egg-info, and pip would then take the
+    # wheel as already installed in the fresh virtualenv and install nothing.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [str(part) for part in command], capture_output=True, text=True, timeout=120, check=False
+        [str(part) for part in command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
     )
     assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
