@@ -36,7 +36,7 @@ from companion.domain.effects import (
     StepKind,
     StepView,
 )
-from companion.domain.events import Command, CommandGiven, Event, Start
+from companion.domain.events import Command, CommandGiven, SessionEvent, Start
 from companion.domain.plan import Step, build_plan, label
 from companion.domain.progression import LoadPlan, reduce_load
 from companion.domain.workout import CueMoment, Exercise, Regression, Workout
@@ -153,7 +153,7 @@ class Session:
     def records(self) -> tuple[SetRecord, ...]:
         return tuple(self._records)
 
-    def handle(self, event: Event) -> list[Effect]:
+    def handle(self, event: SessionEvent) -> list[Effect]:
         if self.finished:
             return []
         out: list[Effect] = []

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from companion.domain.effects import Effect, Speak
-from companion.domain.events import Command, CommandGiven, Event
+from companion.domain.events import Command, CommandGiven, SessionEvent
 from companion.domain.session import Session
 from companion.domain.workout import (
     Cue,
@@ -175,7 +175,7 @@ def cmd(command: Command, now: float, heard: str = "") -> CommandGiven:
     return CommandGiven(command, now, heard)
 
 
-def feed(session: Session, *events: Event) -> list[Effect]:
+def feed(session: Session, *events: SessionEvent) -> list[Effect]:
     """Every effect of `events`, in order."""
     out: list[Effect] = []
     for event in events:

@@ -39,7 +39,7 @@ from companion.domain.effects import (
     StartTimer,
     StepKind,
 )
-from companion.domain.events import Command, Event, Start, Tick
+from companion.domain.events import Command, SessionEvent, Start, Tick
 from companion.domain.session import LEAD_GAP, Question, Session, speech_seconds
 from companion.domain.workout import Exercise, Unit, Workout
 
@@ -92,8 +92,8 @@ def safety(text: str) -> Speak:
 
 # ------------------------------------------------------------------ states, as event prefixes
 
-BEFORE_START: tuple[Event, ...] = ()
-BRIEFING: tuple[Event, ...] = (Start(0.0),)
+BEFORE_START: tuple[SessionEvent, ...] = ()
+BRIEFING: tuple[SessionEvent, ...] = (Start(0.0),)
 WARMUP = (*BRIEFING, cmd(N.NEXT, 1.0))
 SETUP = (*WARMUP, cmd(N.NEXT, 2.0))
 IN_SET = (*SETUP, cmd(N.NEXT, 3.0))  # hip thrust set 1, unpaced, from t=3
@@ -116,8 +116,8 @@ RDL_END = RDL_FIRST_REP + 3 * 7
 class Row:
     id: str
     workout: Workout
-    before: tuple[Event, ...]
-    event: Event
+    before: tuple[SessionEvent, ...]
+    event: SessionEvent
     index: int
     kind: StepKind
     effects: tuple[Effect | type, ...] = ()
