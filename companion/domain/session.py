@@ -21,8 +21,10 @@ from companion.domain.effects import (
     CancelSpeech,
     CancelTimer,
     Effect,
+    Ending,
     Finished,
     Outcome,
+    PainAction,
     PainReport,
     Priority,
     RecordPain,
@@ -267,7 +269,7 @@ class Session:
         self._set_stopped = False
         self._step_started = now
         if step.kind is StepKind.SUMMARY:
-            self._finish("", now, out)
+            self._finish(Ending.FINISHED, now, out)
             return
         if step.kind is StepKind.SET:
             assert exercise is not None
@@ -518,8 +520,8 @@ class Session:
         self._records.append(record)
         out.append(RecordSet(record))
 
-    def _finish(self, ended_early: str, now: float, out: list[Effect]) -> None:
-        if ended_early:
+    def _finish(self, ending: Ending, now: float, out: list[Effect]) -> None:
+        if ending.early:
             self._record_unfinished(out)
         self.finished = True
         self.index = len(self.plan) - 1
@@ -534,9 +536,9 @@ class Session:
             unit=self.workout.unit,
             sets=tuple(self._records),
             pain=tuple(self._pain),
-            ended_early=ended_early,
+            ending=ending,
         )
-        self._say(script.STOPPED if ended_early else script.FINISHED, out)
+        self._say(script.STOPPED if ending.early else script.FINISHED, out)
         out.append(Show(self._view()))
         out.append(Finished(summary))
 
@@ -639,7 +641,7 @@ class Session:
             return
         if question is Question.STOP:
             if command is Command.YES:
-                self._finish("stopped before the end", now, out)
+                self._finish(Ending.STOPPED, now, out)
             elif command is Command.NO:
                 self.questions.pop()
                 if self.questions:  # back to the question the stop interrupted
@@ -652,12 +654,10 @@ class Session:
                 out.append(Show(self._view()))
         elif question is Question.PAIN_RED_FLAGS:
             if command is Command.YES:
-                self._update_pain(red_flags=True, action="end-session", out=out)
+                self._update_pain(red_flags=True, action=PainAction.END_SESSION, out=out)
                 self.questions.clear()
                 self._say(script.PAIN_RED_FLAGS, out, Priority.SAFETY)
-                self._finish(
-                    "pain with warning signs: see a physical therapist or doctor", now, out
-                )
+                self._finish(Ending.PAIN_RED_FLAGS, now, out)
             elif command is Command.NO:
                 self.questions.pop()
                 self._after_minor_pain(now, out)
@@ -725,11 +725,11 @@ class Session:
         if exercise is None or not self._sets_ahead(exercise):
             # Nothing of this exercise is left to change (pain in the warm-up, or in the rest
             # after its last set): offering a lighter load or a swap would mean nothing.
-            self._update_pain(red_flags=False, action="continue", out=out)
+            self._update_pain(red_flags=False, action=PainAction.CONTINUE, out=out)
             self._say(script.PAIN_CALM, out, remember=False)
             self._resume_after_pain(now, out)
         elif self._pain_count.get(exercise.id, 0) >= 2:
-            self._update_pain(red_flags=False, action="end-exercise", out=out)
+            self._update_pain(red_flags=False, action=PainAction.END_EXERCISE, out=out)
             self._say(script.PAIN_SECOND, out)
             self._end_exercise(exercise, now, out)
         else:
@@ -752,12 +752,12 @@ class Session:
         lighter, regression = self._pain_option_loads()
         if command is Command.LIGHTER and lighter is not None:
             self._load_override[exercise.id] = lighter
-            self._update_pain(action="reduce", new_load=lighter, out=out)
+            self._update_pain(action=PainAction.REDUCE, new_load=lighter, out=out)
         elif command is Command.EASIER and regression is not None:
             self._regressed[exercise.id] = regression
-            self._update_pain(action="regress", out=out)
+            self._update_pain(action=PainAction.REGRESS, out=out)
         elif command is Command.SKIP:
-            self._update_pain(action="skip", out=out)
+            self._update_pain(action=PainAction.SKIP, out=out)
             self.questions.clear()
             self._end_exercise(exercise, now, out)
             return

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.domain import script
-from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.effects import Outcome, PainAction, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Unit, Workout
 
 SETS = """
@@ -207,6 +207,7 @@ class History:
     def record_pain(self, session_id: int, report: PainReport) -> None:
         """Insert the report, or update it when the session re-sends it with the answer."""
         red_flags = None if report.red_flags is None else int(report.red_flags)
+        action = "" if report.action is None else report.action.value  # "": not chosen yet
         with self._write() as db:
             db.execute(
                 "INSERT INTO pain (session_id, number, exercise_id, exercise, set_number, side,"
@@ -215,7 +216,7 @@ class History:
                 " action = excluded.action, new_load = excluded.new_load",
                 (
                     session_id, report.number, report.exercise_id, report.exercise,
-                    report.set_number, report.side, report.heard, red_flags, report.action,
+                    report.set_number, report.side, report.heard, red_flags, action,
                     report.new_load, _now(),
                 ),
             )  # fmt: skip
@@ -224,7 +225,7 @@ class History:
         with self._write() as db:
             db.execute(
                 "UPDATE sessions SET ended_at = ?, ended_early = ? WHERE id = ?",
-                (_now(), summary.ended_early, session_id),
+                (_now(), summary.ending.value, session_id),
             )
 
     # ----------------------------------------------------------------- reading
@@ -300,7 +301,8 @@ class History:
         return [
             PainReport(
                 number=r[0], exercise_id=r[1], exercise=r[2], set_number=r[3], side=r[4],
-                heard=r[5], red_flags=None if r[6] is None else bool(r[6]), action=r[7],
+                heard=r[5], red_flags=None if r[6] is None else bool(r[6]),
+                action=PainAction(r[7]) if r[7] else None,
                 new_load=r[8],
             )
             for r in rows

@@ -9,7 +9,7 @@ from textual.widgets import Digits, Static
 from textual.widgets._footer import FooterKey
 
 from companion import paths
-from companion.domain.effects import Outcome, StepKind
+from companion.domain.effects import Ending, Outcome, StepKind
 from companion.library import load_library
 from companion.speech_in.port import HeardListener, ListenStatus, ListenStatusListener
 from companion.speech_out.port import SpeechStatus
@@ -35,7 +35,7 @@ async def test_whole_workout_by_keys(workout_id: str) -> None:
             await pilot.press("space")
             presses += 1
         summary = app.screen.summary
-        assert summary.ended_early == ""
+        assert summary.ending is Ending.FINISHED
         assert len(summary.sets) == workout.total_sets
         assert all(s.outcome is Outcome.DONE for s in summary.sets)
     history = History.open(paths.history_db())
@@ -69,7 +69,7 @@ async def test_skip_pause_and_stop_by_keys() -> None:
         assert screen.view.options == ("yes", "no")
         await pilot.press("y")
         assert isinstance(app.screen, SummaryScreen)
-        assert app.screen.summary.ended_early
+        assert app.screen.summary.ending.early
 
 
 def footer_actions(screen: SessionScreen) -> set[str]:

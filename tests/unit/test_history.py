@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 from sample_workouts import RDL, THRUST, straight
 
-from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.effects import (
+    Ending,
+    Outcome,
+    PainAction,
+    PainReport,
+    SessionSummary,
+    SetRecord,
+)
 from companion.domain.workout import Unit
 from companion.storage import history as history_module
 from companion.storage.history import SCHEMA, VERSION, History, HistoryUnavailable
@@ -74,18 +81,43 @@ def test_sessions_rows_summarise_sets_loads_skips_and_pain(tmp_path: Path) -> No
     )
     history.record_pain(session, pain)
     history.record_pain(
-        session, PainReport(**{**pain.__dict__, "red_flags": False, "action": "reduce"})
+        session, PainReport(**{**pain.__dict__, "red_flags": False, "action": PainAction.REDUCE})
     )
     history.finish_session(
-        session, SessionSummary("test", "Test session", Unit.LB, sets=(), pain=(), ended_early="")
+        session,
+        SessionSummary("test", "Test session", Unit.LB, sets=(), pain=(), ending=Ending.FINISHED),
     )
     (row,) = history.sessions()
     assert (row.sets_done, row.skipped) == (2, 1)
     assert row.loads == "Hip thrust 95–100 lb"
     assert row.pain == "Hip thrust, set 2 (carried on lighter)"
-    assert [p.action for p in history.session_pain(session)] == ["reduce"]  # updated, not added
+    # Updated, not added.
+    assert [p.action for p in history.session_pain(session)] == [PainAction.REDUCE]
     assert history.exercises_with_pain() == {"hip-thrust"}
     assert history.last_session_of("test") == session
+
+
+def test_pain_actions_and_endings_are_stored_as_older_files_hold_them(tmp_path: Path) -> None:
+    """History files written before these were enums hold these strings; they must still read,
+    and every value written must read back as itself."""
+    assert {a.value for a in PainAction} == {
+        "end-session", "continue", "end-exercise", "reduce", "regress", "skip"
+    }  # fmt: skip
+    assert {e.value for e in Ending} == {
+        "", "stopped before the end", "pain with warning signs: see a physical therapist or doctor"
+    }  # fmt: skip
+    history = History.open(tmp_path / "h.sqlite3")
+    session = history.start_session(straight(THRUST))
+    actions = [None, *PainAction]
+    for number, action in enumerate(actions, start=1):
+        history.record_pain(
+            session, PainReport(number, "hip-thrust", "Hip thrust", 1, "", action=action)
+        )
+    assert [p.action for p in history.session_pain(session)] == actions
+    for ending in Ending:
+        history.finish_session(session, SessionSummary("test", "T", Unit.LB, (), (), ending))
+        (row,) = history.sessions()
+        assert row.ended_early == ending.value
 
 
 def test_weekly_sets_by_pattern_and_fatigue(tmp_path: Path) -> None:
@@ -239,7 +271,9 @@ def test_history_command_lists_sessions_and_week(
     history.record_set(session, record(2, Outcome.PAIN), workout)
     history.record_pain(
         session,
-        PainReport(1, "hip-thrust", "Hip thrust", 2, "", red_flags=True, action="end-session"),
+        PainReport(
+            1, "hip-thrust", "Hip thrust", 2, "", red_flags=True, action=PainAction.END_SESSION
+        ),
     )
     assert main(["history"]) == 0
     out = capsys.readouterr().out

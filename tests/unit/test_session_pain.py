@@ -22,8 +22,10 @@ from companion.domain import script
 from companion.domain.effects import (
     CancelSpeech,
     Effect,
+    Ending,
     Finished,
     Outcome,
+    PainAction,
     PainReport,
     Priority,
     RecordPain,
@@ -129,7 +131,7 @@ def test_warning_signs_end_the_session_and_send_to_a_therapist_or_doctor() -> No
     assert said(effects)[0] == script.PAIN_RED_FLAGS
     assert "physical therapist or a doctor" in script.PAIN_RED_FLAGS
     summary = of(Finished, effects)[0].summary
-    assert summary.ended_early == "pain with warning signs: see a physical therapist or doctor"
+    assert summary.ending.value == "pain with warning signs: see a physical therapist or doctor"
     assert summary.pain == (
         PainReport(
             1,
@@ -139,7 +141,7 @@ def test_warning_signs_end_the_session_and_send_to_a_therapist_or_doctor() -> No
             "",
             heard="my back",
             red_flags=True,
-            action="end-session",
+            action=PainAction.END_SESSION,
         ),
     )
     # The sets never reached are on record as skipped, for the history and the next loads.
@@ -172,7 +174,7 @@ def test_lighter_restarts_the_set_at_the_reduced_load_and_says_it() -> None:
     session = in_thrust_set()
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.NO, 6.0))
     effects = session.handle(cmd(Command.LIGHTER, 7.0))
-    assert of(RecordPain, effects)[0].report.action == "reduce"
+    assert of(RecordPain, effects)[0].report.action is PainAction.REDUCE
     assert of(RecordPain, effects)[0].report.new_load == 85.0
     assert said(effects) == ["Hip thrust. Set 1 of 2. 8 to 10 reps at 85 pounds. Ribs down."]
     assert session.index == 3 and not session.questions
@@ -197,7 +199,7 @@ def test_easier_swaps_in_the_regression() -> None:
     session = in_thrust_set()
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.NO, 6.0))
     effects = session.handle(cmd(Command.EASIER, 7.0))
-    assert of(RecordPain, effects)[0].report.action == "regress"
+    assert of(RecordPain, effects)[0].report.action is PainAction.REGRESS
     assert said(effects) == ["Glute bridge. Set 1 of 2. 8 to 10 reps. Glute bridge on the floor."]
     assert of(Show, effects)[-1].view.exercise == "Glute bridge"
     feed(session, cmd(Command.NEXT, 8.0))
@@ -223,7 +225,7 @@ def test_skip_ends_the_exercise() -> None:
     session = in_thrust_set()
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.NO, 6.0))
     effects = session.handle(cmd(Command.SKIP, 7.0))
-    assert of(RecordPain, effects)[0].report.action == "skip"
+    assert of(RecordPain, effects)[0].report.action is PainAction.SKIP
     assert [(r.record.set_number, r.record.outcome) for r in of(RecordSet, effects)] == [
         (2, Outcome.SKIPPED)
     ]
@@ -260,7 +262,7 @@ def test_a_second_pain_in_the_same_exercise_ends_it() -> None:
         "",
         heard="again",
         red_flags=False,
-        action="end-exercise",
+        action=PainAction.END_EXERCISE,
     )
     assert [(r.set_number, r.outcome, r.load) for r in session.records] == [
         (1, Outcome.PAIN, 95.0),
@@ -314,7 +316,7 @@ def test_a_second_pain_in_a_circuit_ends_the_exercise_for_later_rounds() -> None
     assert of(StartTimer, effects) == []
     rdl = [(r.round_number, r.outcome, r.load) for r in session.records if r.exercise_id == "rdl"]
     assert rdl == [(1, Outcome.PAIN, 65.0), (1, Outcome.PAIN, 55.0), (2, Outcome.SKIPPED, 55.0)]
-    assert of(Finished, effects)[0].summary.ended_early == ""
+    assert of(Finished, effects)[0].summary.ending is Ending.FINISHED
 
 
 # ------------------------------------------------------------------ pain outside a set
@@ -327,7 +329,7 @@ def test_pain_in_the_warmup_carries_on_after_no() -> None:
     assert of(RecordPain, effects)[0].report == PainReport(1, "", "", 0, "", heard="my back")
     assert of(RecordSet, effects) == []
     effects = session.handle(cmd(Command.NO, 3.0))
-    assert of(RecordPain, effects)[0].report.action == "continue"
+    assert of(RecordPain, effects)[0].report.action is PainAction.CONTINUE
     assert said(effects) == [script.PAIN_CALM]
     assert session.index == 1 and not session.questions
     view = of(Show, effects)[-1].view
@@ -354,7 +356,7 @@ def test_pain_in_the_rest_after_an_exercises_last_set_offers_nothing_for_it() ->
     feed(session, cmd(Command.PAIN, 70.0))
     effects = session.handle(cmd(Command.NO, 71.0))
     assert [e.text for e in of(Speak, effects) if e.at is None] == [script.PAIN_CALM]
-    assert of(RecordPain, effects)[0].report.action == "continue"
+    assert of(RecordPain, effects)[0].report.action is PainAction.CONTINUE
     assert session.index == 6 and not session.questions
 
 
@@ -401,7 +403,7 @@ def test_stop_during_pain_then_yes_ends_with_the_report_kept() -> None:
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.STOP, 6.0))
     effects = session.handle(cmd(Command.YES, 7.0))
     summary = of(Finished, effects)[0].summary
-    assert summary.ended_early == "stopped before the end"
+    assert summary.ending.value == "stopped before the end"
     assert [p.number for p in summary.pain] == [1]
     assert said(effects) == [script.STOPPED]
 
