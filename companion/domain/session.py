@@ -13,7 +13,7 @@ tick), and the unit tests, which replay timelines.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 
 from companion.domain import script
@@ -41,18 +41,25 @@ from companion.domain.effects import (
 from companion.domain.events import Command, CommandGiven, SessionEvent, Start
 from companion.domain.plan import Step, build_plan, label
 from companion.domain.progression import LoadPlan, reduce_load
+from companion.domain.timeline import (
+    CUE_INTERVAL,
+    DEFAULT_WORDS_PER_MINUTE,
+    LEAD_GAP,
+    Alarm,
+    CueDue,
+    RepDone,
+    SpeakAlarm,
+    StepDone,
+    TempoAlarm,
+    paced_set,
+    reminders,
+    rest,
+    speech_seconds,
+)
 from companion.domain.workout import CueMoment, Exercise, Regression, Workout
 
-LEAD_GAP = 1.5  # seconds between the end of a set's intro and its first counted rep
-CUE_INTERVAL = 8.0  # seconds between form reminders in a set the person paces
-SECONDS_PER_WORD = 0.34  # espeak-ng's default rate is about 175 words a minute
 REST_TIMER = "rest"
 SESSION_GROUP = "session"  # speech that belongs to no step: questions, pause, safety
-
-
-def speech_seconds(text: str) -> float:
-    """How long `text` takes to say, roughly; used to leave room before timed counts."""
-    return 0.25 + SECONDS_PER_WORD * len(text.split())
 
 
 class Question(Enum):
@@ -61,62 +68,20 @@ class Question(Enum):
     PAIN_OPTIONS = "pain-options"
 
 
-class AlarmKind(Enum):
-    SPEAK = "speak"  # already emitted; kept so pause/resume can cancel and re-send it
-    TEMPO = "tempo"  # show the rep phase
-    REP_DONE = "rep-done"
-    STEP_DONE = "step-done"
-    CUE = "cue"  # the next form reminder in an unpaced set
-
-
-@dataclass(frozen=True)
-class Alarm:
-    at: float
-    kind: AlarmKind
-    text: str = ""
-    priority: Priority = Priority.COUNT
-    rep: int = 0
-    phase: str = ""
-    count: int = 0
-
-
-@dataclass(frozen=True)
-class _Phase:
-    name: str  # "lower", "hold", "up", "top"
-    seconds: int
-    moment: CueMoment
-
-
-def _counted(phase: _Phase) -> bool:
-    """A lowering of more than a second is counted out loud, a call each second."""
-    return phase.name == "lower" and phase.seconds > 1
-
-
-def _calls_covered(phases: list[_Phase], first: int, seconds: float) -> int:
-    """How many phase calls from `phases[first]` on a cue of `seconds` takes the place of; 0 when
-    it would run into a count or past the end of the rep."""
-    room = 0.0
-    for covered, phase in enumerate(phases[first:], start=1):
-        if _counted(phase):
-            return 0
-        room += phase.seconds
-        if seconds <= room:
-            return covered
-    return 0
-
-
-@dataclass(frozen=True)
-class _RepCue:
-    first: int  # index of the phase whose call the cue replaces
-    covers: int  # phase calls it takes the place of, from `first` on
-    text: str
-
-
 class Session:
     """One run of a workout. Feed it events with `handle`; it returns what to do."""
 
-    def __init__(self, workout: Workout, *, loads: Mapping[str, LoadPlan] | None = None) -> None:
+    def __init__(
+        self,
+        workout: Workout,
+        *,
+        loads: Mapping[str, LoadPlan] | None = None,
+        words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+    ) -> None:
+        """`words_per_minute`: the rate speech out speaks at, which decides how long an intro
+        takes and so when the counts after it start."""
         self.workout = workout
+        self._words_per_minute = words_per_minute
         self.plan: tuple[Step, ...] = build_plan(workout)
         self._loads = dict(loads or {})
         self.index = 0
@@ -188,27 +153,36 @@ class Session:
         while self._alarms and not self.finished and not self.frozen:
             # At equal times the step ends last, so the final rep is counted before the set is
             # recorded.
-            alarm = min(self._alarms, key=lambda a: (a.at, a.kind is AlarmKind.STEP_DONE))
+            alarm = min(self._alarms, key=lambda a: (a.at, isinstance(a, StepDone)))
             if alarm.at > now:
                 break
             self._alarms.remove(alarm)
             self._fire(alarm, out)
 
     def _fire(self, alarm: Alarm, out: list[Effect]) -> None:
-        if alarm.kind is AlarmKind.TEMPO:
-            out.append(ShowTempo(alarm.rep, alarm.phase, alarm.count))
-        elif alarm.kind is AlarmKind.REP_DONE:
-            self._reps_done = alarm.rep
-        elif alarm.kind is AlarmKind.CUE:
-            self._next_reminder(alarm.at, out)
-        elif alarm.kind is AlarmKind.STEP_DONE:
-            if self.step.kind is StepKind.SET:
-                self._record_set(Outcome.DONE, self._reps_done, out)
-            self._advance(alarm.at, out)
+        match alarm:
+            case TempoAlarm(_, rep, phase, count):
+                out.append(ShowTempo(rep, phase, count))
+            case RepDone(_, rep):
+                self._reps_done = rep
+            case CueDue(at):
+                self._next_reminder(at, out)
+            case StepDone(at):
+                if self.step.kind is StepKind.SET:
+                    self._record_set(Outcome.DONE, self._reps_done, out)
+                self._advance(at, out)
+            case SpeakAlarm():
+                pass  # sent when it was scheduled
 
-    def _schedule_speech(self, at: float, text: str, priority: Priority, out: list[Effect]) -> None:
-        self._alarms.append(Alarm(at, AlarmKind.SPEAK, text=text, priority=priority))
-        out.append(Speak(text, priority, at=at, group=self._group))
+    def _schedule(self, alarms: list[Alarm], out: list[Effect]) -> None:
+        """Keep `alarms`, and send their speech now with its start time."""
+        self._alarms.extend(alarms)
+        for alarm in alarms:
+            if isinstance(alarm, SpeakAlarm):
+                out.append(Speak(alarm.text, alarm.priority, at=alarm.at, group=self._group))
+
+    def _seconds(self, text: str) -> float:
+        return speech_seconds(text, self._words_per_minute)
 
     def _freeze(self, now: float, out: list[Effect]) -> None:
         if self._frozen_at is None:
@@ -223,11 +197,11 @@ class Session:
             return
         frozen_at, self._frozen_at = self._frozen_at, None
         shift = now - frozen_at
-        pending = [a for a in self._alarms if a.kind is not AlarmKind.SPEAK or a.at >= frozen_at]
+        pending = [a for a in self._alarms if not isinstance(a, SpeakAlarm) or a.at >= frozen_at]
         self._alarms = [replace(a, at=a.at + shift) for a in pending]
         self._step_started += shift
         for alarm in sorted(self._alarms, key=lambda a: a.at):
-            if alarm.kind is AlarmKind.SPEAK:
+            if isinstance(alarm, SpeakAlarm):
                 out.append(Speak(alarm.text, alarm.priority, at=alarm.at, group=self._group))
         if self.step.kind is StepKind.REST:
             self._rest_end += shift
@@ -287,7 +261,7 @@ class Session:
         out.append(Show(self._view()))
 
     def _advance(self, now: float, out: list[Effect]) -> None:
-        if any(a.kind is AlarmKind.SPEAK and a.at > now for a in self._alarms):
+        if any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
             out.append(CancelSpeech(self._group))
         if self.step.kind is StepKind.REST:
             out.append(CancelTimer(REST_TIMER))
@@ -324,96 +298,22 @@ class Session:
         )
         self._say(intro, out)
         if self._counts(exercise):
-            self._schedule_reps(exercise, now + speech_seconds(intro) + LEAD_GAP, out)
+            rep_one = now + self._seconds(intro) + LEAD_GAP
+            self._schedule(paced_set(exercise, rep_one, self._words_per_minute), out)
         else:
-            self._alarms.append(Alarm(now + speech_seconds(intro) + CUE_INTERVAL, AlarmKind.CUE))
-
-    def _phases(self, exercise: Exercise) -> list[_Phase]:
-        t = exercise.tempo
-        lowering = [
-            _Phase("lower", t.eccentric, CueMoment.ECCENTRIC),
-            _Phase("hold", t.pause, CueMoment.BOTTOM),
-        ]
-        rising = [
-            _Phase("up", t.concentric, CueMoment.CONCENTRIC),
-            _Phase("top", t.top, CueMoment.TOP),
-        ]
-        order = lowering + rising if t.lowering_first else rising + lowering
-        return [p for p in order if p.seconds > 0]
-
-    def _schedule_reps(self, exercise: Exercise, first: float, out: list[Effect]) -> None:
-        """Counts and phase calls for every rep of the set, at exact offsets from `first`."""
-        phases = self._phases(exercise)
-        cues = self._rep_cues(exercise)
-        rep_seconds = exercise.tempo.rep_seconds
-        reps = exercise.rep_target
-        for rep in range(1, reps + 1):
-            start = first + (rep - 1) * rep_seconds
-            offset = 0.0
-            cue = cues[(rep - 1) % len(cues)] if cues else None
-            for index, phase in enumerate(phases):
-                at = start + offset
-                if _counted(phase):
-                    for n in range(1, phase.seconds + 1):
-                        self._schedule_speech(at + n - 1, script.count_word(n), Priority.COUNT, out)
-                        self._alarms.append(
-                            Alarm(at + n - 1, AlarmKind.TEMPO, rep=rep, phase="lower", count=n)
-                        )
-                else:
-                    words = {"lower": script.DOWN, "up": script.UP}.get(phase.name, script.HOLD)
-                    if cue is not None and index == cue.first:
-                        words = cue.text
-                    if cue is None or not cue.first < index < cue.first + cue.covers:
-                        self._schedule_speech(at, words, Priority.COUNT, out)
-                    self._alarms.append(
-                        Alarm(at, AlarmKind.TEMPO, rep=rep, phase=phase.name, count=1)
-                    )
-                offset += phase.seconds
-            # `first + rep * rep_seconds`, not `start + rep_seconds`: the same expression as the
-            # set's end below, so the last rep ends exactly when the set does (float sums differ).
-            self._alarms.append(Alarm(first + rep * rep_seconds, AlarmKind.REP_DONE, rep=rep))
-        self._alarms.append(Alarm(first + reps * rep_seconds, AlarmKind.STEP_DONE))
-
-    def _rep_cues(self, exercise: Exercise) -> list[_RepCue]:
-        """The form cues that fit a rep of this paced exercise, taking turns one a rep.
-
-        A cue is said at the moment it belongs to ("drive through your heels" as the hips rise).
-        A short one replaces that phase's call; a longer one also the calls right after it, as
-        long as it ends before the next count and before the next rep, so no count is ever late.
-        """
-        phases = self._phases(exercise)
-        return [
-            _RepCue(index, covers, cue.text)
-            for index, phase in enumerate(phases)
-            for cue in exercise.cues_at(phase.moment)
-            if (covers := _calls_covered(phases, index, speech_seconds(cue.text)))
-        ]
-
-    def _reminders(self, exercise: Exercise) -> list[str]:
-        """What to remind the person of about `exercise`: its in-set cues, then its mistakes.
-
-        In a set the person paces, they are said in the set, one at a time. A paced set leaves
-        room only for the cues that fit a rep; the rest wait for the rests before its sets.
-        """
-        in_reps = {c.text for c in self._rep_cues(exercise)} if self._counts(exercise) else set()
-        during = [
-            c.text
-            for c in exercise.cues
-            if c.moment is not CueMoment.BEFORE_SET and c.text not in in_reps
-        ]
-        return during + [c.text for c in exercise.mistakes]
+            self._alarms.append(CueDue(now + self._seconds(intro) + CUE_INTERVAL))
 
     def _reminder(self, exercise: Exercise, within: float | None = None) -> str | None:
         """The next reminder about `exercise`: one pass through them per session, then quiet.
         None, keeping it for later, when it would take longer than `within` seconds to say."""
-        reminders = self._reminders(exercise)
+        said = reminders(exercise, self._counts(exercise), self._words_per_minute)
         turn = self._cue_turn.get(exercise.id, 0)
-        if turn >= len(reminders):
+        if turn >= len(said):
             return None
-        if within is not None and speech_seconds(reminders[turn]) > within:
+        if within is not None and self._seconds(said[turn]) > within:
             return None
         self._cue_turn[exercise.id] = turn + 1
-        return reminders[turn]
+        return said[turn]
 
     def _next_reminder(self, at: float, out: list[Effect]) -> None:
         exercise = self.step.exercise
@@ -423,7 +323,7 @@ class Session:
         if text is None:
             return
         out.append(Speak(text, Priority.CHATTER, group=self._group))
-        self._alarms.append(Alarm(at + speech_seconds(text) + CUE_INTERVAL, AlarmKind.CUE))
+        self._alarms.append(CueDue(at + self._seconds(text) + CUE_INTERVAL))
 
     def _start_rest(self, now: float, out: list[Effect]) -> None:
         step = self.step
@@ -434,15 +334,13 @@ class Session:
         if following is not None and self._counts(following):
             # A paced set has no room for reminders; the rest before it does, if it is said
             # before the countdown's first call.
-            room = seconds - calls[0][0] - speech_seconds(text)
+            room = seconds - calls[0][0] - self._seconds(text)
             reminder = self._reminder(following, within=room)
             text = f"{text} {reminder}" if reminder is not None else text
         self._say(text, out)
         self._rest_end = now + seconds
         out.append(StartTimer(REST_TIMER, now, self._rest_end))
-        for before_end, words in calls:
-            self._schedule_speech(self._rest_end - before_end, words, Priority.COUNT, out)
-        self._alarms.append(Alarm(self._rest_end, AlarmKind.STEP_DONE))
+        self._schedule(rest(self._rest_end, seconds), out)
 
     def _after_rest(self) -> Step:
         """The step a rest leads to, passing over exercises that pain has ended."""
@@ -471,7 +369,7 @@ class Session:
                 i += 1
                 continue
             break
-        if any(a.kind is AlarmKind.SPEAK and a.at > now for a in self._alarms):
+        if any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
             out.append(CancelSpeech(self._group))
         if self.plan[self.index].kind is StepKind.REST:
             out.append(CancelTimer(REST_TIMER))

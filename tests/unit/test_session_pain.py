@@ -37,7 +37,8 @@ from companion.domain.effects import (
 )
 from companion.domain.events import Command, Start, Tick
 from companion.domain.progression import LoadPlan
-from companion.domain.session import LEAD_GAP, Question, Session, speech_seconds
+from companion.domain.session import Question, Session
+from companion.domain.timeline import LEAD_GAP, speech_seconds
 from companion.domain.workout import SafetyRule, Workout
 
 # straight(THRUST, RDL): 0 briefing, 1 warm-up, 2 setup, 3 set 1/2, 4 rest, 5 set 2/2,

@@ -41,7 +41,8 @@ from companion.domain.effects import (
     StepKind,
 )
 from companion.domain.events import Command, SessionEvent, Start, Tick
-from companion.domain.session import LEAD_GAP, Question, Session, speech_seconds
+from companion.domain.session import Question, Session
+from companion.domain.timeline import LEAD_GAP, speech_seconds
 from companion.domain.workout import Exercise, Unit, Workout
 
 N = Command
