@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 
+from companion.domain.events import Command
 from companion.domain.workout import Unit
 
 
@@ -63,6 +64,8 @@ class StepView:
     tempo: str = ""
     detail: str = ""  # a fix, a note, the next step during rest
     options: tuple[str, ...] = ()  # what can be answered to a question
+    # The commands that do something now (every other is ignored), from the session's table.
+    allowed: frozenset[Command] = frozenset()
     paused: bool = False
     step_index: int = 0
     step_count: int = 0

@@ -95,6 +95,25 @@ async def test_pause_offers_only_what_works_and_resume_clears_it() -> None:
         assert "command('next')" in footer_actions(screen)
 
 
+async def test_a_question_offers_only_what_answers_it() -> None:
+    """The footer is the session's own list of what it takes now (`StepView.allowed`)."""
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await press_next_until(pilot, StepKind.SET)
+        await pilot.press("x")
+        await pilot.pause()
+        # Stop again means nothing while stop is asked; pain is still heard.
+        assert footer_actions(screen) == {
+            "command('yes')", "command('no')", "command('repeat')", "command('pain')"
+        }  # fmt: skip
+        await pilot.press("n", "h")
+        await pilot.pause()
+        # A second pain report means nothing while one is handled; stop is still heard.
+        assert footer_actions(screen) == {
+            "command('yes')", "command('no')", "command('repeat')", "command('stop')"
+        }  # fmt: skip
+
+
 async def test_a_paused_rest_shows_its_countdown_frozen_until_resumed() -> None:
     now = [100.0]
     app = make_app(start="hip-thrust", clock=lambda: now[0])
