@@ -23,6 +23,7 @@ from companion.domain.effects import (
 from companion.domain.events import Command, CommandGiven, Start, Tick
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
+from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
 from companion.domain.workout import Workout
 from companion.speech_out.port import SpeechOut
 from companion.storage.history import History, HistoryBusy, HistoryUnavailable
@@ -41,10 +42,12 @@ class SessionRunner:
         *,
         loads: dict[str, LoadPlan] | None = None,
         history_note: str = "",
+        words_per_minute: int = DEFAULT_WORDS_PER_MINUTE,
         clock: Clock = time.monotonic,
     ) -> None:
+        """`words_per_minute`: how fast speech-out talks, so the session leaves its words room."""
         self.workout = workout
-        self.session = Session(workout, loads=loads)
+        self.session = Session(workout, loads=loads, words_per_minute=words_per_minute)
         self.speech = speech
         self.clock = clock
         self.history = history

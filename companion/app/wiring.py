@@ -104,7 +104,14 @@ class Wiring:
         threading.Thread(
             target=self._attach_speech, args=(speech, workout), name="speech-loader", daemon=True
         ).start()
-        return SessionRunner(workout, speech, self._history, loads=loads, history_note=note)
+        return SessionRunner(
+            workout,
+            speech,
+            self._history,
+            loads=loads,
+            history_note=note,
+            words_per_minute=self.speech_settings.rate,
+        )
 
     def _attach_speech(self, speech: DeferredSpeechOut, workout: Workout) -> None:
         from companion.domain.script import speakable_phrases

@@ -78,8 +78,8 @@ def _print_sessions(history: History, limit: int) -> None:
         summary = session.summary
         when = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         status = (
-            f"ended early: {summary.ended_early}"
-            if summary.ended_early
+            f"ended early: {summary.ending.value}"
+            if summary.ending.early
             else ("finished" if session.ended_at else "did not finish")
         )
         print(f"{when}  {summary.workout} ({summary.workout_id})  {status}")

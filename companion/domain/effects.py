@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 
+from companion.domain.events import Command
 from companion.domain.workout import Unit
 
 
@@ -63,6 +64,8 @@ class StepView:
     tempo: str = ""
     detail: str = ""  # a fix, a note, the next step during rest
     options: tuple[str, ...] = ()  # what can be answered to a question
+    # The commands that do something now (every other is ignored), from the session's table.
+    allowed: frozenset[Command] = frozenset()
     paused: bool = False
     step_index: int = 0
     step_count: int = 0
@@ -127,6 +130,18 @@ class SetRecord:
     variant: str = ""  # the regression's name when one was swapped in
 
 
+class PainAction(Enum):
+    """What came of a pain report without warning signs (or of one with them: END_SESSION).
+    The values are what history stores, so older history files still read."""
+
+    END_SESSION = "end-session"  # warning signs
+    CONTINUE = "continue"  # nothing of the exercise left to change
+    END_EXERCISE = "end-exercise"  # the second report in one exercise
+    REDUCE = "reduce"  # carry on lighter
+    REGRESS = "regress"  # swap in the regression
+    SKIP = "skip"  # skip the rest of the exercise
+
+
 @dataclass(frozen=True)
 class PainReport:
     number: int  # 1, 2, … within the session: later copies of a report update the first
@@ -136,8 +151,7 @@ class PainReport:
     side: str
     heard: str = ""
     red_flags: bool | None = None  # None until answered
-    # "end-session", "reduce", "regress", "skip", "end-exercise", "continue"
-    action: str = ""
+    action: PainAction | None = None  # None until chosen
     new_load: float | None = None
 
 
@@ -153,6 +167,19 @@ class RecordPain:
     report: PainReport
 
 
+class Ending(Enum):
+    """How a session ended. The value is the reason history stores (empty when it ran to its
+    end), which the summary and `companion history` show after "Ended early:"."""
+
+    FINISHED = ""
+    STOPPED = "stopped before the end"
+    PAIN_RED_FLAGS = "pain with warning signs: see a physical therapist or doctor"
+
+    @property
+    def early(self) -> bool:
+        return self is not Ending.FINISHED
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     workout_id: str
@@ -160,7 +187,7 @@ class SessionSummary:
     unit: Unit
     sets: tuple[SetRecord, ...]
     pain: tuple[PainReport, ...]
-    ended_early: str = ""  # why, when the session did not run to its end
+    ending: Ending = Ending.FINISHED
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

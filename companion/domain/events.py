@@ -44,4 +44,4 @@ class CommandGiven:
     heard: str = ""  # the words, when it came by voice
 
 
-Event = Start | Tick | CommandGiven
+SessionEvent = Start | Tick | CommandGiven

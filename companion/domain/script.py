@@ -6,7 +6,7 @@ can say (speech out pre-renders them) and the wording lives in one place.
 
 from __future__ import annotations
 
-from companion.domain.effects import PainReport
+from companion.domain.effects import PainAction, PainReport
 from companion.domain.workout import Exercise, Tempo, Unit, Workout
 
 _ONES = [
@@ -280,15 +280,23 @@ def pain_outcome(report: PainReport, unit: Unit) -> str:
         return "not answered"
     if report.red_flags:
         return "warning signs: session ended, see a physical therapist or doctor"
-    if report.action == "reduce" and report.new_load is not None:
-        return f"carried on lighter, {format_load(report.new_load, unit)}"
-    return {
-        "reduce": "carried on lighter",
-        "regress": "switched to the easier exercise",
-        "skip": "skipped the exercise",
-        "end-exercise": "second report: exercise ended",
-        "continue": "carried on",
-    }.get(report.action, "no warning signs")
+    match report.action:
+        case PainAction.REDUCE if report.new_load is not None:
+            return f"carried on lighter, {format_load(report.new_load, unit)}"
+        case PainAction.REDUCE:
+            return "carried on lighter"
+        case PainAction.REGRESS:
+            return "switched to the easier exercise"
+        case PainAction.SKIP:
+            return "skipped the exercise"
+        case PainAction.END_EXERCISE:
+            return "second report: exercise ended"
+        case PainAction.CONTINUE:
+            return "carried on"
+        # No action chosen yet (the options were asked, not answered). END_SESSION comes only
+        # with warning signs, answered above.
+        case PainAction.END_SESSION | None:
+            return "no warning signs"
 
 
 def speakable_phrases(workout: Workout) -> set[str]:

@@ -6,23 +6,31 @@ rest calls) is emitted ahead with its exact start time so speech out can start i
 the session also keeps its own copy of everything scheduled, so pause can freeze it and resume can
 shift it.
 
-Who calls it: `companion.runner.SessionRunner` (wired by the CLI and driven by the Textual app's
+What a command does depends on the session's `Mode` alone (running, paused, asking to stop, ...)
+and is looked up in `MOVES`, the table of legal moves at the end of this module; a command the
+table does not list for the mode is ignored, and `Session.allowed` (shown as `StepView.allowed`)
+is read from the same table. When a step's alarms fall due is worked out in
+`companion.domain.timeline`, what a pain report means in `companion.domain.pain`.
+
+Who calls it: `companion.app.runner.SessionRunner` (wired by the CLI and driven by the Textual app's
 tick), and the unit tests, which replay timelines.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from companion.domain import script
+from companion.domain import pain, script
 from companion.domain.effects import (
     CancelSpeech,
     CancelTimer,
     Effect,
+    Ending,
     Finished,
     Outcome,
+    PainAction,
     PainReport,
     Priority,
     RecordPain,
@@ -36,95 +44,77 @@ from companion.domain.effects import (
     StepKind,
     StepView,
 )
-from companion.domain.events import Command, CommandGiven, Event, Start
+from companion.domain.events import Command, CommandGiven, SessionEvent, Start
 from companion.domain.plan import Step, build_plan, label
-from companion.domain.progression import LoadPlan, reduce_load
+from companion.domain.progression import LoadPlan
+from companion.domain.timeline import (
+    CUE_INTERVAL,
+    DEFAULT_WORDS_PER_MINUTE,
+    LEAD_GAP,
+    Alarm,
+    CueDue,
+    RepDone,
+    SpeakAlarm,
+    StepDone,
+    TempoAlarm,
+    paced_set,
+    reminders,
+    rest,
+    speech_seconds,
+)
 from companion.domain.workout import CueMoment, Exercise, Regression, Workout
 
-LEAD_GAP = 1.5  # seconds between the end of a set's intro and its first counted rep
-CUE_INTERVAL = 8.0  # seconds between form reminders in a set the person paces
-SECONDS_PER_WORD = 0.34  # espeak-ng's default rate is about 175 words a minute
 REST_TIMER = "rest"
 SESSION_GROUP = "session"  # speech that belongs to no step: questions, pause, safety
 
 
-def speech_seconds(text: str) -> float:
-    """How long `text` takes to say, roughly; used to leave room before timed counts."""
-    return 0.25 + SECONDS_PER_WORD * len(text.split())
+class Mode(Enum):
+    """What the session is doing, which decides what each command does (see `MOVES`).
+
+    A question is asked over what was going on, and answering it returns there: the pain
+    questions over the workout, running or paused, and the stop question over any of these,
+    a pain question included. `Session.modes` holds that nesting, innermost last.
+    """
+
+    WAITING = "waiting"  # not started
+    RUNNING = "running"  # steps and their timed speech go on
+    PAUSED = "paused"
+    ASKING_STOP = "asking-stop"  # "say yes to end the workout"
+    ASKING_RED_FLAGS = "asking-red-flags"  # after a pain report: any warning signs?
+    OFFERING_OPTIONS = "offering-options"  # no warning signs: lighter, easier or skip
+    FINISHED = "finished"
+
+    @property
+    def asking(self) -> bool:
+        return self in (Mode.ASKING_STOP, Mode.ASKING_RED_FLAGS, Mode.OFFERING_OPTIONS)
 
 
-class Question(Enum):
-    STOP = "stop"
-    PAIN_RED_FLAGS = "pain-red-flags"
-    PAIN_OPTIONS = "pain-options"
-
-
-class AlarmKind(Enum):
-    SPEAK = "speak"  # already emitted; kept so pause/resume can cancel and re-send it
-    TEMPO = "tempo"  # show the rep phase
-    REP_DONE = "rep-done"
-    STEP_DONE = "step-done"
-    CUE = "cue"  # the next form reminder in an unpaced set
-
-
-@dataclass(frozen=True)
-class Alarm:
-    at: float
-    kind: AlarmKind
-    text: str = ""
-    priority: Priority = Priority.COUNT
-    rep: int = 0
-    phase: str = ""
-    count: int = 0
-
-
-@dataclass(frozen=True)
-class _Phase:
-    name: str  # "lower", "hold", "up", "top"
-    seconds: int
-    moment: CueMoment
-
-
-def _counted(phase: _Phase) -> bool:
-    """A lowering of more than a second is counted out loud, a call each second."""
-    return phase.name == "lower" and phase.seconds > 1
-
-
-def _calls_covered(phases: list[_Phase], first: int, seconds: float) -> int:
-    """How many phase calls from `phases[first]` on a cue of `seconds` takes the place of; 0 when
-    it would run into a count or past the end of the rep."""
-    room = 0.0
-    for covered, phase in enumerate(phases[first:], start=1):
-        if _counted(phase):
-            return 0
-        room += phase.seconds
-        if seconds <= room:
-            return covered
-    return 0
-
-
-@dataclass(frozen=True)
-class _RepCue:
-    first: int  # index of the phase whose call the cue replaces
-    covers: int  # phase calls it takes the place of, from `first` on
-    text: str
+# The commands that answer a question, in the order the screen lists them.
+ANSWERS = (Command.YES, Command.NO, Command.LIGHTER, Command.EASIER, Command.SKIP)
 
 
 class Session:
     """One run of a workout. Feed it events with `handle`; it returns what to do."""
 
-    def __init__(self, workout: Workout, *, loads: Mapping[str, LoadPlan] | None = None) -> None:
+    def __init__(
+        self,
+        workout: Workout,
+        *,
+        loads: Mapping[str, LoadPlan] | None = None,
+        words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+    ) -> None:
+        """`words_per_minute`: the rate speech out speaks at, which decides how long an intro
+        takes and so when the counts after it start."""
         self.workout = workout
+        self._words_per_minute = words_per_minute
         self.plan: tuple[Step, ...] = build_plan(workout)
         self._loads = dict(loads or {})
         self.index = 0
-        self.started = False
-        self.finished = False
-        self.paused = False
-        self.questions: list[Question] = []
-        self._frozen_at: float | None = None
+        # The mode, over the modes it returns to: [WAITING], [FINISHED], or RUNNING or PAUSED
+        # under at most one pain question under at most the stop question.
+        self._modes: list[Mode] = [Mode.WAITING]
+        self._frozen_at = 0.0  # when the step's timeline stopped; read only while not RUNNING
         self._alarms: list[Alarm] = []
-        self._step_started = 0.0
         self._rest_end = 0.0
         self._reps_done = 0
         self._last_instruction = ""  # what the current step asks for; `repeat` says it again
@@ -146,27 +136,48 @@ class Session:
         return self.plan[self.index]
 
     @property
-    def frozen(self) -> bool:
-        return self._frozen_at is not None
+    def mode(self) -> Mode:
+        return self._modes[-1]
+
+    @property
+    def modes(self) -> tuple[Mode, ...]:
+        """The mode and, before it, what answering its question returns to."""
+        return tuple(self._modes)
+
+    @property
+    def started(self) -> bool:
+        return self.mode is not Mode.WAITING
+
+    @property
+    def finished(self) -> bool:
+        return self.mode is Mode.FINISHED
+
+    @property
+    def paused(self) -> bool:
+        """Paused, or asking a question over a pause (answering it returns to the pause)."""
+        return self._modes[0] is Mode.PAUSED
+
+    @property
+    def allowed(self) -> frozenset[Command]:
+        """The commands that do something now; any other is ignored."""
+        return frozenset(c for c, move in MOVES[self.mode].items() if move.when(self))
 
     @property
     def records(self) -> tuple[SetRecord, ...]:
         return tuple(self._records)
 
-    def handle(self, event: Event) -> list[Effect]:
-        if self.finished:
-            return []
+    def handle(self, event: SessionEvent) -> list[Effect]:
         out: list[Effect] = []
         if isinstance(event, Start):
-            if not self.started:
-                self.started = True
+            if self.mode is Mode.WAITING:
+                self._modes = [Mode.RUNNING]
                 self._enter(event.now, out)
             return out
-        if not self.started:
-            return out
         self._run_due(event.now, out)
-        if isinstance(event, CommandGiven) and not self.finished:
-            self._command(event, out)
+        if isinstance(event, CommandGiven):
+            move = MOVES[self.mode].get(event.command)
+            if move is not None and move.when(self):
+                move.make(self, event, out)
         return out
 
     def current_load(self, exercise: Exercise) -> float | None:
@@ -180,52 +191,59 @@ class Session:
     # ----------------------------------------------------------------- time
 
     def _run_due(self, now: float, out: list[Effect]) -> None:
-        """Fire every alarm due by `now`, in time order, each at its own scheduled time."""
-        if self.frozen:
-            return
-        while self._alarms and not self.finished and not self.frozen:
+        """Fire every alarm due by `now`, in time order, each at its own scheduled time. Only a
+        running session's time moves: a pause or a question freezes it."""
+        while self._alarms and self.mode is Mode.RUNNING:
             # At equal times the step ends last, so the final rep is counted before the set is
             # recorded.
-            alarm = min(self._alarms, key=lambda a: (a.at, a.kind is AlarmKind.STEP_DONE))
+            alarm = min(self._alarms, key=lambda a: (a.at, isinstance(a, StepDone)))
             if alarm.at > now:
                 break
             self._alarms.remove(alarm)
             self._fire(alarm, out)
 
     def _fire(self, alarm: Alarm, out: list[Effect]) -> None:
-        if alarm.kind is AlarmKind.TEMPO:
-            out.append(ShowTempo(alarm.rep, alarm.phase, alarm.count))
-        elif alarm.kind is AlarmKind.REP_DONE:
-            self._reps_done = alarm.rep
-        elif alarm.kind is AlarmKind.CUE:
-            self._next_reminder(alarm.at, out)
-        elif alarm.kind is AlarmKind.STEP_DONE:
-            if self.step.kind is StepKind.SET:
-                self._record_set(Outcome.DONE, self._reps_done, out)
-            self._advance(alarm.at, out)
+        match alarm:
+            case TempoAlarm(_, rep, phase, count):
+                out.append(ShowTempo(rep, phase, count))
+            case RepDone(_, rep):
+                self._reps_done = rep
+            case CueDue(at):
+                self._next_reminder(at, out)
+            case StepDone(at):
+                if self.step.kind is StepKind.SET:
+                    self._record_set(Outcome.DONE, self._reps_done, out)
+                self._advance(at, out)
+            case SpeakAlarm():
+                pass  # sent when it was scheduled
 
-    def _schedule_speech(self, at: float, text: str, priority: Priority, out: list[Effect]) -> None:
-        self._alarms.append(Alarm(at, AlarmKind.SPEAK, text=text, priority=priority))
-        out.append(Speak(text, priority, at=at, group=self._group))
+    def _schedule(self, alarms: list[Alarm], out: list[Effect]) -> None:
+        """Keep `alarms`, and send their speech now with its start time."""
+        self._alarms.extend(alarms)
+        for alarm in alarms:
+            if isinstance(alarm, SpeakAlarm):
+                out.append(Speak(alarm.text, alarm.priority, at=alarm.at, group=self._group))
+
+    def _seconds(self, text: str) -> float:
+        return speech_seconds(text, self._words_per_minute)
 
     def _freeze(self, now: float, out: list[Effect]) -> None:
-        if self._frozen_at is None:
-            self._frozen_at = now
-            out.append(CancelSpeech(self._group))
-            if self.step.kind is StepKind.REST:
-                # The screen's countdown must stop too; `_thaw` starts it again, shifted.
-                out.append(CancelTimer(REST_TIMER))
+        """Stop the step's timeline; called as a running session pauses or asks a question."""
+        self._frozen_at = now
+        out.append(CancelSpeech(self._group))
+        if self.step.kind is StepKind.REST:
+            # The screen's countdown must stop too; `_thaw` starts it again, shifted.
+            out.append(CancelTimer(REST_TIMER))
 
     def _thaw(self, now: float, out: list[Effect]) -> None:
-        if self._frozen_at is None or self.paused or self.questions:
-            return
-        frozen_at, self._frozen_at = self._frozen_at, None
+        """Start the step's timeline again where it stopped; called as the session returns to
+        RUNNING."""
+        frozen_at = self._frozen_at
         shift = now - frozen_at
-        pending = [a for a in self._alarms if a.kind is not AlarmKind.SPEAK or a.at >= frozen_at]
+        pending = [a for a in self._alarms if not isinstance(a, SpeakAlarm) or a.at >= frozen_at]
         self._alarms = [replace(a, at=a.at + shift) for a in pending]
-        self._step_started += shift
         for alarm in sorted(self._alarms, key=lambda a: a.at):
-            if alarm.kind is AlarmKind.SPEAK:
+            if isinstance(alarm, SpeakAlarm):
                 out.append(Speak(alarm.text, alarm.priority, at=alarm.at, group=self._group))
         if self.step.kind is StepKind.REST:
             self._rest_end += shift
@@ -233,7 +251,7 @@ class Session:
 
     @property
     def _instruction(self) -> str:
-        return self._asked if self.questions else self._last_instruction
+        return self._asked if self.mode.asking else self._last_instruction
 
     @property
     def _group(self) -> str:
@@ -253,7 +271,7 @@ class Session:
         the step's instruction on screen or for `repeat`."""
         if remember:
             self._last_instruction = text
-        group = SESSION_GROUP if priority is Priority.SAFETY or self.questions else self._group
+        group = SESSION_GROUP if priority is Priority.SAFETY or self.mode.asking else self._group
         out.append(Speak(text, priority, group=group))
 
     def _enter(self, now: float, out: list[Effect]) -> None:
@@ -265,9 +283,8 @@ class Session:
         self._alarms = []
         self._reps_done = 0
         self._set_stopped = False
-        self._step_started = now
         if step.kind is StepKind.SUMMARY:
-            self._finish("", now, out)
+            self._finish(Ending.FINISHED, now, out)
             return
         if step.kind is StepKind.SET:
             assert exercise is not None
@@ -285,7 +302,7 @@ class Session:
         out.append(Show(self._view()))
 
     def _advance(self, now: float, out: list[Effect]) -> None:
-        if any(a.kind is AlarmKind.SPEAK and a.at > now for a in self._alarms):
+        if any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
             out.append(CancelSpeech(self._group))
         if self.step.kind is StepKind.REST:
             out.append(CancelTimer(REST_TIMER))
@@ -322,96 +339,22 @@ class Session:
         )
         self._say(intro, out)
         if self._counts(exercise):
-            self._schedule_reps(exercise, now + speech_seconds(intro) + LEAD_GAP, out)
+            rep_one = now + self._seconds(intro) + LEAD_GAP
+            self._schedule(paced_set(exercise, rep_one, self._words_per_minute), out)
         else:
-            self._alarms.append(Alarm(now + speech_seconds(intro) + CUE_INTERVAL, AlarmKind.CUE))
-
-    def _phases(self, exercise: Exercise) -> list[_Phase]:
-        t = exercise.tempo
-        lowering = [
-            _Phase("lower", t.eccentric, CueMoment.ECCENTRIC),
-            _Phase("hold", t.pause, CueMoment.BOTTOM),
-        ]
-        rising = [
-            _Phase("up", t.concentric, CueMoment.CONCENTRIC),
-            _Phase("top", t.top, CueMoment.TOP),
-        ]
-        order = lowering + rising if t.lowering_first else rising + lowering
-        return [p for p in order if p.seconds > 0]
-
-    def _schedule_reps(self, exercise: Exercise, first: float, out: list[Effect]) -> None:
-        """Counts and phase calls for every rep of the set, at exact offsets from `first`."""
-        phases = self._phases(exercise)
-        cues = self._rep_cues(exercise)
-        rep_seconds = exercise.tempo.rep_seconds
-        reps = exercise.rep_target
-        for rep in range(1, reps + 1):
-            start = first + (rep - 1) * rep_seconds
-            offset = 0.0
-            cue = cues[(rep - 1) % len(cues)] if cues else None
-            for index, phase in enumerate(phases):
-                at = start + offset
-                if _counted(phase):
-                    for n in range(1, phase.seconds + 1):
-                        self._schedule_speech(at + n - 1, script.count_word(n), Priority.COUNT, out)
-                        self._alarms.append(
-                            Alarm(at + n - 1, AlarmKind.TEMPO, rep=rep, phase="lower", count=n)
-                        )
-                else:
-                    words = {"lower": script.DOWN, "up": script.UP}.get(phase.name, script.HOLD)
-                    if cue is not None and index == cue.first:
-                        words = cue.text
-                    if cue is None or not cue.first < index < cue.first + cue.covers:
-                        self._schedule_speech(at, words, Priority.COUNT, out)
-                    self._alarms.append(
-                        Alarm(at, AlarmKind.TEMPO, rep=rep, phase=phase.name, count=1)
-                    )
-                offset += phase.seconds
-            # `first + rep * rep_seconds`, not `start + rep_seconds`: the same expression as the
-            # set's end below, so the last rep ends exactly when the set does (float sums differ).
-            self._alarms.append(Alarm(first + rep * rep_seconds, AlarmKind.REP_DONE, rep=rep))
-        self._alarms.append(Alarm(first + reps * rep_seconds, AlarmKind.STEP_DONE))
-
-    def _rep_cues(self, exercise: Exercise) -> list[_RepCue]:
-        """The form cues that fit a rep of this paced exercise, taking turns one a rep.
-
-        A cue is said at the moment it belongs to ("drive through your heels" as the hips rise).
-        A short one replaces that phase's call; a longer one also the calls right after it, as
-        long as it ends before the next count and before the next rep, so no count is ever late.
-        """
-        phases = self._phases(exercise)
-        return [
-            _RepCue(index, covers, cue.text)
-            for index, phase in enumerate(phases)
-            for cue in exercise.cues_at(phase.moment)
-            if (covers := _calls_covered(phases, index, speech_seconds(cue.text)))
-        ]
-
-    def _reminders(self, exercise: Exercise) -> list[str]:
-        """What to remind the person of about `exercise`: its in-set cues, then its mistakes.
-
-        In a set the person paces, they are said in the set, one at a time. A paced set leaves
-        room only for the cues that fit a rep; the rest wait for the rests before its sets.
-        """
-        in_reps = {c.text for c in self._rep_cues(exercise)} if self._counts(exercise) else set()
-        during = [
-            c.text
-            for c in exercise.cues
-            if c.moment is not CueMoment.BEFORE_SET and c.text not in in_reps
-        ]
-        return during + [c.text for c in exercise.mistakes]
+            self._alarms.append(CueDue(now + self._seconds(intro) + CUE_INTERVAL))
 
     def _reminder(self, exercise: Exercise, within: float | None = None) -> str | None:
         """The next reminder about `exercise`: one pass through them per session, then quiet.
         None, keeping it for later, when it would take longer than `within` seconds to say."""
-        reminders = self._reminders(exercise)
+        said = reminders(exercise, self._counts(exercise), self._words_per_minute)
         turn = self._cue_turn.get(exercise.id, 0)
-        if turn >= len(reminders):
+        if turn >= len(said):
             return None
-        if within is not None and speech_seconds(reminders[turn]) > within:
+        if within is not None and self._seconds(said[turn]) > within:
             return None
         self._cue_turn[exercise.id] = turn + 1
-        return reminders[turn]
+        return said[turn]
 
     def _next_reminder(self, at: float, out: list[Effect]) -> None:
         exercise = self.step.exercise
@@ -421,7 +364,7 @@ class Session:
         if text is None:
             return
         out.append(Speak(text, Priority.CHATTER, group=self._group))
-        self._alarms.append(Alarm(at + speech_seconds(text) + CUE_INTERVAL, AlarmKind.CUE))
+        self._alarms.append(CueDue(at + self._seconds(text) + CUE_INTERVAL))
 
     def _start_rest(self, now: float, out: list[Effect]) -> None:
         step = self.step
@@ -432,15 +375,13 @@ class Session:
         if following is not None and self._counts(following):
             # A paced set has no room for reminders; the rest before it does, if it is said
             # before the countdown's first call.
-            room = seconds - calls[0][0] - speech_seconds(text)
+            room = seconds - calls[0][0] - self._seconds(text)
             reminder = self._reminder(following, within=room)
             text = f"{text} {reminder}" if reminder is not None else text
         self._say(text, out)
         self._rest_end = now + seconds
         out.append(StartTimer(REST_TIMER, now, self._rest_end))
-        for before_end, words in calls:
-            self._schedule_speech(self._rest_end - before_end, words, Priority.COUNT, out)
-        self._alarms.append(Alarm(self._rest_end, AlarmKind.STEP_DONE))
+        self._schedule(rest(self._rest_end, seconds), out)
 
     def _after_rest(self) -> Step:
         """The step a rest leads to, passing over exercises that pain has ended."""
@@ -469,7 +410,7 @@ class Session:
                 i += 1
                 continue
             break
-        if any(a.kind is AlarmKind.SPEAK and a.at > now for a in self._alarms):
+        if any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
             out.append(CancelSpeech(self._group))
         if self.plan[self.index].kind is StepKind.REST:
             out.append(CancelTimer(REST_TIMER))
@@ -518,25 +459,22 @@ class Session:
         self._records.append(record)
         out.append(RecordSet(record))
 
-    def _finish(self, ended_early: str, now: float, out: list[Effect]) -> None:
-        if ended_early:
+    def _finish(self, ending: Ending, now: float, out: list[Effect]) -> None:
+        if ending.early:
             self._record_unfinished(out)
-        self.finished = True
+        # No question is open any more: the summary must not offer yes/no.
+        self._modes = [Mode.FINISHED]
         self.index = len(self.plan) - 1
         self._alarms = []
-        # No question is open any more: the summary must not offer yes/no.
-        self.questions.clear()
-        self.paused = False
-        self._frozen_at = None
         summary = SessionSummary(
             workout_id=self.workout.id,
             workout=self.workout.title,
             unit=self.workout.unit,
             sets=tuple(self._records),
             pain=tuple(self._pain),
-            ended_early=ended_early,
+            ending=ending,
         )
-        self._say(script.STOPPED if ended_early else script.FINISHED, out)
+        self._say(script.STOPPED if ending.early else script.FINISHED, out)
         out.append(Show(self._view()))
         out.append(Finished(summary))
 
@@ -557,140 +495,104 @@ class Session:
             if step.kind is StepKind.SET:
                 self._record_set(Outcome.SKIPPED, 0, out, step)
 
-    # ----------------------------------------------------------------- commands
+    # ----------------------------------------------------------------- moves
+    # Each takes the command that `MOVES` chose it for and carries it out; none checks whether
+    # it is legal now: the table did.
 
-    def _command(self, event: CommandGiven, out: list[Effect]) -> None:
-        command, now = event.command, event.now
-        if command is Command.REPEAT:
-            if self._instruction:
-                out.append(Speak(self._instruction, Priority.INSTRUCTION, group=SESSION_GROUP))
-            return
-        if command is Command.PAIN:
-            self._pain_reported(event, out)
-            return
-        if self.questions:
-            self._answer(command, now, out)
-            return
-        if command is Command.STOP:
-            self._ask(Question.STOP, now, out)
-        elif command is Command.PAUSE and not self.paused:
-            self.paused = True
-            self._freeze(now, out)
-            self._say(script.PAUSED, out, remember=False)
-            out.append(Show(self._view()))
-        elif command is Command.RESUME and self.paused:
-            self.paused = False
-            self._thaw(now, out)
-            self._say(script.RESUMED, out, remember=False)
-            out.append(Show(self._view()))
-        elif self.paused:
-            return  # while paused only resume, stop, pain and repeat do anything
-        elif command is Command.NEXT:
-            if self.step.kind is StepKind.SET:
-                exercise = self.step.exercise
-                assert exercise is not None
-                self._record_set(
-                    Outcome.DONE,
-                    self._reps_done if self._counts(exercise) else exercise.rep_target,
-                    out,
-                )
-            self._advance(now, out)
-        elif command is Command.SKIP:
-            self._skip(now, out)
-        elif command is Command.FORM and self.step.kind is StepKind.SET:
-            self._record_set(Outcome.FORM, self._counted(), out)
-            # Cancel the set's counts before speaking: a CancelSpeech of the step's group after
-            # the words would drop them too. Said in the session group for the same reason.
-            out.append(CancelSpeech(self._group))
-            self._alarms = []
-            out.append(Speak(script.FORM_ENDED, Priority.INSTRUCTION, group=SESSION_GROUP))
-            self._advance(now, out)
+    def _repeat(self, _: CommandGiven, out: list[Effect]) -> None:
+        out.append(Speak(self._instruction, Priority.INSTRUCTION, group=SESSION_GROUP))
 
-    def _skip(self, now: float, out: list[Effect]) -> None:
+    def _next(self, event: CommandGiven, out: list[Effect]) -> None:
+        if self.step.kind is StepKind.SET:
+            exercise = self.step.exercise
+            assert exercise is not None
+            self._record_set(
+                Outcome.DONE,
+                self._reps_done if self._counts(exercise) else exercise.rep_target,
+                out,
+            )
+        self._advance(event.now, out)
+
+    def _skip(self, event: CommandGiven, out: list[Effect]) -> None:
         step = self.step
         target = step.exercise
         if step.kind is StepKind.REST:
             target = self._after_rest().exercise  # what the rest named as next
         if target is None or step.kind in (StepKind.BRIEFING, StepKind.WARMUP):
-            self._advance(now, out)
+            self._advance(event.now, out)
             return
         start = self.index if step.kind is not StepKind.REST else self.index + 1
-        self._skip_exercise(target, start, now, out)
+        self._skip_exercise(target, start, event.now, out)
 
-    def _ask(self, question: Question, now: float, out: list[Effect]) -> None:
-        self._freeze(now, out)
-        self.questions.append(question)
-        text = {
-            Question.STOP: script.STOP_QUESTION,
-            Question.PAIN_RED_FLAGS: script.pain_question(
-                self.workout, in_set=self.step.kind is StepKind.SET
-            ),
-            Question.PAIN_OPTIONS: self._pain_options_text(),
-        }[question]
-        priority = Priority.INSTRUCTION if question is Question.PAIN_OPTIONS else Priority.SAFETY
+    def _form(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._record_set(Outcome.FORM, self._counted(), out)
+        # Cancel the set's counts before speaking: a CancelSpeech of the step's group after
+        # the words would drop them too. Said in the session group for the same reason.
+        out.append(CancelSpeech(self._group))
+        self._alarms = []
+        out.append(Speak(script.FORM_ENDED, Priority.INSTRUCTION, group=SESSION_GROUP))
+        self._advance(event.now, out)
+
+    def _pause(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._freeze(event.now, out)
+        self._modes = [Mode.PAUSED]
+        self._say(script.PAUSED, out, remember=False)
+        out.append(Show(self._view()))
+
+    def _resume(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._modes = [Mode.RUNNING]
+        self._thaw(event.now, out)
+        self._say(script.RESUMED, out, remember=False)
+        out.append(Show(self._view()))
+
+    def _ask_stop(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._ask(Mode.ASKING_STOP, event.now, out)
+
+    def _stop(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._finish(Ending.STOPPED, event.now, out)
+
+    def _carry_on(self, event: CommandGiven, out: list[Effect]) -> None:
+        """No to the stop question: back to what it interrupted."""
+        self._modes.pop()
+        if self.mode.asking:  # a pain question: asked again
+            self._pose(out)
+            return
+        if self.mode is Mode.RUNNING:
+            self._thaw(event.now, out)
+        # A stop asked while paused returns to the pause, not to the workout.
+        self._say(script.PAUSED if self.paused else script.RESUMED, out, remember=False)
+        out.append(Show(self._view()))
+
+    # ----------------------------------------------------------------- questions
+
+    def _ask(self, question: Mode, now: float, out: list[Effect]) -> None:
+        """Ask `question` over what is going on, freezing a running session."""
+        if self.mode is Mode.RUNNING:
+            self._freeze(now, out)
+        self._modes.append(question)
+        self._pose(out)
+
+    def _pose(self, out: list[Effect]) -> None:
+        """Say the open question and show it."""
+        question = self.mode
+        if question is Mode.ASKING_STOP:
+            text = script.STOP_QUESTION
+        elif question is Mode.ASKING_RED_FLAGS:
+            text = script.pain_question(self.workout, in_set=self.step.kind is StepKind.SET)
+        else:
+            text = self._choices().text(self.workout.unit)
+        priority = Priority.INSTRUCTION if question is Mode.OFFERING_OPTIONS else Priority.SAFETY
         self._asked = text
         self._say(text, out, priority, remember=False)
         out.append(Show(self._view()))
 
-    def _answer(self, command: Command, now: float, out: list[Effect]) -> None:
-        question = self.questions[-1]
-        if command is Command.STOP and question is not Question.STOP:
-            self._ask(Question.STOP, now, out)
-            return
-        if question is Question.STOP:
-            if command is Command.YES:
-                self._finish("stopped before the end", now, out)
-            elif command is Command.NO:
-                self.questions.pop()
-                if self.questions:  # back to the question the stop interrupted
-                    self.questions.pop()
-                    self._ask(self._pending_pain_question(), now, out)
-                    return
-                self._thaw(now, out)
-                # A stop asked while paused returns to the pause, not to the workout.
-                self._say(script.PAUSED if self.paused else script.RESUMED, out, remember=False)
-                out.append(Show(self._view()))
-        elif question is Question.PAIN_RED_FLAGS:
-            if command is Command.YES:
-                self._update_pain(red_flags=True, action="end-session", out=out)
-                self.questions.clear()
-                self._say(script.PAIN_RED_FLAGS, out, Priority.SAFETY)
-                self._finish(
-                    "pain with warning signs: see a physical therapist or doctor", now, out
-                )
-            elif command is Command.NO:
-                self.questions.pop()
-                self._after_minor_pain(now, out)
-        elif question is Question.PAIN_OPTIONS:
-            self._pain_option(command, now, out)
-
-    def _pending_pain_question(self) -> Question:
-        latest = self._pain[-1] if self._pain else None
-        if latest is not None and latest.red_flags is None:
-            return Question.PAIN_RED_FLAGS
-        return Question.PAIN_OPTIONS
-
     # ----------------------------------------------------------------- pain
 
-    def _pain_reported(self, event: CommandGiven, out: list[Effect]) -> None:
-        if any(q is not Question.STOP for q in self.questions):
-            return  # already handling a pain report
+    def _report_pain(self, event: CommandGiven, out: list[Effect]) -> None:
         step = self.step
-        exercise = (
-            step.exercise if step.kind in (StepKind.SET, StepKind.SETUP, StepKind.REST) else None
-        )
-        if step.kind is StepKind.REST and step.exercise is not None:
-            exercise = step.exercise  # pain right after a set belongs to the exercise just done
-        self._pain_exercise = exercise
+        self._pain_exercise = exercise = pain.exercise_of(step)
         out.append(CancelSpeech(None))
-        report = PainReport(
-            number=len(self._pain) + 1,
-            exercise_id=exercise.id if exercise else "",
-            exercise=exercise.name if exercise else "",
-            set_number=step.set_number,
-            side=step.side,
-            heard=event.heard,
-        )
+        report = pain.report(len(self._pain) + 1, step, event.heard)
         self._pain.append(report)
         out.append(RecordPain(report))  # stored before anything else is said
         if step.kind is StepKind.SET:
@@ -698,43 +600,77 @@ class Session:
             self._set_stopped = True
         if exercise is not None:
             self._pain_count[exercise.id] = self._pain_count.get(exercise.id, 0) + 1
-        self.questions = [q for q in self.questions if q is not Question.STOP]
-        self._ask(Question.PAIN_RED_FLAGS, event.now, out)
+        if self.mode is Mode.ASKING_STOP:
+            # The report answers the stop question, and takes its place (time is frozen).
+            self._modes[-1] = Mode.ASKING_RED_FLAGS
+            self._pose(out)
+        else:
+            self._ask(Mode.ASKING_RED_FLAGS, event.now, out)
+
+    def _red_flags(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._update_pain(red_flags=True, action=PainAction.END_SESSION, out=out)
+        self._say(script.PAIN_RED_FLAGS, out, Priority.SAFETY)
+        self._finish(Ending.PAIN_RED_FLAGS, event.now, out)
+
+    def _no_red_flags(self, event: CommandGiven, out: list[Effect]) -> None:
+        exercise = self._pain_exercise
+        ahead = exercise is not None and self._sets_ahead(exercise)
+        count = self._pain_count.get(exercise.id, 0) if exercise is not None else 0
+        action = pain.settles_by_itself(exercise, ahead, count)
+        if action is None:
+            self._update_pain(red_flags=False, out=out)
+            self._modes[-1] = Mode.OFFERING_OPTIONS  # time stays frozen: the question changes
+            self._pose(out)
+            return
+        self._modes.pop()
+        self._update_pain(red_flags=False, action=action, out=out)
+        if action is PainAction.END_EXERCISE:
+            assert exercise is not None
+            self._say(script.PAIN_SECOND, out)
+            self._end_exercise(exercise, event.now, out)
+        else:
+            self._say(script.PAIN_CALM, out, remember=False)
+            self._resume_after_pain(event.now, out)
+
+    def _lighter(self, event: CommandGiven, out: list[Effect]) -> None:
+        exercise = self._pain_exercise
+        lighter = self._choices().lighter
+        assert exercise is not None and lighter is not None
+        self._load_override[exercise.id] = lighter
+        self._update_pain(action=PainAction.REDUCE, new_load=lighter, out=out)
+        self._modes.pop()
+        self._resume_after_pain(event.now, out)
+
+    def _easier(self, event: CommandGiven, out: list[Effect]) -> None:
+        exercise = self._pain_exercise
+        regression = self._choices().regression
+        assert exercise is not None and regression is not None
+        self._regressed[exercise.id] = regression
+        self._update_pain(action=PainAction.REGRESS, out=out)
+        self._modes.pop()
+        self._resume_after_pain(event.now, out)
+
+    def _skip_after_pain(self, event: CommandGiven, out: list[Effect]) -> None:
+        exercise = self._pain_exercise
+        assert exercise is not None
+        self._update_pain(action=PainAction.SKIP, out=out)
+        self._end_exercise(exercise, event.now, out)
 
     def _update_pain(self, out: list[Effect], **changes: object) -> None:
         report = replace(self._pain[-1], **changes)  # type: ignore[arg-type]
         self._pain[-1] = report
         out.append(RecordPain(report))
 
-    def _pain_option_loads(self) -> tuple[float | None, Regression | None]:
+    def _choices(self) -> pain.Choices:
+        """What the person may choose after the report being handled (one with an exercise)."""
         exercise = self._pain_exercise
-        if exercise is None:
-            return None, None
-        load = self.current_load(exercise)
-        lighter = reduce_load(load, self.workout.unit) if load else None
-        regression = exercise.regression if exercise.id not in self._regressed else None
-        return lighter, regression
-
-    def _pain_options_text(self) -> str:
-        lighter, regression = self._pain_option_loads()
-        shown = script.say_load(lighter, self.workout.unit) if lighter is not None else None
-        return script.pain_options(shown, regression.name if regression else None)
-
-    def _after_minor_pain(self, now: float, out: list[Effect]) -> None:
-        exercise = self._pain_exercise
-        if exercise is None or not self._sets_ahead(exercise):
-            # Nothing of this exercise is left to change (pain in the warm-up, or in the rest
-            # after its last set): offering a lighter load or a swap would mean nothing.
-            self._update_pain(red_flags=False, action="continue", out=out)
-            self._say(script.PAIN_CALM, out, remember=False)
-            self._resume_after_pain(now, out)
-        elif self._pain_count.get(exercise.id, 0) >= 2:
-            self._update_pain(red_flags=False, action="end-exercise", out=out)
-            self._say(script.PAIN_SECOND, out)
-            self._end_exercise(exercise, now, out)
-        else:
-            self._update_pain(red_flags=False, out=out)
-            self._ask(Question.PAIN_OPTIONS, now, out)
+        assert exercise is not None
+        return pain.choices(
+            exercise,
+            self.current_load(exercise),
+            self.workout.unit,
+            regressed=exercise.id in self._regressed,
+        )
 
     def _sets_ahead(self, exercise: Exercise) -> bool:
         """Whether a set of `exercise` is still to come (a set stopped by pain counts: it is
@@ -746,31 +682,11 @@ class Session:
             for s in self.plan[self.index :]
         )
 
-    def _pain_option(self, command: Command, now: float, out: list[Effect]) -> None:
-        exercise = self._pain_exercise
-        assert exercise is not None
-        lighter, regression = self._pain_option_loads()
-        if command is Command.LIGHTER and lighter is not None:
-            self._load_override[exercise.id] = lighter
-            self._update_pain(action="reduce", new_load=lighter, out=out)
-        elif command is Command.EASIER and regression is not None:
-            self._regressed[exercise.id] = regression
-            self._update_pain(action="regress", out=out)
-        elif command is Command.SKIP:
-            self._update_pain(action="skip", out=out)
-            self.questions.clear()
-            self._end_exercise(exercise, now, out)
-            return
-        else:
-            return
-        self.questions.clear()
-        self._resume_after_pain(now, out)
-
     def _end_exercise(self, exercise: Exercise, now: float, out: list[Effect]) -> None:
-        """Pain ends the exercise for the rest of the session (later rounds included)."""
+        """Pain ends the exercise for the rest of the session (later rounds included), and the
+        session goes on, out of any pause."""
         self._ended.add(exercise.id)
-        self._frozen_at = None
-        self.paused = False
+        self._modes = [Mode.RUNNING]
         # The frozen step's timed speech was cancelled when it froze. Its alarms must not make
         # `_skip_exercise` cancel the step's speech again: that would drop the words just said
         # about why the exercise ends.
@@ -781,34 +697,44 @@ class Session:
         self._skip_exercise(exercise, start, now, out)
 
     def _resume_after_pain(self, now: float, out: list[Effect]) -> None:
-        """A stopped set starts again (lighter or easier); anything else carries on."""
+        """A stopped set starts again (lighter or easier), out of any pause; anything else
+        returns to what the report interrupted, running or paused."""
         if self._set_stopped:
-            self._frozen_at = None
-            self.paused = False
+            self._modes = [Mode.RUNNING]
             self._enter(now, out)
-        else:
+            return
+        if self.mode is Mode.RUNNING:
             self._thaw(now, out)
-            out.append(Show(self._view()))
+        out.append(Show(self._view()))
+
+    # ----------------------------------------------------------------- conditions of moves
+
+    def _has_instruction(self) -> bool:
+        return bool(self._instruction)
+
+    def _in_set(self) -> bool:
+        return self.step.kind is StepKind.SET
+
+    def _no_pain_question_open(self) -> bool:
+        """A pain report during the stop question is heard, unless one is handled already."""
+        return not any(m in (Mode.ASKING_RED_FLAGS, Mode.OFFERING_OPTIONS) for m in self._modes)
+
+    def _lighter_offered(self) -> bool:
+        return self._choices().lighter is not None
+
+    def _easier_offered(self) -> bool:
+        return self._choices().regression is not None
 
     # ----------------------------------------------------------------- view
 
     def _view(self) -> StepView:
         step = self.step
         exercise = step.exercise
-        question = self.questions[-1] if self.questions else None
-        kind = StepKind.QUESTION if question is not None else step.kind
+        kind = StepKind.QUESTION if self.mode.asking else step.kind
         if self.finished:
             kind = StepKind.SUMMARY
-        options: tuple[str, ...] = ()
-        if question in (Question.STOP, Question.PAIN_RED_FLAGS):
-            options = ("yes", "no")
-        elif question is Question.PAIN_OPTIONS:
-            lighter, regression = self._pain_option_loads()
-            options = (
-                *(("lighter",) if lighter is not None else ()),
-                *(("easier",) if regression is not None else ()),
-                "skip",
-            )
+        allowed = self.allowed
+        options = tuple(c.value for c in ANSWERS if c in allowed) if self.mode.asking else ()
         tempo = ""
         if exercise is not None and self._counts(exercise) and step.kind is StepKind.SET:
             t = exercise.tempo
@@ -829,7 +755,69 @@ class Session:
             tempo=tempo,
             detail=step.detail if step.kind is not StepKind.REST else self._rest_next_label(),
             options=options,
+            allowed=allowed,
             paused=self.paused,
             step_index=self.index,
             step_count=len(self.plan),
         )
+
+
+# ----------------------------------------------------------------- the legal moves
+
+
+def _always(_: Session) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a command does in a mode (`make`), when `when` holds: the few moves that depend on
+    more than the mode (form only in a set; lighter and easier only when on offer)."""
+
+    make: Callable[[Session, CommandGiven, list[Effect]], None]
+    when: Callable[[Session], bool] = _always
+
+
+_REPEAT = Move(Session._repeat, when=Session._has_instruction)
+_PAIN = Move(Session._report_pain)
+_ASK_STOP = Move(Session._ask_stop)
+
+MOVES: dict[Mode, dict[Command, Move]] = {
+    Mode.WAITING: {},
+    Mode.RUNNING: {
+        Command.NEXT: Move(Session._next),
+        Command.SKIP: Move(Session._skip),
+        Command.FORM: Move(Session._form, when=Session._in_set),
+        Command.PAUSE: Move(Session._pause),
+        Command.REPEAT: _REPEAT,
+        Command.PAIN: _PAIN,
+        Command.STOP: _ASK_STOP,
+    },
+    Mode.PAUSED: {
+        Command.RESUME: Move(Session._resume),
+        Command.REPEAT: _REPEAT,
+        Command.PAIN: _PAIN,
+        Command.STOP: _ASK_STOP,
+    },
+    Mode.ASKING_STOP: {
+        Command.YES: Move(Session._stop),
+        Command.NO: Move(Session._carry_on),
+        Command.REPEAT: _REPEAT,
+        Command.PAIN: Move(Session._report_pain, when=Session._no_pain_question_open),
+    },
+    Mode.ASKING_RED_FLAGS: {
+        Command.YES: Move(Session._red_flags),
+        Command.NO: Move(Session._no_red_flags),
+        Command.REPEAT: _REPEAT,
+        Command.STOP: _ASK_STOP,
+    },
+    Mode.OFFERING_OPTIONS: {
+        Command.LIGHTER: Move(Session._lighter, when=Session._lighter_offered),
+        Command.EASIER: Move(Session._easier, when=Session._easier_offered),
+        Command.SKIP: Move(Session._skip_after_pain),
+        Command.REPEAT: _REPEAT,
+        Command.STOP: _ASK_STOP,
+    },
+    Mode.FINISHED: {},
+}
+"""What each command does in each mode; a command missing from its mode's row is ignored."""

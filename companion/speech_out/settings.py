@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from companion import config, paths
+from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
 from companion.errors import UserError
 
 RATE_RANGE = (80, 450)  # words per minute espeak-ng renders intelligibly
@@ -30,7 +31,7 @@ def _out_of_range(name: str, value: object) -> str | None:
 @dataclass(frozen=True)
 class SpeechSettings:
     voice: str | None = None  # a pyttsx3 voice id (`companion voices`); None: the engine default
-    rate: int = 175  # words per minute
+    rate: int = DEFAULT_WORDS_PER_MINUTE  # words per minute
     volume: float = 1.0  # 0.0 … 1.0, applied at playback
     device: int | str | None = None  # output device index or name; None: the system default
     mute: bool = False

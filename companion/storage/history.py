@@ -16,7 +16,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.effects import (
+    Ending,
+    Outcome,
+    PainAction,
+    PainReport,
+    SessionSummary,
+    SetRecord,
+)
 from companion.domain.progression import PainOnRecord
 from companion.domain.workout import Unit, Workout
 
@@ -225,7 +232,7 @@ class History:
         with self._write() as db:
             db.execute(
                 "UPDATE sessions SET ended_at = ?, ended_early = ? WHERE id = ?",
-                (_now(), summary.ended_early, session_id),
+                (_now(), summary.ending.value, session_id),
             )
 
     # ----------------------------------------------------------------- reading
@@ -244,7 +251,7 @@ class History:
             unit=Unit(row["unit"]),  # the workout's, as every set of the session records it
             sets=tuple(self.session_sets(row["id"])),
             pain=tuple(self.session_pain(row["id"])),
-            ended_early=row["ended_early"],
+            ending=Ending(row["ended_early"]),
         )
         ended = row["ended_at"]
         return PastSession(
@@ -415,9 +422,11 @@ def _set_record(row: sqlite3.Row) -> SetRecord:
 
 def _pain_columns(report: PainReport) -> dict[str, object]:
     red_flags = None if report.red_flags is None else int(report.red_flags)
-    return _columns(report, red_flags=red_flags)
+    action = "" if report.action is None else report.action.value  # "": not chosen yet
+    return _columns(report, red_flags=red_flags, action=action)
 
 
 def _pain_report(row: sqlite3.Row) -> PainReport:
     red_flags = None if row["red_flags"] is None else bool(row["red_flags"])
-    return _record(PainReport, row, red_flags=red_flags)
+    action = PainAction(row["action"]) if row["action"] else None
+    return _record(PainReport, row, red_flags=red_flags, action=action)

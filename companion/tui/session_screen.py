@@ -38,8 +38,6 @@ from companion.tui.messages import CommandHeard, ListenChanged, SpeechChanged
 
 TICK_SECONDS = 0.05  # the session's own timing is exact; this only bounds screen lag
 
-# Keys that only mean something while a question is asked, and the questions' options.
-ANSWERS = {"yes", "no", "lighter", "easier"}
 LEVEL_BARS = " ▁▂▃▄▅▆▇█"
 
 
@@ -125,24 +123,8 @@ class SessionScreen(Screen[None]):
         """Show only the keys that mean something now, so the footer fits 80 columns."""
         if action != "command" or not parameters:
             return True
-        name = str(parameters[0])
-        view = self.view
-        asking = view is not None and view.kind is StepKind.QUESTION
-        if asking:
-            assert view is not None
-            return name in view.options or name in {"repeat", "stop", "pain"}
-        if name in ANSWERS:
-            return False
-        paused = view is not None and view.paused
-        if name == "pause":
-            return not paused
-        if name == "resume":
-            return paused
-        if paused:  # the session takes only resume, stop, pain and repeat while paused
-            return name in {"stop", "pain", "repeat"}
-        if name == "form":
-            return view is not None and view.kind is StepKind.SET
-        return True
+        # The session says what it takes now; before its first view, nothing.
+        return self.view is not None and Command(str(parameters[0])) in self.view.allowed
 
     # ----------------------------------------------------------------- effects
 

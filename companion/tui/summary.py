@@ -73,8 +73,10 @@ class SummaryScreen(Screen[None]):
         title = f"{summary.workout}: {', '.join(counts)}"
         yield Static(title, id="title", markup=False)
         with VerticalScroll(id="table"):
-            if summary.ended_early:
-                yield Static(f"Ended early: {summary.ended_early}", classes="warning", markup=False)
+            if summary.ending.early:
+                yield Static(
+                    f"Ended early: {summary.ending.value}", classes="warning", markup=False
+                )
             yield Static(summary_table(summary))
             for line in pain_lines(summary):
                 yield Static(line, classes="warning", markup=False)

@@ -9,7 +9,7 @@ from textual.widgets import Digits, Static
 from textual.widgets._footer import FooterKey
 
 from companion import paths
-from companion.domain.effects import Outcome, StepKind
+from companion.domain.effects import Ending, Outcome, StepKind
 from companion.library import load_library
 from companion.speech_in.port import HeardListener, ListenStatus, ListenStatusListener
 from companion.speech_out.port import SpeechStatus
@@ -35,7 +35,7 @@ async def test_whole_workout_by_keys(workout_id: str) -> None:
             await pilot.press("space")
             presses += 1
         summary = app.screen.summary
-        assert summary.ended_early == ""
+        assert summary.ending is Ending.FINISHED
         assert len(summary.sets) == workout.total_sets
         assert all(s.outcome is Outcome.DONE for s in summary.sets)
     history = History.open(paths.history_db())
@@ -69,7 +69,7 @@ async def test_skip_pause_and_stop_by_keys() -> None:
         assert screen.view.options == ("yes", "no")
         await pilot.press("y")
         assert isinstance(app.screen, SummaryScreen)
-        assert app.screen.summary.ended_early
+        assert app.screen.summary.ending.early
 
 
 def footer_actions(screen: SessionScreen) -> set[str]:
@@ -93,6 +93,25 @@ async def test_pause_offers_only_what_works_and_resume_clears_it() -> None:
         await pilot.pause()
         assert str(tempo.render()) == ""
         assert "command('next')" in footer_actions(screen)
+
+
+async def test_a_question_offers_only_what_answers_it() -> None:
+    """The footer is the session's own list of what it takes now (`StepView.allowed`)."""
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await press_next_until(pilot, StepKind.SET)
+        await pilot.press("x")
+        await pilot.pause()
+        # Stop again means nothing while stop is asked; pain is still heard.
+        assert footer_actions(screen) == {
+            "command('yes')", "command('no')", "command('repeat')", "command('pain')"
+        }  # fmt: skip
+        await pilot.press("n", "h")
+        await pilot.pause()
+        # A second pain report means nothing while one is handled; stop is still heard.
+        assert footer_actions(screen) == {
+            "command('yes')", "command('no')", "command('repeat')", "command('stop')"
+        }  # fmt: skip
 
 
 async def test_a_paused_rest_shows_its_countdown_frozen_until_resumed() -> None:

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import RichLog, Static
 
 from companion import paths
-from companion.domain.effects import StepKind
+from companion.domain.effects import Ending, StepKind
 from companion.library import load_library
 from companion.tui.session_screen import SessionScreen
 
@@ -92,7 +92,7 @@ async def test_a_long_summary_headline_is_shown_whole() -> None:
 
     title = "Posterior chain circuit for runners, the long version"
     sets = tuple(pained(n) for n in (1, 2, 3))
-    summary = SessionSummary("x", title, Unit.LB, sets=sets, pain=(), ended_early="")
+    summary = SessionSummary("x", title, Unit.LB, sets=sets, pain=(), ending=Ending.FINISHED)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.push_screen(SummaryScreen(summary))

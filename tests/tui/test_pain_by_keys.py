@@ -20,7 +20,8 @@ async def to_first_set(pilot: Pilot[None]) -> SessionScreen:
 def stored_pain() -> list[tuple[bool | None, str]]:
     history = History.open(paths.history_db())
     (row,) = history.sessions()
-    return [(p.red_flags, p.action) for p in history.session_pain(row.id)]
+    # As stored: the action's value, "" before one is chosen.
+    return [(p.red_flags, p.action.value if p.action else "") for p in history.session_pain(row.id)]
 
 
 async def test_pain_with_warning_signs_ends_the_session() -> None:
@@ -34,7 +35,7 @@ async def test_pain_with_warning_signs_ends_the_session() -> None:
         await pilot.press("y")
         assert isinstance(app.screen, SummaryScreen)
         summary = app.screen.summary
-        assert "physical therapist or doctor" in summary.ended_early
+        assert "physical therapist or doctor" in summary.ending.value
         # The set pain stopped, then every set never reached, on record as skipped.
         first, *rest = [s.outcome for s in summary.sets]
         assert first is Outcome.PAIN

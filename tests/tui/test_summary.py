@@ -6,7 +6,14 @@ from rich.console import Console
 from textual.app import App
 from textual.widgets import Static
 
-from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.effects import (
+    Ending,
+    Outcome,
+    PainAction,
+    PainReport,
+    SessionSummary,
+    SetRecord,
+)
 from companion.domain.workout import Unit
 from companion.tui.summary import SummaryScreen, pain_lines, summary_table
 
@@ -19,7 +26,7 @@ def thrust(number: int, outcome: Outcome, reps: int | None) -> SetRecord:
 
 def test_a_set_nobody_counted_shows_a_question_mark_not_zero() -> None:
     sets = (thrust(1, Outcome.DONE, 10), thrust(2, Outcome.FORM, None), thrust(3, Outcome.DONE, 0))
-    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ended_early="")
+    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ending=Ending.FINISHED)
     console = Console(record=True, width=80)
     console.print(summary_table(summary))
     (row,) = [line for line in console.export_text().splitlines() if "Hip thrust" in line]
@@ -29,13 +36,14 @@ def test_a_set_nobody_counted_shows_a_question_mark_not_zero() -> None:
 
 def test_each_pain_report_says_where_and_what_came_of_it() -> None:
     reports = (
-        PainReport(1, "hip-thrust", "Hip thrust", 2, "", red_flags=False, action="reduce",
+        PainReport(1, "hip-thrust", "Hip thrust", 2, "", red_flags=False, action=PainAction.REDUCE,
                    new_load=85.0),
-        PainReport(2, "", "", 0, "", red_flags=False, action="continue"),
+        PainReport(2, "", "", 0, "", red_flags=False, action=PainAction.CONTINUE),
         PainReport(3, "rdl", "Romanian deadlift", 1, ""),
-        PainReport(4, "rdl", "Romanian deadlift", 1, "", red_flags=True, action="end-session"),
+        PainReport(4, "rdl", "Romanian deadlift", 1, "", red_flags=True,
+                   action=PainAction.END_SESSION),
     )  # fmt: skip
-    summary = SessionSummary("test", "Test", Unit.KG, sets=(), pain=reports, ended_early="")
+    summary = SessionSummary("test", "Test", Unit.KG, sets=(), pain=reports, ending=Ending.FINISHED)
     assert pain_lines(summary) == [
         "Pain: Hip thrust, set 2: carried on lighter, 85 kg",
         "Pain: before the first exercise: carried on",
@@ -53,7 +61,7 @@ def test_a_set_stopped_by_pain_is_not_a_set_done() -> None:
         thrust(2, Outcome.DONE, 10),
         thrust(3, Outcome.DONE, 10),
     )
-    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ended_early="")
+    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ending=Ending.FINISHED)
     assert (summary.sets_done, summary.skipped, summary.stopped_by_pain) == (3, 0, 1)
     console = Console(record=True, width=80)
     console.print(summary_table(summary))
@@ -63,7 +71,7 @@ def test_a_set_stopped_by_pain_is_not_a_set_done() -> None:
 
 async def test_the_title_counts_sets_done_skipped_and_stopped_by_pain() -> None:
     sets = (thrust(1, Outcome.PAIN, None), thrust(2, Outcome.SKIPPED, None))
-    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ended_early="")
+    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ending=Ending.FINISHED)
     note = "history is off: /data/MyStuff/history.sqlite3: [Errno 17] File exists"
     app = App[None]()
     async with app.run_test() as pilot:

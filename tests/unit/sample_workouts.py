@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from companion.domain.effects import Effect, Speak
-from companion.domain.events import Command, CommandGiven, Event
-from companion.domain.session import Session
+from companion.domain.events import Command, CommandGiven, SessionEvent
+from companion.domain.session import Mode, Session
 from companion.domain.workout import (
     Cue,
     CueMoment,
@@ -175,12 +175,17 @@ def cmd(command: Command, now: float, heard: str = "") -> CommandGiven:
     return CommandGiven(command, now, heard)
 
 
-def feed(session: Session, *events: Event) -> list[Effect]:
+def feed(session: Session, *events: SessionEvent) -> list[Effect]:
     """Every effect of `events`, in order."""
     out: list[Effect] = []
     for event in events:
         out.extend(session.handle(event))
     return out
+
+
+def asked(session: Session) -> list[Mode]:
+    """The questions open, the one asked last at the end (a stop question over a pain one)."""
+    return [m for m in session.modes if m.asking]
 
 
 def of(kind: type[E], effects: Sequence[Effect]) -> list[E]:

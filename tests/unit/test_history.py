@@ -15,7 +15,14 @@ import pytest
 from sample_workouts import RDL, THRUST, straight
 
 from companion.cli.history import loads_line, pain_line
-from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.effects import (
+    Ending,
+    Outcome,
+    PainAction,
+    PainReport,
+    SessionSummary,
+    SetRecord,
+)
 from companion.domain.workout import Unit
 from companion.storage import history as history_module
 from companion.storage.history import SCHEMA, VERSION, History, HistoryUnavailable
@@ -76,16 +83,18 @@ def test_sessions_rows_summarise_sets_loads_skips_and_pain(tmp_path: Path) -> No
     )
     history.record_pain(session, pain)
     history.record_pain(
-        session, PainReport(**{**pain.__dict__, "red_flags": False, "action": "reduce"})
+        session, PainReport(**{**pain.__dict__, "red_flags": False, "action": PainAction.REDUCE})
     )
     history.finish_session(
-        session, SessionSummary("test", "Test session", Unit.LB, sets=(), pain=(), ended_early="")
+        session,
+        SessionSummary("test", "Test session", Unit.LB, sets=(), pain=(), ending=Ending.FINISHED),
     )
     (row,) = history.sessions()
     assert (row.summary.sets_done, row.summary.skipped) == (2, 1)
     assert loads_line(row.summary) == "Hip thrust 95–100 lb"
     assert pain_line(row.summary) == "Hip thrust, set 2 (carried on lighter)"
-    assert [p.action for p in history.session_pain(session)] == ["reduce"]  # updated, not added
+    # Updated, not added.
+    assert [p.action for p in history.session_pain(session)] == [PainAction.REDUCE]
     assert {p.exercise_id for p in history.pain_on_record()} == {"hip-thrust"}
     # When, as the POSIX seconds the core compares with the time now (not shifted by a timezone).
     assert all(abs(p.reported_at - time.time()) < 60 for p in history.pain_on_record())
@@ -104,9 +113,9 @@ def test_set_and_pain_records_read_back_as_written(tmp_path: Path) -> None:
     uncounted = replace(written, set_number=3, reps_done=None, load=None)
     pain = PainReport(
         number=1, exercise_id="hip-thrust", exercise="Hip thrust", set_number=2, side="left",
-        heard="my back hurts", red_flags=False, action="reduce", new_load=75.0,
+        heard="my back hurts", red_flags=False, action=PainAction.REDUCE, new_load=75.0,
     )  # fmt: skip
-    unanswered = replace(pain, number=2, red_flags=None, action="", new_load=None)
+    unanswered = replace(pain, number=2, red_flags=None, action=None, new_load=None)
     for done in (written, uncounted):
         history.record_set(session, done)
     for report in (pain, unanswered):
@@ -116,6 +125,29 @@ def test_set_and_pain_records_read_back_as_written(tmp_path: Path) -> None:
     (past,) = history.sessions()
     assert past.id == session
     assert (past.summary.sets, past.summary.pain) == ((written, uncounted), (pain, unanswered))
+
+
+def test_pain_actions_and_endings_are_stored_as_older_files_hold_them(tmp_path: Path) -> None:
+    """History files written before these were enums hold these strings; they must still read,
+    and every value written must read back as itself."""
+    assert {a.value for a in PainAction} == {
+        "end-session", "continue", "end-exercise", "reduce", "regress", "skip"
+    }  # fmt: skip
+    assert {e.value for e in Ending} == {
+        "", "stopped before the end", "pain with warning signs: see a physical therapist or doctor"
+    }  # fmt: skip
+    history = History.open(tmp_path / "h.sqlite3")
+    session = history.start_session(straight(THRUST))
+    actions = [None, *PainAction]
+    for number, action in enumerate(actions, start=1):
+        history.record_pain(
+            session, PainReport(number, "hip-thrust", "Hip thrust", 1, "", action=action)
+        )
+    assert [p.action for p in history.session_pain(session)] == actions
+    for ending in Ending:
+        history.finish_session(session, SessionSummary("test", "T", Unit.LB, (), (), ending))
+        (row,) = history.sessions()
+        assert row.summary.ending is ending
 
 
 def test_weekly_sets_by_pattern_and_fatigue(tmp_path: Path) -> None:
@@ -269,7 +301,9 @@ def test_history_command_lists_sessions_and_week(
     history.record_set(session, record(2, Outcome.PAIN), workout)
     history.record_pain(
         session,
-        PainReport(1, "hip-thrust", "Hip thrust", 2, "", red_flags=True, action="end-session"),
+        PainReport(
+            1, "hip-thrust", "Hip thrust", 2, "", red_flags=True, action=PainAction.END_SESSION
+        ),
     )
     assert main(["history"]) == 0
     out = capsys.readouterr().out

@@ -19,7 +19,7 @@ from sample_workouts import (
     straight,
 )
 
-from companion.domain.effects import Outcome, PainReport, SetRecord
+from companion.domain.effects import Outcome, PainAction, PainReport, SetRecord
 from companion.domain.events import Command, Start
 from companion.domain.progression import (
     PAIN_MEMORY_S,
@@ -206,7 +206,7 @@ def test_after_pain_the_suggestion_is_no_heavier_than_what_was_lifted_after_it()
 def test_pain_then_the_regression_reduces_the_main_lift() -> None:
     regressed = replace(record(BARBELL, 10, variant="Glute bridge"), load=None)
     sets = [record(BARBELL, 2, Outcome.PAIN), regressed]
-    result = suggest(BARBELL, Unit.LB, sets, [pain_in(BARBELL, action="regress")], False)
+    result = suggest(BARBELL, Unit.LB, sets, [pain_in(BARBELL, action=PainAction.REGRESS)], False)
     assert (result.load, result.reason) == (120.0, "down")
 
 

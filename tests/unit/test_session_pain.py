@@ -9,6 +9,7 @@ from sample_workouts import (
     BRIDGE,
     RDL,
     THRUST,
+    asked,
     bare,
     circuit,
     cmd,
@@ -22,8 +23,10 @@ from companion.domain import script
 from companion.domain.effects import (
     CancelSpeech,
     Effect,
+    Ending,
     Finished,
     Outcome,
+    PainAction,
     PainReport,
     Priority,
     RecordPain,
@@ -35,7 +38,8 @@ from companion.domain.effects import (
 )
 from companion.domain.events import Command, Start, Tick
 from companion.domain.progression import LoadPlan
-from companion.domain.session import LEAD_GAP, Question, Session, speech_seconds
+from companion.domain.session import Mode, Session
+from companion.domain.timeline import LEAD_GAP, speech_seconds
 from companion.domain.workout import SafetyRule, Workout
 
 # straight(THRUST, RDL): 0 briefing, 1 warm-up, 2 setup, 3 set 1/2, 4 rest, 5 set 2/2,
@@ -85,7 +89,7 @@ def test_the_set_stops_and_is_recorded_as_pain_with_the_reps_done() -> None:
     ]
     # timers pause: the set does not finish by itself
     assert session.handle(Tick(first + 100)) == []
-    assert session.questions == [Question.PAIN_RED_FLAGS]
+    assert asked(session) == [Mode.ASKING_RED_FLAGS]
 
 
 def test_pain_in_an_unpaced_set_records_no_count() -> None:
@@ -129,7 +133,7 @@ def test_warning_signs_end_the_session_and_send_to_a_therapist_or_doctor() -> No
     assert said(effects)[0] == script.PAIN_RED_FLAGS
     assert "physical therapist or a doctor" in script.PAIN_RED_FLAGS
     summary = of(Finished, effects)[0].summary
-    assert summary.ended_early == "pain with warning signs: see a physical therapist or doctor"
+    assert summary.ending.value == "pain with warning signs: see a physical therapist or doctor"
     assert summary.pain == (
         PainReport(
             1,
@@ -139,7 +143,7 @@ def test_warning_signs_end_the_session_and_send_to_a_therapist_or_doctor() -> No
             "",
             heard="my back",
             red_flags=True,
-            action="end-session",
+            action=PainAction.END_SESSION,
         ),
     )
     # The sets never reached are on record as skipped, for the history and the next loads.
@@ -172,10 +176,10 @@ def test_lighter_restarts_the_set_at_the_reduced_load_and_says_it() -> None:
     session = in_thrust_set()
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.NO, 6.0))
     effects = session.handle(cmd(Command.LIGHTER, 7.0))
-    assert of(RecordPain, effects)[0].report.action == "reduce"
+    assert of(RecordPain, effects)[0].report.action is PainAction.REDUCE
     assert of(RecordPain, effects)[0].report.new_load == 85.0
     assert said(effects) == ["Hip thrust. Set 1 of 2. 8 to 10 reps at 85 pounds. Ribs down."]
-    assert session.index == 3 and not session.questions
+    assert session.index == 3 and not asked(session)
     assert session.current_load(THRUST) == 85.0
     feed(session, cmd(Command.NEXT, 8.0), cmd(Command.NEXT, 9.0), cmd(Command.NEXT, 10.0))
     assert [(r.set_number, r.outcome, r.load) for r in session.records] == [
@@ -197,7 +201,7 @@ def test_easier_swaps_in_the_regression() -> None:
     session = in_thrust_set()
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.NO, 6.0))
     effects = session.handle(cmd(Command.EASIER, 7.0))
-    assert of(RecordPain, effects)[0].report.action == "regress"
+    assert of(RecordPain, effects)[0].report.action is PainAction.REGRESS
     assert said(effects) == ["Glute bridge. Set 1 of 2. 8 to 10 reps. Glute bridge on the floor."]
     assert of(Show, effects)[-1].view.exercise == "Glute bridge"
     feed(session, cmd(Command.NEXT, 8.0))
@@ -223,7 +227,7 @@ def test_skip_ends_the_exercise() -> None:
     session = in_thrust_set()
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.NO, 6.0))
     effects = session.handle(cmd(Command.SKIP, 7.0))
-    assert of(RecordPain, effects)[0].report.action == "skip"
+    assert of(RecordPain, effects)[0].report.action is PainAction.SKIP
     assert [(r.record.set_number, r.record.outcome) for r in of(RecordSet, effects)] == [
         (2, Outcome.SKIPPED)
     ]
@@ -239,7 +243,7 @@ def test_answers_that_are_not_options_are_ignored() -> None:
     assert of(Show, effects)[-1].view.options == ("skip",)
     for command in (Command.LIGHTER, Command.EASIER, Command.NEXT, Command.YES, Command.NO):
         assert session.handle(cmd(command, 4.0)) == []
-    assert session.questions == [Question.PAIN_OPTIONS]
+    assert asked(session) == [Mode.OFFERING_OPTIONS]
 
 
 # ------------------------------------------------------------------ a second report
@@ -260,7 +264,7 @@ def test_a_second_pain_in_the_same_exercise_ends_it() -> None:
         "",
         heard="again",
         red_flags=False,
-        action="end-exercise",
+        action=PainAction.END_EXERCISE,
     )
     assert [(r.set_number, r.outcome, r.load) for r in session.records] == [
         (1, Outcome.PAIN, 95.0),
@@ -314,7 +318,7 @@ def test_a_second_pain_in_a_circuit_ends_the_exercise_for_later_rounds() -> None
     assert of(StartTimer, effects) == []
     rdl = [(r.round_number, r.outcome, r.load) for r in session.records if r.exercise_id == "rdl"]
     assert rdl == [(1, Outcome.PAIN, 65.0), (1, Outcome.PAIN, 55.0), (2, Outcome.SKIPPED, 55.0)]
-    assert of(Finished, effects)[0].summary.ended_early == ""
+    assert of(Finished, effects)[0].summary.ending is Ending.FINISHED
 
 
 # ------------------------------------------------------------------ pain outside a set
@@ -327,9 +331,9 @@ def test_pain_in_the_warmup_carries_on_after_no() -> None:
     assert of(RecordPain, effects)[0].report == PainReport(1, "", "", 0, "", heard="my back")
     assert of(RecordSet, effects) == []
     effects = session.handle(cmd(Command.NO, 3.0))
-    assert of(RecordPain, effects)[0].report.action == "continue"
+    assert of(RecordPain, effects)[0].report.action is PainAction.CONTINUE
     assert said(effects) == [script.PAIN_CALM]
-    assert session.index == 1 and not session.questions
+    assert session.index == 1 and not asked(session)
     view = of(Show, effects)[-1].view
     assert (view.kind, view.instruction) == (StepKind.WARMUP, "Warm-up: Bridges. Ten easy bridges.")
 
@@ -339,7 +343,7 @@ def test_pain_in_a_rest_between_sets_offers_options_and_the_rest_goes_on() -> No
     feed(session, cmd(Command.NEXT, 4.0))  # rest 4 → 64
     effects = feed(session, cmd(Command.PAIN, 10.0), cmd(Command.NO, 12.0))
     assert of(RecordSet, effects) == []
-    assert session.questions == [Question.PAIN_OPTIONS]
+    assert asked(session) == [Mode.OFFERING_OPTIONS]
     effects = session.handle(cmd(Command.LIGHTER, 20.0))
     assert session.step.kind is StepKind.REST  # frozen for 10 s: now ends at 74
     assert session.handle(Tick(73.9)) == []
@@ -354,8 +358,8 @@ def test_pain_in_the_rest_after_an_exercises_last_set_offers_nothing_for_it() ->
     feed(session, cmd(Command.PAIN, 70.0))
     effects = session.handle(cmd(Command.NO, 71.0))
     assert [e.text for e in of(Speak, effects) if e.at is None] == [script.PAIN_CALM]
-    assert of(RecordPain, effects)[0].report.action == "continue"
-    assert session.index == 6 and not session.questions
+    assert of(RecordPain, effects)[0].report.action is PainAction.CONTINUE
+    assert session.index == 6 and not asked(session)
 
 
 def test_pain_in_the_warm_up_is_placed_before_the_first_exercise() -> None:
@@ -382,10 +386,10 @@ def test_pain_during_setup_belongs_to_the_exercise() -> None:
 def test_stop_during_the_pain_question_then_no_asks_it_again() -> None:
     session = in_thrust_set()
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.STOP, 6.0))
-    assert session.questions == [Question.PAIN_RED_FLAGS, Question.STOP]
+    assert asked(session) == [Mode.ASKING_RED_FLAGS, Mode.ASKING_STOP]
     effects = session.handle(cmd(Command.NO, 7.0))
     assert said(effects) == [script.pain_question(session.workout, in_set=True)]
-    assert session.questions == [Question.PAIN_RED_FLAGS]
+    assert asked(session) == [Mode.ASKING_RED_FLAGS]
 
 
 def test_stop_during_the_options_then_no_offers_them_again() -> None:
@@ -393,7 +397,7 @@ def test_stop_during_the_options_then_no_offers_them_again() -> None:
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.NO, 6.0), cmd(Command.STOP, 7.0))
     effects = session.handle(cmd(Command.NO, 8.0))
     assert said(effects)[0].startswith("You can say lighter")
-    assert session.questions == [Question.PAIN_OPTIONS]
+    assert asked(session) == [Mode.OFFERING_OPTIONS]
 
 
 def test_stop_during_pain_then_yes_ends_with_the_report_kept() -> None:
@@ -401,7 +405,7 @@ def test_stop_during_pain_then_yes_ends_with_the_report_kept() -> None:
     feed(session, cmd(Command.PAIN, 5.0), cmd(Command.STOP, 6.0))
     effects = session.handle(cmd(Command.YES, 7.0))
     summary = of(Finished, effects)[0].summary
-    assert summary.ended_early == "stopped before the end"
+    assert summary.ending.value == "stopped before the end"
     assert [p.number for p in summary.pain] == [1]
     assert said(effects) == [script.STOPPED]
 
@@ -410,7 +414,7 @@ def test_pain_during_the_stop_question_replaces_it() -> None:
     session = in_thrust_set()
     feed(session, cmd(Command.STOP, 5.0))
     pain(session, 6.0)
-    assert session.questions == [Question.PAIN_RED_FLAGS]
+    assert asked(session) == [Mode.ASKING_RED_FLAGS]
 
 
 # ------------------------------------------------------------------ form breakdown

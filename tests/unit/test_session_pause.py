@@ -22,7 +22,8 @@ from companion.domain.effects import (
     StartTimer,
 )
 from companion.domain.events import Command, Start, Tick
-from companion.domain.session import LEAD_GAP, Session, speech_seconds
+from companion.domain.session import Session
+from companion.domain.timeline import LEAD_GAP, speech_seconds
 from companion.domain.workout import Exercise
 
 EPS = 1e-9

@@ -8,6 +8,7 @@ from dataclasses import replace
 from sample_workouts import BRIDGE, RDL, THRUST, circuit, cmd, feed, of, said, straight
 
 from companion.domain.effects import (
+    Ending,
     Finished,
     Outcome,
     Priority,
@@ -148,7 +149,7 @@ def test_finishing_emits_the_summary_once() -> None:
     assert summary.workout_id == "test"
     assert summary.workout == "Test session"
     assert summary.unit is Unit.LB
-    assert summary.ended_early == ""
+    assert summary.ending is Ending.FINISHED
     assert summary.sets_done == 2
     assert summary.skipped == 0
     assert summary.pain == ()

@@ -23,7 +23,8 @@ from companion.domain.effects import (
     StepKind,
 )
 from companion.domain.events import Command, Start, Tick
-from companion.domain.session import CUE_INTERVAL, LEAD_GAP, Session, speech_seconds
+from companion.domain.session import Session
+from companion.domain.timeline import CUE_INTERVAL, LEAD_GAP, speech_seconds
 from companion.domain.workout import Cue, CueMoment, Exercise
 
 EPS = 1e-9
@@ -109,6 +110,19 @@ def paced(exercise: Exercise) -> tuple[Session, list[Effect], float]:
     effects: list[Effect] = list(session.handle(cmd(Command.NEXT, 2.0)))
     intro = said(effects)[0]
     return session, effects, 2.0 + speech_seconds(intro) + LEAD_GAP
+
+
+def test_a_faster_speech_rate_starts_the_counts_sooner() -> None:
+    """The intro's length, and so the first count, follows the rate speech out speaks at."""
+    session = Session(bare(RDL), words_per_minute=350)
+    session.handle(Start(0.0))
+    effects = session.handle(cmd(Command.NEXT, 2.0))
+    intro = said(effects)[0]
+    first = scheduled(effects)[0]
+    assert first == ("one", 2.0 + speech_seconds(intro, 350) + LEAD_GAP)
+    _, _, at_the_default_rate = paced(RDL)
+    assert first[1] is not None and first[1] < at_the_default_rate
+    assert speech_seconds(intro, 350) - 0.25 == pytest.approx((speech_seconds(intro) - 0.25) / 2)
 
 
 def test_five_count_eccentric_counts_one_to_five_a_second_apart() -> None:

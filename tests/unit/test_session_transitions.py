@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sample_workouts import RDL, THRUST, cmd, feed, straight
+from sample_workouts import BACK_EXT, RDL, THRUST, asked, bare, cmd, feed, straight
 
 from companion.domain import script
 from companion.domain.effects import (
@@ -28,6 +28,7 @@ from companion.domain.effects import (
     Effect,
     Finished,
     Outcome,
+    PainAction,
     PainReport,
     Priority,
     RecordPain,
@@ -39,8 +40,9 @@ from companion.domain.effects import (
     StartTimer,
     StepKind,
 )
-from companion.domain.events import Command, Event, Start, Tick
-from companion.domain.session import LEAD_GAP, Question, Session, speech_seconds
+from companion.domain.events import Command, SessionEvent, Start, Tick
+from companion.domain.session import Mode, Session
+from companion.domain.timeline import LEAD_GAP, speech_seconds
 from companion.domain.workout import Exercise, Unit, Workout
 
 N = Command
@@ -92,8 +94,8 @@ def safety(text: str) -> Speak:
 
 # ------------------------------------------------------------------ states, as event prefixes
 
-BEFORE_START: tuple[Event, ...] = ()
-BRIEFING: tuple[Event, ...] = (Start(0.0),)
+BEFORE_START: tuple[SessionEvent, ...] = ()
+BRIEFING: tuple[SessionEvent, ...] = (Start(0.0),)
 WARMUP = (*BRIEFING, cmd(N.NEXT, 1.0))
 SETUP = (*WARMUP, cmd(N.NEXT, 2.0))
 IN_SET = (*SETUP, cmd(N.NEXT, 3.0))  # hip thrust set 1, unpaced, from t=3
@@ -116,13 +118,13 @@ RDL_END = RDL_FIRST_REP + 3 * 7
 class Row:
     id: str
     workout: Workout
-    before: tuple[Event, ...]
-    event: Event
+    before: tuple[SessionEvent, ...]
+    event: SessionEvent
     index: int
     kind: StepKind
     effects: tuple[Effect | type, ...] = ()
     only: bool = False  # the effects are exactly `effects`
-    question: Question | None = None
+    question: Mode | None = None
     paused: bool = False
     finished: bool = False
     started: bool = True
@@ -183,11 +185,11 @@ ROWS = [
         (CancelSpeech("step-3"), instr(script.PAUSED, "step-3"), Show), only=True, paused=True),
     Row("set-stop", THRUST_FIRST, IN_SET, cmd(N.STOP, 5.0), 3, StepKind.SET,
         (CancelSpeech("step-3"), safety(script.STOP_QUESTION), Show), only=True,
-        question=Question.STOP),
+        question=Mode.ASKING_STOP),
     Row("set-pain", THRUST_FIRST, IN_SET, cmd(N.PAIN, 5.0, "ouch"), 3, StepKind.SET,
         (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
          CancelSpeech("step-3"), safety(PAIN_QUESTION), Show), only=True,
-        question=Question.PAIN_RED_FLAGS),
+        question=Mode.ASKING_RED_FLAGS),
     Row("set-repeat", THRUST_FIRST, IN_SET, cmd(N.REPEAT, 4.0), 3, StepKind.SET,
         (Speak(SET1, Priority.INSTRUCTION, group="session"),), only=True),
     Row("set-yes-ignored", THRUST_FIRST, IN_SET, cmd(N.YES, 4.0), 3, StepKind.SET, only=True),
@@ -228,7 +230,7 @@ ROWS = [
     Row("rest-pain", THRUST_FIRST, IN_REST, cmd(N.PAIN, 10.0), 4, StepKind.REST,
         (CancelSpeech(None), RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 0, "")),
          CancelSpeech("step-4"), CancelTimer("rest"), safety(PAIN_QUESTION_IN_REST), Show),
-        only=True, question=Question.PAIN_RED_FLAGS),
+        only=True, question=Mode.ASKING_RED_FLAGS),
     Row("rest-form-ignored", THRUST_FIRST, IN_REST, cmd(N.FORM, 10.0), 4, StepKind.REST,
         only=True),
     # --- paused
@@ -251,10 +253,10 @@ ROWS = [
     Row("paused-repeat", THRUST_FIRST, PAUSED_SET, cmd(N.REPEAT, 6.0), 3, StepKind.SET,
         (Speak(SET1, Priority.INSTRUCTION, group="session"),), only=True, paused=True),
     Row("paused-stop", THRUST_FIRST, PAUSED_SET, cmd(N.STOP, 6.0), 3, StepKind.SET,
-        (safety(script.STOP_QUESTION), Show), only=True, paused=True, question=Question.STOP),
+        (safety(script.STOP_QUESTION), Show), only=True, paused=True, question=Mode.ASKING_STOP),
     Row("paused-pain", THRUST_FIRST, PAUSED_SET, cmd(N.PAIN, 6.0, "ouch"), 3, StepKind.SET,
         (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
-         safety(PAIN_QUESTION)), paused=True, question=Question.PAIN_RED_FLAGS),
+         safety(PAIN_QUESTION)), paused=True, question=Mode.ASKING_RED_FLAGS),
     # --- the stop question
     # The set in progress (not counted: unpaced) and the sets never reached are recorded skipped.
     Row("stop-yes", THRUST_FIRST, STOP_ASKED, cmd(N.YES, 6.0), 8, StepKind.SUMMARY,
@@ -264,57 +266,57 @@ ROWS = [
     Row("stop-no", THRUST_FIRST, STOP_ASKED, cmd(N.NO, 6.0), 3, StepKind.SET,
         (instr(script.RESUMED, "step-3"), Show), only=True),
     Row("stop-next-ignored", THRUST_FIRST, STOP_ASKED, cmd(N.NEXT, 6.0), 3, StepKind.SET,
-        only=True, question=Question.STOP),
+        only=True, question=Mode.ASKING_STOP),
     Row("stop-tick-frozen", THRUST_FIRST, STOP_ASKED, Tick(600.0), 3, StepKind.SET, only=True,
-        question=Question.STOP),
+        question=Mode.ASKING_STOP),
     Row("stop-repeat-asks-again", THRUST_FIRST, STOP_ASKED, cmd(N.REPEAT, 6.0), 3, StepKind.SET,
         (Speak(script.STOP_QUESTION, Priority.INSTRUCTION, group="session"),), only=True,
-        question=Question.STOP),
+        question=Mode.ASKING_STOP),
     Row("stop-then-pain", THRUST_FIRST, STOP_ASKED, cmd(N.PAIN, 6.0, "ouch"), 3, StepKind.SET,
         (CancelSpeech(None), RecordPain(PAIN_1), RecordSet(thrust_set(1, Outcome.PAIN, None)),
-         safety(PAIN_QUESTION)), question=Question.PAIN_RED_FLAGS),
+         safety(PAIN_QUESTION)), question=Mode.ASKING_RED_FLAGS),
     Row("paused-stop-no-stays-paused", THRUST_FIRST, (*PAUSED_SET, cmd(N.STOP, 6.0)),
         cmd(N.NO, 7.0), 3, StepKind.SET, (instr(script.PAUSED, "step-3"), Show), only=True,
         paused=True),
     # --- the pain questions
     Row("pain-red-flags-yes", THRUST_FIRST, PAIN_ASKED, cmd(N.YES, 6.0), 8, StepKind.SUMMARY,
         (RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 1, "", heard="ouch",
-                               red_flags=True, action="end-session")),
+                               red_flags=True, action=PainAction.END_SESSION)),
          safety(script.PAIN_RED_FLAGS), Finished), finished=True),
     Row("pain-red-flags-no", THRUST_FIRST, PAIN_ASKED, cmd(N.NO, 6.0), 3, StepKind.SET,
         (RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 1, "", heard="ouch",
                                red_flags=False)),
          Speak(OPTIONS, Priority.INSTRUCTION, group="session"), Show), only=True,
-        question=Question.PAIN_OPTIONS),
+        question=Mode.OFFERING_OPTIONS),
     Row("pain-again-ignored", THRUST_FIRST, PAIN_ASKED, cmd(N.PAIN, 6.0), 3, StepKind.SET,
-        only=True, question=Question.PAIN_RED_FLAGS),
+        only=True, question=Mode.ASKING_RED_FLAGS),
     Row("pain-next-ignored", THRUST_FIRST, PAIN_ASKED, cmd(N.NEXT, 6.0), 3, StepKind.SET,
-        only=True, question=Question.PAIN_RED_FLAGS),
+        only=True, question=Mode.ASKING_RED_FLAGS),
     Row("pain-stop", THRUST_FIRST, PAIN_ASKED, cmd(N.STOP, 6.0), 3, StepKind.SET,
-        (safety(script.STOP_QUESTION), Show), only=True, question=Question.STOP),
+        (safety(script.STOP_QUESTION), Show), only=True, question=Mode.ASKING_STOP),
     Row("pain-stop-no-asks-again", THRUST_FIRST, STOP_IN_PAIN, cmd(N.NO, 7.0), 3, StepKind.SET,
-        (safety(PAIN_QUESTION), Show), only=True, question=Question.PAIN_RED_FLAGS),
+        (safety(PAIN_QUESTION), Show), only=True, question=Mode.ASKING_RED_FLAGS),
     Row("pain-stop-yes", THRUST_FIRST, STOP_IN_PAIN, cmd(N.YES, 7.0), 8, StepKind.SUMMARY,
         (Finished,), finished=True),
     Row("options-lighter", THRUST_FIRST, PAIN_OPTIONS, cmd(N.LIGHTER, 7.0), 3, StepKind.SET,
         (RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 1, "", heard="ouch",
-                               red_flags=False, action="reduce", new_load=85.0)),
+                               red_flags=False, action=PainAction.REDUCE, new_load=85.0)),
          instr(SET1_LIGHTER, "step-3"), Show), only=True),
     Row("options-easier", THRUST_FIRST, PAIN_OPTIONS, cmd(N.EASIER, 7.0), 3, StepKind.SET,
         (RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 1, "", heard="ouch",
-                               red_flags=False, action="regress")),
+                               red_flags=False, action=PainAction.REGRESS)),
          instr(SET1_EASIER, "step-3"), Show), only=True),
     Row("options-skip", THRUST_FIRST, PAIN_OPTIONS, cmd(N.SKIP, 7.0), 7, StepKind.SET,
         (RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 1, "", heard="ouch",
-                               red_flags=False, action="skip")),
+                               red_flags=False, action=PainAction.SKIP)),
          RecordSet(thrust_set(2, Outcome.SKIPPED, 0)), instr(RDL_INTRO, "step-7"))),
     Row("options-next-ignored", THRUST_FIRST, PAIN_OPTIONS, cmd(N.NEXT, 7.0), 3, StepKind.SET,
-        only=True, question=Question.PAIN_OPTIONS),
+        only=True, question=Mode.OFFERING_OPTIONS),
     Row("options-yes-ignored", THRUST_FIRST, PAIN_OPTIONS, cmd(N.YES, 7.0), 3, StepKind.SET,
-        only=True, question=Question.PAIN_OPTIONS),
+        only=True, question=Mode.OFFERING_OPTIONS),
     Row("options-repeat", THRUST_FIRST, PAIN_OPTIONS, cmd(N.REPEAT, 7.0), 3, StepKind.SET,
         (Speak(OPTIONS, Priority.INSTRUCTION, group="session"),), only=True,
-        question=Question.PAIN_OPTIONS),
+        question=Mode.OFFERING_OPTIONS),
     # --- finished
     Row("finished-tick", THRUST_FIRST, FINISHED, Tick(99.0), 8, StepKind.SUMMARY, only=True,
         finished=True),
@@ -356,7 +358,7 @@ def test_transition(row: Row) -> None:
         assert _is_subsequence(row.effects, effects), effects
     assert session.index == row.index
     assert session.step.kind is row.kind
-    assert (session.questions[-1] if session.questions else None) is row.question
+    assert (asked(session)[-1] if asked(session) else None) is row.question
     assert session.paused is row.paused
     assert session.finished is row.finished
     assert session.started is row.started
@@ -407,3 +409,62 @@ def test_the_table_workouts_are_the_documented_plans() -> None:
         ("summary", ""),
     ]
     assert _exercise_ids(THRUST_FIRST) == ["hip-thrust", "rdl"]
+
+
+# ------------------------------------------------------------------ the commands allowed
+
+EVERYWHERE = frozenset({N.REPEAT, N.PAIN, N.STOP})
+STATES = {
+    "before-start": (THRUST_FIRST, BEFORE_START, frozenset()),
+    "briefing": (THRUST_FIRST, BRIEFING, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
+    "setup": (THRUST_FIRST, SETUP, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
+    "set": (THRUST_FIRST, IN_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE),
+    "paced-set": (RDL_FIRST, RDL_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE),
+    "rest": (THRUST_FIRST, IN_REST, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
+    "paused": (THRUST_FIRST, PAUSED_SET, {N.RESUME} | EVERYWHERE),
+    "stop-asked": (THRUST_FIRST, STOP_ASKED, {N.YES, N.NO, N.REPEAT, N.PAIN}),
+    "paused-stop-asked": (THRUST_FIRST, (*PAUSED_SET, cmd(N.STOP, 6.0)),
+                          {N.YES, N.NO, N.REPEAT, N.PAIN}),
+    "pain-asked": (THRUST_FIRST, PAIN_ASKED, {N.YES, N.NO, N.REPEAT, N.STOP}),
+    "stop-in-pain": (THRUST_FIRST, STOP_IN_PAIN, {N.YES, N.NO, N.REPEAT}),
+    "options": (THRUST_FIRST, PAIN_OPTIONS, {N.LIGHTER, N.EASIER, N.SKIP, N.REPEAT, N.STOP}),
+    # A bodyweight exercise without a regression: neither lighter nor easier is on offer.
+    "options-skip-only": (bare(BACK_EXT), (Start(0.0), cmd(N.NEXT, 5.0), cmd(N.PAIN, 6.0),
+                                           cmd(N.NO, 7.0)),
+                          {N.SKIP, N.REPEAT, N.STOP}),
+    "finished": (THRUST_FIRST, FINISHED, frozenset()),
+}  # fmt: skip
+
+
+def _last_time(events: tuple[SessionEvent, ...]) -> float:
+    return events[-1].now if events else 0.0
+
+
+@pytest.mark.parametrize("name", STATES)
+def test_allowed_is_what_the_session_takes_now(name: str) -> None:
+    """Exactly the allowed commands do something; every other is ignored (no effect, no change
+    of step or mode)."""
+    workout, before, expected = STATES[name]
+    session = Session(workout)
+    feed(session, *before)
+    assert session.allowed == expected
+    for command in Command:
+        trial = Session(workout)
+        feed(trial, *before)
+        effects = trial.handle(cmd(command, _last_time(before)))
+        moved = (trial.index, trial.modes) != (session.index, session.modes)
+        did_something = bool(effects) or moved
+        assert did_something == (command in expected), command
+
+
+@pytest.mark.parametrize("name", STATES)
+def test_the_view_shows_what_is_allowed(name: str) -> None:
+    workout, before, _ = STATES[name]
+    session = Session(workout)
+    views = [e.view for e in feed(session, *before) if isinstance(e, Show)]
+    if views:
+        assert views[-1].allowed == session.allowed
+        # What a question can be answered with, listed in the screen's order.
+        answers = [c.value for c in (N.YES, N.NO, N.LIGHTER, N.EASIER, N.SKIP)]
+        shown = [a for a in answers if N(a) in session.allowed] if session.mode.asking else []
+        assert list(views[-1].options) == shown
