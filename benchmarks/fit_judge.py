@@ -31,15 +31,15 @@ import corpus
 from commands import SPLITS
 
 from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
-from companion.speech_in.matcher import Hypothesis
-from companion.speech_in.moonshine_engine import (
+from companion.speech_in.engines.moonshine.engine import (
     MoonshineEngine,
     MoonshineRecognizer,
     Unheard,
     Verdict,
     verdict,
 )
-from companion.speech_in.moonshine_evidence import FEATURES, LEANS, Evidence
+from companion.speech_in.engines.moonshine.evidence import FEATURES, LEANS, Evidence
+from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import load_vocabulary
 
 CONDITIONS = (None, 10.0, 5.0)

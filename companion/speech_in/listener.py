@@ -17,6 +17,8 @@ from companion import commands
 from companion.errors import UserError
 from companion.speech_in.capture import Capture, Resampler, rms, to_pcm16
 from companion.speech_in.engine import Engine
+from companion.speech_in.engines.moonshine.model import bundled_model_dir
+from companion.speech_in.engines.moonshine.voice_activity import bundled_vad_model
 from companion.speech_in.gate import SelfVoiceGate
 from companion.speech_in.models import (
     INSTALL_COMMAND,
@@ -25,7 +27,6 @@ from companion.speech_in.models import (
     recorded_language,
     require_model,
 )
-from companion.speech_in.moonshine_model import bundled_model_dir
 from companion.speech_in.pipeline import CommandStream
 from companion.speech_in.port import (
     Heard,
@@ -37,7 +38,6 @@ from companion.speech_in.port import (
 )
 from companion.speech_in.settings import ListenSettings
 from companion.speech_in.vocabulary import load_vocabulary
-from companion.speech_in.voice_activity import bundled_vad_model
 from companion.speech_out.port import Playback
 
 STATUS_EVERY_S = 0.1  # level updates for the session screen
@@ -55,15 +55,15 @@ class EngineChoice:
     def load(self) -> Engine:
         vocabulary = load_vocabulary(self.language)
         if self.engine == "vosk":
-            from companion.speech_in.vosk_engine import VoskEngine
+            from companion.speech_in.engines.vosk import VoskEngine
 
             assert self.model is not None
             return VoskEngine.load(self.model, vocabulary)
         if self.engine == "moonshine":
-            from companion.speech_in.moonshine_engine import MoonshineEngine
+            from companion.speech_in.engines.moonshine.engine import MoonshineEngine
 
             return MoonshineEngine.load(vocabulary)
-        from companion.speech_in.sphinx_engine import SphinxEngine
+        from companion.speech_in.engines.pocketsphinx import SphinxEngine
 
         return SphinxEngine.load(vocabulary)
 

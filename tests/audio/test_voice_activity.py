@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import corpus
 
 from companion.speech_in.capture import Samples
-from companion.speech_in.moonshine_engine import VOICE_PEAK, MoonshineEngine, Unheard
+from companion.speech_in.engines.moonshine.engine import VOICE_PEAK, MoonshineEngine, Unheard
+from companion.speech_in.engines.moonshine.voice_activity import VoiceActivity, bundled_vad_model
 from companion.speech_in.vocabulary import load_vocabulary
-from companion.speech_in.voice_activity import VoiceActivity, bundled_vad_model
 
 pytestmark = pytest.mark.audio
 

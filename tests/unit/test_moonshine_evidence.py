@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from companion.speech_in import moonshine_evidence
-from companion.speech_in.moonshine_evidence import Evidence, convinced, similarity
+from companion.speech_in.engines.moonshine import evidence as moonshine_evidence
+from companion.speech_in.engines.moonshine.evidence import Evidence, convinced, similarity
 
 
 def test_similarity_compares_spelling_without_case_or_punctuation() -> None:

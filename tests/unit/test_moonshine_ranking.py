@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 
 from companion.speech_in.capture import Samples
-from companion.speech_in.moonshine_engine import (
+from companion.speech_in.engines.moonshine.engine import (
     PRIOR_WEIGHT,
     MoonshineEngine,
     Unheard,
     Verdict,
     spelled,
 )
-from companion.speech_in.moonshine_model import Transcript
+from companion.speech_in.engines.moonshine.model import Transcript
 from companion.speech_in.vocabulary import load_vocabulary
 
 SILENCE = "silence"

@@ -8,8 +8,13 @@ import numpy as np
 import pytest
 
 from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
+from companion.speech_in.engines.moonshine.engine import (
+    MERGE_GAP_S,
+    PAD_S,
+    MoonshineRecognizer,
+    Verdict,
+)
 from companion.speech_in.matcher import Hypothesis
-from companion.speech_in.moonshine_engine import MERGE_GAP_S, PAD_S, MoonshineRecognizer, Verdict
 
 
 class CountingJudge:

@@ -7,7 +7,7 @@ import pytest
 
 from companion.speech_in.capture import to_pcm16
 from companion.speech_in.endpoint import Endpointer
-from companion.speech_in.sphinx_engine import plausible
+from companion.speech_in.engines.pocketsphinx import plausible
 
 
 def tone(seconds: float, amplitude: float) -> np.ndarray:

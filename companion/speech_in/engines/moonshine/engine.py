@@ -39,12 +39,12 @@ from companion.errors import UserError
 from companion.speech_in.capture import Samples, from_pcm16
 from companion.speech_in.endpoint import MAX_UTTERANCE_S, Endpointer, Event
 from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE
+from companion.speech_in.engines.moonshine.evidence import Evidence, convinced, similarity
+from companion.speech_in.engines.moonshine.model import Encoded, MoonshineModel, bundled_model_dir
+from companion.speech_in.engines.moonshine.voice_activity import VoiceActivity, bundled_vad_model
 from companion.speech_in.matcher import Hypothesis
-from companion.speech_in.moonshine_evidence import Evidence, convinced, similarity
-from companion.speech_in.moonshine_model import Encoded, MoonshineModel, bundled_model_dir
 from companion.speech_in.tempo import slowed
 from companion.speech_in.vocabulary import Vocabulary
-from companion.speech_in.voice_activity import VoiceActivity, bundled_vad_model
 
 # Commands are sometimes transcribed with extra words ("Pass away, recaptain." for "pause
 # workout"). On the training split a cap of 2, 3 or 4 extra words changed accuracy by about a
