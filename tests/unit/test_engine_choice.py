@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from companion.errors import UserError
+from companion.speech_in.engine import EngineName
 from companion.speech_in.listener import choose_engine
 from companion.speech_in.settings import ListenSettings
 
@@ -59,7 +60,7 @@ def test_another_language_is_never_given_the_english_only_moonshine(
 
 
 def test_a_vosk_model_path_is_refused_for_the_engines_that_cannot_use_it(tmp_path: Path) -> None:
-    for engine in ("moonshine", "pocketsphinx"):
+    for engine in (EngineName.MOONSHINE, EngineName.POCKETSPHINX):
         with pytest.raises(UserError, match=f"cannot be used with {engine}"):
             choose_engine(ListenSettings(engine=engine, model=tmp_path))
 

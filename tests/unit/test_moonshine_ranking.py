@@ -10,7 +10,7 @@ import pytest
 
 from companion.speech_in.capture import Samples
 from companion.speech_in.engines.moonshine.engine import (
-    PRIOR_WEIGHT,
+    TUNING,
     MoonshineEngine,
     Unheard,
     Verdict,
@@ -19,6 +19,7 @@ from companion.speech_in.engines.moonshine.engine import (
 from companion.speech_in.engines.moonshine.model import Transcript
 from companion.speech_in.vocabulary import load_vocabulary
 
+PRIOR_WEIGHT = TUNING.prior_weight
 SILENCE = "silence"
 SPEECH = "speech"
 # log P(phrase | audio) as the decoder gives it; unlisted phrases get -30.

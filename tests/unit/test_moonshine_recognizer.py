@@ -9,12 +9,13 @@ import pytest
 
 from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
 from companion.speech_in.engines.moonshine.engine import (
-    MERGE_GAP_S,
-    PAD_S,
+    TUNING,
     MoonshineRecognizer,
     Verdict,
 )
 from companion.speech_in.matcher import Hypothesis
+
+PAD_S, MERGE_GAP_S = TUNING.pad_s, TUNING.merge_gap_s
 
 
 class CountingJudge:

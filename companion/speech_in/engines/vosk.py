@@ -21,12 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import UserError
-from companion.speech_in.engine import SAMPLE_RATE
+from companion.speech_in.engine import SAMPLE_RATE, EngineName
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.models import require_model
 from companion.speech_in.vocabulary import Vocabulary
 
 UNKNOWN = "[unk]"  # Vosk's garbage word: lets non-command speech go somewhere harmless
+
+
+def knows(model: Any, word: str) -> bool:
+    """Whether the model's lexicon has `word` (Vosk would drop it from a grammar silently)."""
+    return bool(model.vosk_model_find_word(word) >= 0)
 
 
 class VoskRecognizer:
@@ -59,7 +64,7 @@ class VoskRecognizer:
 
 
 class VoskEngine:
-    name = "vosk"
+    name = EngineName.VOSK
 
     def __init__(
         self, model: Any, path: Path, vocabulary: Vocabulary, missing: tuple[str, ...]
@@ -69,12 +74,12 @@ class VoskEngine:
         self.vocabulary = vocabulary
         self.missing = missing
         # Some models (the Korean one) have no garbage word; asking for it only logs a warning.
-        self.has_unknown = model.vosk_model_find_word(UNKNOWN) >= 0
+        self.has_unknown = knows(model, UNKNOWN)
         # A not-command with a word the model lacks is left out quietly: commands work without it.
         heard_otherwise = [
             p
             for p in vocabulary.not_commands
-            if all(model.vosk_model_find_word(w) >= 0 for w in p.split())
+            if all(knows(model, w) for w in p.split())
         ]
         self.grammar = [
             *vocabulary.phrases,
@@ -92,9 +97,7 @@ class VoskEngine:
             model = vosk.Model(str(path))
         except Exception as err:  # vosk raises a bare Exception on a bad model
             raise UserError(f"cannot load the Vosk model at {path}: {err}") from err
-        missing = tuple(w for w in vocabulary.words() if model.vosk_model_find_word(w) < 0)
-        dropped = {p for p in vocabulary.phrases if any(w in missing for w in p.split())}
-        usable = vocabulary.without(dropped)
+        usable, missing = vocabulary.hearable(lambda word: knows(model, word))
         if not usable.phrases:
             raise UserError(
                 f"the Vosk model at {path} knows none of the {vocabulary.language} command "

@@ -1,23 +1,30 @@
 """Whether the Moonshine engine believes an utterance was its best-scoring command phrase.
 
 The best-ranked command phrase is nearly always the right one when a command was said (see
-`moonshine_engine.PRIOR_WEIGHT`); the hard part is telling when no command was said at all, or
+`MoonshineTuning.prior_weight`); the hard part is telling when no command was said at all, or
 when the audio was too damaged to trust. Six measurements of the utterance weigh in, and a
-logistic model combines them: accept when `BIAS + sum(WEIGHTS[f] * evidence.f) > 0`.
+logistic model combines them: accept when `bias + sum(weights[f] * evidence.f) > 0`.
 
-The weights were fitted by `benchmarks/fit_judge.py` on the benchmark's training split only
-(espeak-ng voices with white, pink and chatter noise, clean, 10 and 5 dB SNR): positives are
-utterances whose best phrase was the command said, negatives are chatter, counts, cues and
-commands whose best phrase was wrong. The bias is set so that false accepts on that split, pooled
-over its conditions, stay at or below 1 %. Held-out voices, other synthesizers and other noises then
-show how far it carries (README, "For developers": the measured figures).
+The weights are data, `judge.json` beside this module, written by `benchmarks/fit_judge.py` from
+the benchmark's training split only (espeak-ng voices with white, pink and chatter noise, clean,
+10 and 5 dB SNR): positives are utterances whose best phrase was the command said, negatives are
+chatter, counts, cues and commands whose best phrase was wrong. The bias is set so that false
+accepts on that split, pooled over its conditions, stay at or below 1 %. What they give, and what
+was tried: benchmarks/TUNING.md, "Moonshine verdict".
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import re
 from dataclasses import astuple, dataclass, fields
+from importlib import resources
+from pathlib import Path
+from typing import TypeGuard
+
+from companion.errors import UserError
 
 LETTERS = re.compile(r"[^\w' ]+")
 
@@ -27,7 +34,7 @@ class Evidence:
     """Natural-log measurements of one utterance against its best command phrase."""
 
     log_prob: float  # log P(phrase, then the end of the transcript | audio)
-    lift: float  # log_prob - PRIOR_WEIGHT * log P(phrase | silence): what the audio added
+    lift: float  # log_prob - prior_weight * log P(phrase | silence): what the audio added
     margin: float  # log P(the free transcript) - log_prob: how much likelier something else is
     separation: float  # lift - the best lift of any other command's phrase
     similarity: float  # 0-1: how alike the free transcript and the phrase are spelled
@@ -47,23 +54,53 @@ LEANS: dict[str, int] = {
     "margin": -1,
 }
 
-# From `python benchmarks/fit_judge.py` (see the module docstring), refitted when a fragment heard
-# early came to be judged again on closing (`moonshine_engine.MoonshineRecognizer._close`). On its
-# split they give 98.1 % right clean, 81.4 % at 10 dB and 64.7 % at 5 dB SNR, with 0, 1.7 and
-# 0.8 % false accepts. A seventh measurement, log_prob per token of the phrase, was dropped then:
-# held to its lean (LEANS) it got no weight, and fitted freely it got the wrong sign, since lift
-# and log_prob already say how probable the phrase is.
-BIAS = -1.9089
-WEIGHTS: dict[str, float] = {
-    "log_prob": -0.0106,  # with lift, which holds it too: 0.27 towards accepting
-    "lift": 0.2817,
-    "margin": -0.0779,
-    "separation": 0.285,
-    "similarity": 0.3314,
-    # Utterances last at most MAX_UTTERANCE_S (longer ones are not judged), so this term stays
-    # bounded.
-    "seconds": -0.0376,
-}
+JUDGE_FILE = "judge.json"
+
+
+@dataclass(frozen=True)
+class JudgeWeights:
+    """The fitted verdict: `bias` and one weight per `Evidence` field."""
+
+    bias: float
+    weights: dict[str, float]
+
+    def as_json(self) -> dict[str, object]:
+        return {"bias": self.bias, "weights": self.weights}
+
+
+def parse_weights(text: str, where: str) -> JudgeWeights:
+    """Read a judge file; a problem names the file and the key."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise UserError(f"{where}: not valid JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise UserError(f"{where}: must hold an object with bias and weights")
+    bias = data.get("bias")
+    if not _is_number(bias):
+        raise UserError(f"{where}: bias must be a number")
+    weights = data.get("weights")
+    if not isinstance(weights, dict) or set(weights) != set(FEATURES):
+        raise UserError(f"{where}: weights must give exactly {', '.join(FEATURES)}")
+    for name, value in weights.items():
+        if not _is_number(value):
+            raise UserError(f"{where}: weights.{name} must be a number")
+    return JudgeWeights(float(bias), {name: float(weights[name]) for name in FEATURES})
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def judge_path() -> Path:
+    return Path(str(resources.files(__package__) / JUDGE_FILE))
+
+
+@functools.cache
+def fitted() -> JudgeWeights:
+    """The weights shipped with the package, read once."""
+    path = judge_path()
+    return parse_weights(path.read_text(encoding="utf-8"), str(path))
 
 
 def similarity(transcript: str, phrase: str) -> float:
@@ -72,6 +109,8 @@ def similarity(transcript: str, phrase: str) -> float:
     return difflib.SequenceMatcher(None, " ".join(words), phrase.lower()).ratio()
 
 
-def convinced(evidence: Evidence) -> bool:
+def convinced(evidence: Evidence, judge: JudgeWeights | None = None) -> bool:
+    """`judge`: the weights to use; the shipped ones by default."""
+    judge = judge or fitted()
     row = zip(FEATURES, evidence.as_row(), strict=True)
-    return BIAS + sum(WEIGHTS[name] * value for name, value in row) > 0
+    return judge.bias + sum(judge.weights[name] * value for name, value in row) > 0
