@@ -150,3 +150,12 @@ def test_gate_forgets_old_speech() -> None:
     gate.on_playback(Playback("two", started=99.0, ended=None))
     assert not gate.blocked(10.5, 10.6)  # long gone, pruned
     assert gate.blocked(99.5, 99.6)
+
+
+def test_an_engine_hears_only_phrases_whose_every_word_its_model_knows() -> None:
+    vocabulary = parse_vocabulary(
+        'language = "x"\n[commands]\nyes = ["ok", "fine"]\nno = ["not ok"]\n', "x.toml"
+    )
+    usable, missing = vocabulary.hearable(lambda word: word != "not")
+    assert missing == ("not",)
+    assert list(usable.phrases) == ["ok", "fine"]

@@ -28,10 +28,8 @@ from companion.speech_in.engines.utterances import UtteranceRecognizer
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import Vocabulary
 
-# Keyphrase threshold per phrase: 1e-(PER_PHONE * phones); larger is looser. Alone (before
-# utterance judging), benchmarks/commands.py measured 4.0: 70 % false accepts, 27 % right at 10 dB;
-# 2.0: 30 % and 22 %. As a confirmation of the grammar it may be the looser one; `None` turns the
-# confirmation off.
+# Keyphrase threshold per phrase: 1e-(PER_PHONE * phones); larger is looser; `None` turns the
+# confirmation off. Why 4.0: benchmarks/TUNING.md, "PocketSphinx".
 PER_PHONE: float | None = 4.0
 MIN_PHONE_S = 0.04  # fastest plausible speech: ~25 phones per second
 MAX_PHONE_S = 0.25  # slowest plausible deliberate speech, pauses between words included

@@ -6,12 +6,8 @@ word is checked here first and the loss is reported; anything that is not an exa
 rejected later by the matcher.
 
 The grammar also holds the vocabulary's `not_commands` (counts), so that hearing one has somewhere
-to go other than the nearest command. One-off experiment with the Korean test model on espeak-ng's
-Korean (4 voices, 3 speeds; every command phrase and the counts one to ten): with the counts in the
-grammar, counts fired a command 39 times in 120 instead of 71, wrong commands fell from 63 to 53 in
-336 and right ones from 164 to 154. A grammar is a bigram model over its words, so every word added
-is also a new way to misread a command: with "올려" (lift) in it too, "운동 종료" came out as
-"올려 종료". So the lists stay short: the words the companion itself says, which people echo.
+to go other than the nearest command. Every word added to a grammar is also a new way to misread a
+command, so the lists stay short (the measurements: benchmarks/TUNING.md, "Vosk grammar").
 """
 
 from __future__ import annotations
