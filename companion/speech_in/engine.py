@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
+from companion.errors import UserError
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import Vocabulary
 
@@ -45,3 +46,13 @@ class Engine(Protocol):
     def recognizer(self) -> Recognizer: ...
 
     def describe(self) -> str: ...
+
+
+def require_english(vocabulary: Vocabulary, only: str) -> None:
+    """For an engine whose one model is English: `only` says so ("Moonshine here has only an
+    English model"); any other language is refused with the way to a model for it."""
+    if vocabulary.language != "en":
+        raise UserError(
+            f"{only}, not {vocabulary.language!r}; "
+            "install a Vosk model for that language and pass --model PATH"
+        )

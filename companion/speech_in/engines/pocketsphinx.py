@@ -22,8 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from companion.errors import UserError
-from companion.speech_in.engine import EngineName
+from companion.speech_in.engine import EngineName, require_english
 from companion.speech_in.engines.utterances import UtteranceRecognizer
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import Vocabulary
@@ -131,11 +130,7 @@ class SphinxEngine:
 
     @classmethod
     def load(cls, vocabulary: Vocabulary) -> SphinxEngine:
-        if vocabulary.language != "en":
-            raise UserError(
-                f"PocketSphinx here has only a US-English model, not {vocabulary.language!r}; "
-                "install a Vosk model for that language and pass --model PATH"
-            )
+        require_english(vocabulary, "PocketSphinx here has only a US-English model")
         import pocketsphinx
 
         probe = pocketsphinx.Decoder(loglevel="FATAL")

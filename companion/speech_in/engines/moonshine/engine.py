@@ -36,7 +36,7 @@ import numpy as np
 from companion.commands import pip_install
 from companion.errors import UserError
 from companion.speech_in.capture import Samples, from_pcm16
-from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE, EngineName
+from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE, EngineName, require_english
 from companion.speech_in.engines.moonshine.evidence import (
     Evidence,
     JudgeWeights,
@@ -221,11 +221,7 @@ class MoonshineEngine:
 
     @classmethod
     def load(cls, vocabulary: Vocabulary) -> MoonshineEngine:
-        if vocabulary.language != "en":
-            raise UserError(
-                f"Moonshine here has only an English model, not {vocabulary.language!r}; "
-                "install a Vosk model for that language and pass --model PATH"
-            )
+        require_english(vocabulary, "Moonshine here has only an English model")
         directory = bundled_model_dir()
         if directory is None:
             raise UserError(
