@@ -1,5 +1,5 @@
 """How many spoken commands any verdict could get right: the headroom left to the Moonshine
-engine's verdict (`moonshine_evidence`), and what the model's own ranking allows.
+engine's verdict (`engines/moonshine/evidence.py`), and what the model's own ranking allows.
 
     python benchmarks/ceiling.py [--splits train neural_voices] [--conditions 10dB]
 
@@ -33,8 +33,8 @@ from commands import CONDITIONS, SPLITS
 from fit_judge import Recorder, Tracing
 
 from companion.speech_in.capture import BLOCK_S, to_pcm16
-from companion.speech_in.endpoint import PREROLL_S
-from companion.speech_in.moonshine_engine import MoonshineEngine, Unheard, padded
+from companion.speech_in.endpoint import TUNING as ENDPOINTER
+from companion.speech_in.engines.moonshine.engine import MoonshineEngine, Unheard, padded
 from companion.speech_in.vocabulary import load_vocabulary
 
 
@@ -74,8 +74,8 @@ def measure(engine: MoonshineEngine, split: str, conditions: set[str]) -> dict[s
                 )
                 if not recognizer.decided:
                     short["no judgement decided it"] += 1
-            begin = int((corpus.LEAD_S - PREROLL_S) * 16000)
-            end = int((utterance.speech_end_s + PREROLL_S) * 16000)
+            begin = int((corpus.LEAD_S - ENDPOINTER.preroll_s) * 16000)
+            end = int((utterance.speech_end_s + ENDPOINTER.preroll_s) * 16000)
             ranked = engine.ranked(padded(samples[begin:end]))
             best_command = next(p for p in ranked if p in phrases)
             counts["exact_cut_best_of_all"] += phrases.get(ranked[0]) == utterance.expected

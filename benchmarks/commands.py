@@ -29,8 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import real_speech
 
-from companion.speech_in import sphinx_engine
 from companion.speech_in.capture import BLOCK_S, to_pcm16
+from companion.speech_in.engine import EngineName
+from companion.speech_in.engines import pocketsphinx as sphinx_engine
 from companion.speech_in.listener import choose_engine
 from companion.speech_in.pipeline import CommandStream, recognise_samples
 from companion.speech_in.settings import ENGINES, ListenSettings
@@ -131,7 +132,7 @@ def evaluate(
 def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.per_phone is not None:
         sphinx_engine.PER_PHONE = None if args.per_phone <= 0 else args.per_phone
-    choice = choose_engine(ListenSettings(engine=args.engine, language="en"))
+    choice = choose_engine(ListenSettings(engine=EngineName(args.engine), language="en"))
     engine = choice.load()
     phrases = {p: c.value for p, c in engine.vocabulary.phrases.items()}
     result: dict[str, Any] = {"engine": engine.describe()}

@@ -1,6 +1,7 @@
-"""Fits the weights in `companion/speech_in/moonshine_evidence.py` on the training split.
+"""Fits the Moonshine verdict's weights on the training split and writes them to the judge file
+the package ships (`companion/speech_in/engines/moonshine/judge.json`, read by `evidence.fitted`).
 
-    python benchmarks/fit_judge.py
+    python benchmarks/fit_judge.py [--out PATH]
 
 Runs the training split (espeak-ng voices; white, pink and chatter noise) through the Moonshine
 recognizer block by block, as `companion listen` does, clean and at 10 and 5 dB SNR, and records
@@ -11,8 +12,9 @@ heard when any of its judgements accepts. Label:
 1 when a command was said and the best phrase is that command, else 0 (chatter, counts, cues,
 and commands whose best phrase was wrong). A logistic regression (standardised features, light
 L2) gives the weights; the bias is then lowered in steps until false accepts on the split,
-pooled over its conditions, are at or below 1 %. Prints the weights and what they give on the
-split; `benchmarks/commands.py` measures them held out.
+pooled over its conditions, are at or below 1 %. Writes the weights, and prints them with what
+they give on the split; `benchmarks/commands.py` measures them held out. Record the figures in
+benchmarks/TUNING.md, "Moonshine verdict".
 """
 
 from __future__ import annotations
@@ -31,15 +33,21 @@ import corpus
 from commands import SPLITS
 
 from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
-from companion.speech_in.matcher import Hypothesis
-from companion.speech_in.moonshine_engine import (
+from companion.speech_in.engines.moonshine.engine import (
     MoonshineEngine,
     MoonshineRecognizer,
     Unheard,
     Verdict,
     verdict,
 )
-from companion.speech_in.moonshine_evidence import FEATURES, LEANS, Evidence
+from companion.speech_in.engines.moonshine.evidence import (
+    FEATURES,
+    LEANS,
+    Evidence,
+    JudgeWeights,
+    judge_path,
+)
+from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import load_vocabulary
 
 CONDITIONS = (None, 10.0, 5.0)
@@ -50,7 +58,7 @@ L2 = 0.01
 class Recorder:
     """Stands in for the engine: weighs each utterance, keeps the evidence, and gives the verdict
     in force, so the recognizer acts as it does live: a fragment is heard again with the next
-    utterance (`moonshine_engine.MERGE_GAP_S`). A refit changes some of those verdicts, so the
+    utterance (`MoonshineTuning.merge_gap_s`). A refit changes some of those verdicts, so the
     fit sees nearly, not exactly, what the new weights will hear."""
 
     def __init__(self, engine: MoonshineEngine) -> None:
@@ -84,7 +92,7 @@ class Tracing(MoonshineRecognizer):
         self.decided: list[tuple[str, Evidence] | Unheard] = []
 
     def _close(self, voiced_s: float) -> Hypothesis | None:
-        deciding = self._utterance is not None
+        deciding = self._open
         early = self._guess is not None and self._guess[0] == voiced_s
         made = len(self.recorder.weighed)
         found = super()._close(voiced_s)
@@ -158,7 +166,11 @@ def outcome(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.parse_args()
+    parser.add_argument(
+        "--out", type=Path, default=judge_path(), metavar="PATH",
+        help="where to write the fitted weights (default: the judge file the package ships)",
+    )
+    args = parser.parse_args()
     engine = MoonshineEngine.load(load_vocabulary("en"))
     expected, rows = collect(Recorder(engine))
     x = np.array([r["row"].as_row() for r in rows])
@@ -170,17 +182,17 @@ def main() -> int:
         if np.mean([c["false_accept_rate"] for c in result.values()]) <= MAX_FALSE_ACCEPTS:
             break
         bias -= 0.05
+    judge = JudgeWeights(
+        round(bias, 4), {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)}
+    )
+    args.out.write_text(json.dumps(judge.as_json(), indent=2) + "\n", encoding="utf-8")
     print(
         json.dumps(
-            {
-                "BIAS": round(bias, 4),
-                "WEIGHTS": {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)},
-                "bias_lowered_by": round(fitted - bias, 2),
-                "train": result,
-            },
+            {**judge.as_json(), "bias_lowered_by": round(fitted - bias, 2), "train": result},
             indent=2,
         )
     )
+    print(f"written to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from companion.domain.effects import Priority
 from companion.speech_in.port import (
     HeardListener,
+    ListenState,
     ListenStatus,
     ListenStatusListener,
     SpeechIn,
@@ -167,7 +168,7 @@ class DeferredSpeechIn:
         real = self._real
         if real is not None:
             return real.status()
-        return ListenStatus(on=False, detail="starting voice commands…")
+        return ListenStatus(ListenState.STARTING, "starting voice commands…")
 
     def close(self) -> None:
         with self._lock:

@@ -135,12 +135,9 @@ class Wiring:
         return listener
 
     def _open_listener(self, speech: DeferredSpeechOut | None) -> SpeechIn:
-        from companion.speech_in.listener import Listener, open_speech_in
+        from companion.speech_in.listener import open_speech_in
 
-        listener = open_speech_in(self.listen_settings)
-        if isinstance(listener, Listener) and speech is not None:
-            speech.subscribe(listener.on_playback, lambda _status: None)
-        return listener
+        return open_speech_in(self.listen_settings, speech)
 
     def close(self) -> None:
         for listener in self._listeners:

@@ -64,11 +64,11 @@ def _named_devices(sd: Any, problems: list[str]) -> None:
 
 def _engines(problems: list[str]) -> None:
     from companion.commands import pip_install
+    from companion.speech_in.engines.moonshine.model import bundled_model_dir
+    from companion.speech_in.engines.moonshine.voice_activity import bundled_vad_model
     from companion.speech_in.listener import choose_engine, moonshine_installed
     from companion.speech_in.models import INSTALL_COMMAND, installed_models
-    from companion.speech_in.moonshine_model import bundled_model_dir
     from companion.speech_in.settings import load_listen_settings
-    from companion.speech_in.voice_activity import bundled_vad_model
 
     for module, fix in (
         ("vosk", pip_install("vosk")),

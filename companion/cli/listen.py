@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _listen_live(args: argparse.Namespace) -> int:
     from companion.speech_in.listener import open_speech_in
-    from companion.speech_in.port import Heard, ListenStatus
+    from companion.speech_in.port import Heard, ListenState, ListenStatus
     from companion.speech_in.settings import settings_from_args
 
     speech_in = open_speech_in(settings_from_args(args))
@@ -73,7 +73,7 @@ def _listen_live(args: argparse.Namespace) -> int:
         if item.detail != last_detail[0]:
             last_detail[0] = item.detail
             print(f"[{item.detail}]", file=sys.stderr, flush=True)
-            if not item.on and item.detail.startswith(("voice commands off", "no microphone")):
+            if item.state is ListenState.OFF:
                 done.set()
 
     speech_in.start(heard, status)

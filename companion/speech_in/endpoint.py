@@ -1,8 +1,9 @@
 """Energy endpointer: splits a 16 kHz stream into utterances (segments of speech between pauses).
 
-Used by `sphinx_engine` and `moonshine_engine`: commands are short isolated utterances, so an
-engine decodes each segment as a whole and judges it as a whole (is it one command phrase, of a
-plausible length?) instead of spotting phrases inside running speech.
+Used by `engines.utterances.UtteranceRecognizer`, the loop of the PocketSphinx and Moonshine
+engines: commands are short isolated utterances, so an engine decodes each segment as a whole and
+judges it as a whole (is it one command phrase, of a plausible length?) instead of spotting
+phrases inside running speech.
 
 The decision is made per 10 ms frame against a tracked noise floor, so it adapts to the room: the
 floor follows quiet frames quickly downwards and creeps slowly upwards, so a fan or a hum raises
@@ -25,54 +26,71 @@ import numpy as np
 from companion.speech_in.engine import SAMPLE_RATE
 
 FRAME = SAMPLE_RATE // 100  # 10 ms
-QUIET_ROOM_DB = 40.0  # frame power in dB of int16 units; full scale is ~90
-MAX_SEGMENT_S = 4.0  # longer "speech" is closed anyway, as a noise that set in
-MAX_UTTERANCE_S = 3.0  # no command takes longer: engines do not decode longer utterances
-PREROLL_S = 0.2  # kept before a segment's onset (see `Endpointer`)
-BACKGROUND_S = 8.0  # how much of the room's recent sound is weighed (see `Endpointer`)
-OVER_BACKGROUND_DB = 1.5  # how far above the background's loud moments a segment opens
 
 
 @dataclass(frozen=True)
-class Event:
-    """What one frame did to the segment state.
+class EndpointerTuning:
+    """The endpointer's measured knobs; why each has its value: benchmarks/TUNING.md, "Endpointer".
 
-    `kind` is "start" (a segment opened; `frames` holds the pre-roll, the onset frames included),
-    "speech" (one more frame inside the open segment) or "end" (the segment closed after this
-    frame). `speech_s` is the voiced span of a closed segment, without pre-roll and trailing pause.
-    """
+    Levels are the power of 30 ms of audio in dB of int16 units (full scale is ~90)."""
 
-    kind: str
-    pcm: bytes = b""
-    speech_s: float = 0.0
+    on_db: float = 6.0  # how far above the noise floor a frame is loud enough to open a segment
+    off_db: float = 3.0  # how far above the floor a frame keeps an open segment going
+    onset_s: float = 0.06  # loud time within `onset_window_s` that opens a segment
+    onset_window_s: float = 0.1  # the recent span whose loud frames are counted for an onset
+    hangover_s: float = 0.25  # the pause that closes a segment: most of the latency to a decision
+    sustain_s: float = 0.05  # loud time in a row that counts as speech going on in a segment
+    preroll_s: float = 0.2  # audio kept before a segment's onset and handed over with it
+    quiet_room_db: float = 40.0  # the floor never starts above this: a recording may begin mid-word
+    max_segment_s: float = 4.0  # longer "speech" is closed anyway, as a noise that set in
+    background_s: float = 8.0  # how much of the room's recent sound is weighed
+    over_background_db: float = 1.5  # how far above the background's loud moments a segment opens
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    """A segment opened; `pcm` holds the pre-roll, the onset frames included."""
+
+    pcm: bytes
+
+
+@dataclass(frozen=True)
+class SpeechGoesOn:
+    """One more frame inside the open segment."""
+
+    pcm: bytes
+
+
+@dataclass(frozen=True)
+class SpeechEnded:
+    """The segment closed after this frame. `speech_s` is its voiced span, without pre-roll and
+    trailing pause."""
+
+    pcm: bytes
+    speech_s: float
+
+
+SegmentEvent = SpeechStarted | SpeechGoesOn | SpeechEnded  # what one frame did to the segment
+
+TUNING = EndpointerTuning()  # the tuning in force
 
 
 class Endpointer:
-    def __init__(
-        self,
-        on_db: float = 6.0,
-        off_db: float = 3.0,
-        onset_s: float = 0.06,
-        onset_window_s: float = 0.1,
-        hangover_s: float = 0.25,
-        sustain_s: float = 0.05,
-        preroll_s: float = PREROLL_S,
-    ) -> None:
-        self._on_db = on_db
-        self._off_db = off_db
-        self._onset = round(onset_s * 100)
-        self._hangover = round(hangover_s * 100)
-        self._recent: deque[bool] = deque(maxlen=round(onset_window_s * 100))
+    def __init__(self, tuning: EndpointerTuning = TUNING) -> None:
+        self._tuning = tuning
+        self._onset = round(tuning.onset_s * 100)
+        self._hangover = round(tuning.hangover_s * 100)
+        self._recent: deque[bool] = deque(maxlen=round(tuning.onset_window_s * 100))
         # Pre-roll: the decoder needs the start of the first phone and a little room noise
         # before it, and the onset frames themselves came before the segment was declared open.
-        self._preroll: deque[bytes] = deque(maxlen=round(preroll_s * 100))
+        self._preroll: deque[bytes] = deque(maxlen=round(tuning.preroll_s * 100))
         self._pending = b""
         self._powers: deque[float] = deque(maxlen=3)
         self._floor: float | None = None
         self.in_speech = False
         # Inside a segment, speech goes on only after `sustain_s` of loud frames in a row: a
         # clank (tens of milliseconds) during the closing pause must not hold the segment open.
-        self._sustain = round(sustain_s * 100)
+        self._sustain = round(tuning.sustain_s * 100)
         self._run = 0  # loud frames in a row
         self._quiet = 0  # frames since speech last went on
         self._voiced = 0  # frames from the segment's onset to the last sustained loud frame
@@ -80,7 +98,7 @@ class Endpointer:
         # turned out to be background themselves (see `_frame`). Their loudest tenth lies next to
         # the floor for a fan, but 7-9 dB above it for people talking: speech must rise above
         # that too, or babble opens segments that run on into the person's command and bury it.
-        self._background: deque[float] = deque(maxlen=round(BACKGROUND_S * 100))
+        self._background: deque[float] = deque(maxlen=round(tuning.background_s * 100))
         self._segment: list[float] = []  # levels of the open segment's frames
         # The 90th percentile of `_background`, once it holds a second: until then, no bound.
         self._loud_background = -math.inf
@@ -111,19 +129,19 @@ class Endpointer:
         self._quiet = 0
         self._voiced = 0
 
-    def process(self, pcm: bytes) -> list[Event]:
+    def process(self, pcm: bytes) -> list[SegmentEvent]:
         """Feed 16 kHz mono int16 audio of any length; events of every whole frame in it."""
         data = self._pending + pcm
         whole = len(data) // (2 * FRAME) * 2 * FRAME
         self._pending = data[whole:]
-        events: list[Event] = []
+        events: list[SegmentEvent] = []
         for begin in range(0, whole, 2 * FRAME):
             event = self._frame(data[begin : begin + 2 * FRAME])
             if event is not None:
                 events.append(event)
         return events
 
-    def _frame(self, frame: bytes) -> Event | None:
+    def _frame(self, frame: bytes) -> SegmentEvent | None:
         samples = np.frombuffer(frame, "<i2").astype(np.float32)
         # Judge 30 ms of power, not 10 ms: single 10 ms frames of noise swing by several dB
         # and would hold a segment open forever or open one on a noise burst.
@@ -131,7 +149,7 @@ class Endpointer:
         level = 10 * math.log10(sum(self._powers) / len(self._powers) + 1.0)
         if self._floor is None:
             # A recording may begin mid-word: never start above a quiet room (-50 dBFS).
-            self._floor = min(level, QUIET_ROOM_DB)
+            self._floor = min(level, self._tuning.quiet_room_db)
         if not self.in_speech:
             self._track_floor(level)
             self._background.append(level)
@@ -149,7 +167,7 @@ class Endpointer:
                 self._segment = [level]
                 pcm = b"".join(self._preroll)
                 self._preroll.clear()
-                return Event("start", pcm)
+                return SpeechStarted(pcm)
             return None
         self._segment.append(level)
         self._run = self._run + 1 if level > self._off_level() else 0
@@ -158,10 +176,10 @@ class Endpointer:
             self._quiet = 0
         else:
             self._quiet += 1
-        too_long = self._voiced + self._quiet >= MAX_SEGMENT_S * 100
+        too_long = self._voiced + self._quiet >= self._tuning.max_segment_s * 100
         if too_long:
             # A steady new noise holds the segment open: close it and take the noise as floor.
-            self._floor = level - self._off_db
+            self._floor = level - self._tuning.off_db
             self._quiet = self._hangover
         if self._quiet >= self._hangover:
             # Background too: a new noise, or a segment whose typical frame would not have opened
@@ -174,16 +192,17 @@ class Endpointer:
             speech_s = self.voiced_s
             self._quiet = 0
             self._voiced = 0
-            return Event("end", frame, speech_s)
-        return Event("speech", frame)
+            return SpeechEnded(frame, speech_s)
+        return SpeechGoesOn(frame)
 
     def _on_level(self) -> float:
         assert self._floor is not None
-        return max(self._floor + self._on_db, self._loud_background + OVER_BACKGROUND_DB)
+        tuning = self._tuning
+        return max(self._floor + tuning.on_db, self._loud_background + tuning.over_background_db)
 
     def _off_level(self) -> float:
         assert self._floor is not None
-        return max(self._floor + self._off_db, self._loud_background)
+        return max(self._floor + self._tuning.off_db, self._loud_background)
 
     def _track_floor(self, level: float) -> None:
         assert self._floor is not None

@@ -16,16 +16,31 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from companion.speech_out.port import Playback
 
-LEAD_S = 0.05  # reported start times may be a little late
 KEEP_S = 30.0  # forget intervals that ended this long ago
 
 
+@dataclass(frozen=True)
+class GateTuning:
+    """How far around the companion's speech the gate closes; why: benchmarks/TUNING.md, "Gate".
+
+    `tail_s` is the default of the settings file's `listen.self_voice_tail`, which overrides it."""
+
+    lead_s: float = 0.05  # before a clip's reported start, which may be a little late
+    tail_s: float = 0.3  # after a clip's end: device latency and room echo
+
+
+TUNING = GateTuning()  # the tuning in force
+
+
 class SelfVoiceGate:
-    def __init__(self, tail_s: float = 0.3, clock: Callable[[], float] = time.monotonic) -> None:
-        self.tail_s = tail_s
+    def __init__(
+        self, tuning: GateTuning = TUNING, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.tuning = tuning
         self._clock = clock
         self._lock = threading.Lock()
         self._intervals: dict[tuple[str, float], float | None] = {}  # (text, start) -> end
@@ -43,7 +58,7 @@ class SelfVoiceGate:
         """Does audio captured from `start` to `end` (monotonic) overlap the companion's voice?"""
         with self._lock:
             for (_, started), ended in self._intervals.items():
-                stop = float("inf") if ended is None else ended + self.tail_s
-                if started - LEAD_S <= end and start <= stop:
+                stop = float("inf") if ended is None else ended + self.tuning.tail_s
+                if started - self.tuning.lead_s <= end and start <= stop:
                     return True
         return False

@@ -1,7 +1,7 @@
 """The `SpeechIn` the session runner uses: microphone -> gate -> recognizer -> commands.
 
-The CLI calls `open_speech_in(settings)`, wires speech-out's `subscribe(listener.on_playback, ...)`
-when the result is a `Listener`, and calls `start(on_heard, on_status)`. `start` returns at once:
+The CLI calls `open_speech_in(settings, speech_out)`, which subscribes the listener's self-voice
+gate to speech-out's playback, and calls `start(on_heard, on_status)`. `start` returns at once:
 the model loads and the stream opens on the listener's own thread, while the UI is already up.
 `choose_engine` is shared with `companion listen` and `companion doctor`.
 """
@@ -12,12 +12,15 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from companion import commands
 from companion.errors import UserError
 from companion.speech_in.capture import Capture, Resampler, rms, to_pcm16
-from companion.speech_in.engine import Engine
-from companion.speech_in.gate import SelfVoiceGate
+from companion.speech_in.engine import Engine, EngineName
+from companion.speech_in.engines.moonshine.model import bundled_model_dir
+from companion.speech_in.engines.moonshine.voice_activity import bundled_vad_model
+from companion.speech_in.gate import GateTuning, SelfVoiceGate
 from companion.speech_in.models import (
     INSTALL_COMMAND,
     find_model,
@@ -25,11 +28,11 @@ from companion.speech_in.models import (
     recorded_language,
     require_model,
 )
-from companion.speech_in.moonshine_model import bundled_model_dir
 from companion.speech_in.pipeline import CommandStream
 from companion.speech_in.port import (
     Heard,
     HeardListener,
+    ListenState,
     ListenStatus,
     ListenStatusListener,
     NoSpeechIn,
@@ -37,33 +40,38 @@ from companion.speech_in.port import (
 )
 from companion.speech_in.settings import ListenSettings
 from companion.speech_in.vocabulary import load_vocabulary
-from companion.speech_in.voice_activity import bundled_vad_model
-from companion.speech_out.port import Playback
+from companion.speech_out.port import Playback, PlaybackListener, StatusListener
 
 STATUS_EVERY_S = 0.1  # level updates for the session screen
+
+
+class PlaybackSource(Protocol):
+    """What tells the listener when the companion speaks: speech-out's `subscribe`."""
+
+    def subscribe(self, on_playback: PlaybackListener, on_status: StatusListener) -> None: ...
 
 
 @dataclass(frozen=True)
 class EngineChoice:
     """Which engine to load, decided without loading anything."""
 
-    engine: str  # "vosk", "moonshine" or "pocketsphinx"
+    engine: EngineName  # never AUTO
     language: str
     model: Path | None
     advice: str  # how to get something better, or ""
 
     def load(self) -> Engine:
         vocabulary = load_vocabulary(self.language)
-        if self.engine == "vosk":
-            from companion.speech_in.vosk_engine import VoskEngine
+        if self.engine is EngineName.VOSK:
+            from companion.speech_in.engines.vosk import VoskEngine
 
             assert self.model is not None
             return VoskEngine.load(self.model, vocabulary)
-        if self.engine == "moonshine":
-            from companion.speech_in.moonshine_engine import MoonshineEngine
+        if self.engine is EngineName.MOONSHINE:
+            from companion.speech_in.engines.moonshine.engine import MoonshineEngine
 
             return MoonshineEngine.load(vocabulary)
-        from companion.speech_in.sphinx_engine import SphinxEngine
+        from companion.speech_in.engines.pocketsphinx import SphinxEngine
 
         return SphinxEngine.load(vocabulary)
 
@@ -71,7 +79,7 @@ class EngineChoice:
 def choose_engine(settings: ListenSettings) -> EngineChoice:
     language = settings.language
     if settings.model is not None:
-        if settings.engine in ("moonshine", "pocketsphinx"):
+        if settings.engine in (EngineName.MOONSHINE, EngineName.POCKETSPHINX):
             raise UserError(f"--model is a Vosk model; it cannot be used with {settings.engine}")
         if not settings.model.is_dir():
             raise UserError(f"{settings.model_from}: no model directory at {settings.model}")
@@ -81,23 +89,23 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
             raise UserError(f"{settings.model_from}: {err}") from err
         name = settings.model.name if settings.model.name != "model" else settings.model.parent.name
         language = language or recorded_language(settings.model) or model_language(name) or "en"
-        return EngineChoice("vosk", language, settings.model, "")
+        return EngineChoice(EngineName.VOSK, language, settings.model, "")
     language = language or "en"
-    if settings.engine in ("auto", "vosk"):
+    if settings.engine in (EngineName.AUTO, EngineName.VOSK):
         found = find_model(language)
         if found is not None:
-            return EngineChoice("vosk", language, found.path, "")
-        if settings.engine == "vosk":
+            return EngineChoice(EngineName.VOSK, language, found.path, "")
+        if settings.engine is EngineName.VOSK:
             raise UserError(
                 f"no Vosk model for {language!r} is installed; "
                 + ("run: " + INSTALL_COMMAND if language == "en" else "pass --model PATH")
             )
     advice = f"for the primary engine, Vosk, run: {INSTALL_COMMAND}" if language == "en" else ""
-    if settings.engine == "moonshine" or (
-        settings.engine == "auto" and language == "en" and moonshine_installed()
+    if settings.engine is EngineName.MOONSHINE or (
+        settings.engine is EngineName.AUTO and language == "en" and moonshine_installed()
     ):
-        return EngineChoice("moonshine", language, None, advice)
-    return EngineChoice("pocketsphinx", language, None, advice)
+        return EngineChoice(EngineName.MOONSHINE, language, None, advice)
+    return EngineChoice(EngineName.POCKETSPHINX, language, None, advice)
 
 
 def moonshine_installed() -> bool:
@@ -115,15 +123,16 @@ class Listener:
         self.choice = choice
         self._engine = engine
         self._device = settings.device
-        self.gate = SelfVoiceGate(settings.self_voice_tail)
+        self.gate = SelfVoiceGate(GateTuning(tail_s=settings.self_voice_tail))
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._status = ListenStatus(on=False, detail="starting", engine=choice.engine)
+        self._status = ListenStatus(ListenState.STARTING, "starting", choice.engine)
         self._on_status: ListenStatusListener = lambda status: None
 
     def on_playback(self, playback: Playback) -> None:
-        """Wire to speech-out's `subscribe`: the companion's own speech is not listened to."""
+        """Subscribed to speech-out by `open_speech_in`: the companion's own speech is not
+        listened to."""
         self.gate.on_playback(playback)
 
     def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
@@ -148,15 +157,16 @@ class Listener:
         self._on_status(status)
 
     def _run(self, on_heard: HeardListener) -> None:
-        self._publish(ListenStatus(False, "loading speech model", self.choice.engine))
+        self._publish(ListenStatus(ListenState.LOADING, "loading speech model", self.choice.engine))
         capture = Capture(self._device)
         try:
             engine = self._engine or self.choice.load()
             capture.open()
             self._listen(engine, capture, on_heard)
         except Exception as err:  # anything here means: no voice, keys only, and say why
-            # (`companion listen` stops on this detail; the session screen shows it.)
-            self._publish(ListenStatus(False, f"voice commands off: {err}", self.choice.engine))
+            # (`companion listen` stops on this state; the session screen shows the detail.)
+            off = ListenStatus(ListenState.OFF, f"voice commands off: {err}", self.choice.engine)
+            self._publish(off)
         finally:
             capture.close()  # nothing to do if it never opened
 
@@ -192,7 +202,7 @@ class Listener:
                 next_status = now + STATUS_EVERY_S
                 self._publish(
                     ListenStatus(
-                        True,
+                        ListenState.SPEAKING if gated else ListenState.LISTENING,
                         "not listening while speaking" if gated else detail,
                         engine.name,
                         level=min(1.0, level * 4),  # speech peaks near 0.25 RMS
@@ -201,8 +211,11 @@ class Listener:
                 )
 
 
-def open_speech_in(settings: ListenSettings) -> SpeechIn:
-    """A `Listener`, or `NoSpeechIn` saying why voice commands are off."""
+def open_speech_in(settings: ListenSettings, playback: PlaybackSource | None = None) -> SpeechIn:
+    """A `Listener`, or `NoSpeechIn` saying why voice commands are off.
+
+    `playback`: the companion's speech out, whose clips the listener's gate keeps from being
+    heard as commands (None: nothing speaks)."""
     if not settings.enabled:
         return NoSpeechIn("voice commands off (--no-listen)")
     try:
@@ -216,4 +229,7 @@ def open_speech_in(settings: ListenSettings) -> SpeechIn:
         load_vocabulary(choice.language)
     except UserError as err:
         return NoSpeechIn(f"voice commands off: {err}")
-    return Listener(choice, settings)
+    listener = Listener(choice, settings)
+    if playback is not None:
+        playback.subscribe(listener.on_playback, lambda _status: None)
+    return listener

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
 from companion.domain.events import Command
@@ -20,15 +21,28 @@ class Heard:
     at: float  # monotonic time of the decision
 
 
+class ListenState(Enum):
+    STARTING = "starting"  # the listener is being set up
+    LOADING = "loading"  # the speech model is loading
+    LISTENING = "listening"
+    SPEAKING = "speaking"  # on, but deaf while the companion speaks (the self-voice gate)
+    OFF = "off"  # for good: the session runs by keys (`companion listen` stops)
+
+
 @dataclass(frozen=True)
 class ListenStatus:
     """Shown on the session screen: engine, whether it is listening, level and overflows."""
 
-    on: bool
-    detail: str
+    state: ListenState
+    detail: str  # for people: what it listens with, or why it does not
     engine: str = ""
     level: float = 0.0  # microphone RMS level, 0..1
     overflows: int = 0
+
+    @property
+    def on(self) -> bool:
+        """The microphone is open and the engine loaded."""
+        return self.state in (ListenState.LISTENING, ListenState.SPEAKING)
 
 
 HeardListener = Callable[[Heard], None]
@@ -47,7 +61,7 @@ class NoSpeechIn:
     """Listens to nothing: the session runs by keys."""
 
     def __init__(self, reason: str = "voice commands off") -> None:
-        self._status = ListenStatus(on=False, detail=reason)
+        self._status = ListenStatus(ListenState.OFF, reason)
 
     def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
         on_status(self._status)

@@ -11,8 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from companion import config, paths
+from companion.speech_in.engine import EngineName
+from companion.speech_in.gate import TUNING as GATE
 
-ENGINES = ("auto", "vosk", "moonshine", "pocketsphinx")
+ENGINES = tuple(name.value for name in EngineName)  # what the settings file and --engine accept
 
 # Longer would leave commands unheard for seconds after every cue.
 MAX_TAIL_S = 2.0
@@ -30,13 +32,12 @@ ALLOWED: dict[str, type | tuple[type, ...]] = {
 @dataclass(frozen=True)
 class ListenSettings:
     enabled: bool = True
-    # auto: a Vosk model for the language if installed, else (English) Moonshine, else PocketSphinx
-    engine: str = "auto"
+    engine: EngineName = EngineName.AUTO
     model: Path | None = None  # a Vosk model directory; None means search the usual places
     model_from: str = "--model"  # where `model` was given, for an error about it
     language: str | None = None  # None: from the model's name, else English
     device: str | int | None = None  # input device name or index; None is the system default
-    self_voice_tail: float = 0.3  # seconds after the companion's speech that stay ignored
+    self_voice_tail: float = GATE.tail_s  # seconds after the companion's speech that stay ignored
 
 
 def load_listen_settings(path: Path | None = None) -> ListenSettings:
@@ -48,7 +49,7 @@ def load_listen_settings(path: Path | None = None) -> ListenSettings:
     engine = values.get("engine", "auto")
     if engine not in ENGINES:
         raise UserError(f"{where}: listen.engine must be one of {', '.join(ENGINES)}")
-    tail = float(values.get("self_voice_tail", 0.3))
+    tail = float(values.get("self_voice_tail", GATE.tail_s))
     if not 0 <= tail <= MAX_TAIL_S:
         # A negative tail would let the end of the companion's own words through as commands.
         raise UserError(
@@ -58,7 +59,7 @@ def load_listen_settings(path: Path | None = None) -> ListenSettings:
     model = values.get("model")
     return ListenSettings(
         enabled=values.get("enabled", True),
-        engine=engine,
+        engine=EngineName(engine),
         model=Path(model).expanduser() if model else None,
         model_from=f"{where}: listen.model",
         language=values.get("language"),
@@ -92,7 +93,7 @@ def settings_from_args(args: argparse.Namespace) -> ListenSettings:
     if getattr(args, "no_listen", False):
         settings = replace(settings, enabled=False)
     if "engine" in args:
-        settings = replace(settings, engine=args.engine)
+        settings = replace(settings, engine=EngineName(args.engine))
     if "model" in args:
         settings = replace(settings, model=args.model.expanduser(), model_from="--model")
     if "language" in args:

@@ -8,6 +8,7 @@ file, not another code path.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -46,6 +47,13 @@ class Vocabulary:
         """The same vocabulary minus the given phrases (those an engine cannot hear)."""
         kept = {p: c for p, c in self.phrases.items() if p not in dropped}
         return Vocabulary(self.language, self.name, kept, self.not_commands)
+
+    def hearable(self, knows: Callable[[str], bool]) -> tuple[Vocabulary, tuple[str, ...]]:
+        """What a model that `knows` some words can hear: the phrases all of whose words it
+        knows, and the words it lacks (engines with a lexicon report them; see `Engine.missing`)."""
+        missing = tuple(w for w in self.words() if not knows(w))
+        dropped = {p for p in self.phrases if any(w in missing for w in p.split())}
+        return self.without(dropped), missing
 
 
 def vocabulary_dir() -> Path:

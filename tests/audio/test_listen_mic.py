@@ -22,16 +22,17 @@ from speech_in_audio import espeak, korean_model  # noqa: E402
 
 from companion.domain.events import Command, CommandGiven, Start  # noqa: E402
 from companion.domain.session import Session  # noqa: E402
+from companion.speech_in.engine import EngineName  # noqa: E402
+from companion.speech_in.engines.vosk import VoskEngine  # noqa: E402
 from companion.speech_in.listener import EngineChoice, Listener  # noqa: E402
 from companion.speech_in.port import Heard, ListenStatus  # noqa: E402
 from companion.speech_in.settings import ListenSettings  # noqa: E402
 from companion.speech_in.vocabulary import load_vocabulary  # noqa: E402
-from companion.speech_in.vosk_engine import VoskEngine  # noqa: E402
 from companion.speech_out.port import Playback  # noqa: E402
 
 pytestmark = pytest.mark.audio
 
-CHOICE = EngineChoice("vosk", "ko", korean_model(), "")
+CHOICE = EngineChoice(EngineName.VOSK, "ko", korean_model(), "")
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ import real_speech
 from speech_in_audio import espeak, flite
 
 from companion.domain.events import Command
-from companion.speech_in.moonshine_engine import MoonshineEngine, spelled
-from companion.speech_in.moonshine_model import bundled_model_dir
+from companion.speech_in.engines.moonshine.engine import MoonshineEngine, spelled
+from companion.speech_in.engines.moonshine.model import bundled_model_dir
 from companion.speech_in.pipeline import read_wav, recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
 

@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from speech_in_audio import espeak
 
 from companion.domain.events import Command
+from companion.speech_in.engines.pocketsphinx import SphinxEngine
 from companion.speech_in.pipeline import read_wav, recognise_samples
-from companion.speech_in.sphinx_engine import SphinxEngine
 from companion.speech_in.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.audio

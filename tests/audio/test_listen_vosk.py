@@ -18,10 +18,10 @@ from companion.cli import main
 from companion.domain.events import Command
 from companion.errors import UserError
 from companion.speech_in.capture import Resampler, to_pcm16
+from companion.speech_in.engines.vosk import VoskEngine
 from companion.speech_in.models import INSTALL_COMMAND
 from companion.speech_in.pipeline import read_wav, recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
-from companion.speech_in.vosk_engine import VoskEngine
 
 pytestmark = pytest.mark.audio
 

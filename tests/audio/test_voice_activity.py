@@ -15,11 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import corpus
 
 from companion.speech_in.capture import Samples
-from companion.speech_in.moonshine_engine import VOICE_PEAK, MoonshineEngine, Unheard
+from companion.speech_in.engines.moonshine.engine import TUNING, MoonshineEngine, Unheard
+from companion.speech_in.engines.moonshine.voice_activity import VoiceActivity, bundled_vad_model
 from companion.speech_in.vocabulary import load_vocabulary
-from companion.speech_in.voice_activity import VoiceActivity, bundled_vad_model
 
 pytestmark = pytest.mark.audio
+
+VOICE_PEAK = TUNING.voice_peak
 
 SNR_DB = 5.0  # the benchmark's hardest condition
 QUIET_S = 0.2  # kept clear of the speech when cutting out the noise before it

@@ -13,11 +13,11 @@ from companion.cli import main
 
 # Each finder is patched where it is defined and where the engine choice looks it up.
 NO_MOONSHINE = (
-    "companion.speech_in.moonshine_model.bundled_model_dir",
+    "companion.speech_in.engines.moonshine.model.bundled_model_dir",
     "companion.speech_in.listener.bundled_model_dir",
 )
 NO_VOICE_DETECTOR = (
-    "companion.speech_in.voice_activity.bundled_vad_model",
+    "companion.speech_in.engines.moonshine.voice_activity.bundled_vad_model",
     "companion.speech_in.listener.bundled_vad_model",
 )
 

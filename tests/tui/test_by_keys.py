@@ -11,7 +11,12 @@ from textual.widgets._footer import FooterKey
 from companion import paths
 from companion.domain.effects import Ending, Outcome, StepKind
 from companion.library import load_library
-from companion.speech_in.port import HeardListener, ListenStatus, ListenStatusListener
+from companion.speech_in.port import (
+    HeardListener,
+    ListenState,
+    ListenStatus,
+    ListenStatusListener,
+)
 from companion.speech_out.port import SpeechStatus
 from companion.storage.history import History
 from companion.tui.messages import SpeechChanged
@@ -143,7 +148,9 @@ class BrokenVosk:
         on_status(self.status())
 
     def status(self) -> ListenStatus:
-        return ListenStatus(on=False, detail="voice commands off: not a Vosk model", engine="vosk")
+        return ListenStatus(
+            ListenState.OFF, detail="voice commands off: not a Vosk model", engine="vosk"
+        )
 
     def close(self) -> None:
         pass

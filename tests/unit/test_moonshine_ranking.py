@@ -9,16 +9,17 @@ import numpy as np
 import pytest
 
 from companion.speech_in.capture import Samples
-from companion.speech_in.moonshine_engine import (
-    PRIOR_WEIGHT,
+from companion.speech_in.engines.moonshine.engine import (
+    TUNING,
     MoonshineEngine,
     Unheard,
     Verdict,
     spelled,
 )
-from companion.speech_in.moonshine_model import Transcript
+from companion.speech_in.engines.moonshine.model import Transcript
 from companion.speech_in.vocabulary import load_vocabulary
 
+PRIOR_WEIGHT = TUNING.prior_weight
 SILENCE = "silence"
 SPEECH = "speech"
 # log P(phrase | audio) as the decoder gives it; unlisted phrases get -30.

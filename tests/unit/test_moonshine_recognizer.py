@@ -8,8 +8,14 @@ import numpy as np
 import pytest
 
 from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
+from companion.speech_in.engines.moonshine.engine import (
+    TUNING,
+    MoonshineRecognizer,
+    Verdict,
+)
 from companion.speech_in.matcher import Hypothesis
-from companion.speech_in.moonshine_engine import MERGE_GAP_S, PAD_S, MoonshineRecognizer, Verdict
+
+PAD_S, MERGE_GAP_S = TUNING.pad_s, TUNING.merge_gap_s
 
 
 class CountingJudge:

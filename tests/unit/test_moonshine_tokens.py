@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.speech_in.moonshine_tokens import FIRST_PIECE, Tokenizer, TokenizerError
+from companion.speech_in.engines.moonshine.tokens import FIRST_PIECE, Tokenizer, TokenizerError
 
 
 def write(path: Path, pieces: list[bytes]) -> Path:

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from companion.speech_in.engine import Recognizer
+from companion.speech_in.engine import EngineName, Recognizer
 from companion.speech_in.listener import EngineChoice, Listener
-from companion.speech_in.port import ListenStatus
+from companion.speech_in.port import ListenState, ListenStatus
 from companion.speech_in.settings import ListenSettings
 from companion.speech_in.vocabulary import load_vocabulary
 
@@ -17,7 +17,7 @@ from companion.speech_in.vocabulary import load_vocabulary
 class UnstartableEngine:
     """Loads, then cannot make a recognizer: what PocketSphinx does with a grammar it rejects."""
 
-    name = "pocketsphinx"
+    name = EngineName.POCKETSPHINX
     missing: tuple[str, ...] = ()
 
     def __init__(self) -> None:
@@ -55,12 +55,12 @@ def test_a_failure_once_loaded_turns_voice_off_and_says_why(
         return microphones[-1]
 
     monkeypatch.setattr("companion.speech_in.listener.Capture", capture)
-    choice = EngineChoice("pocketsphinx", "en", None, "")
+    choice = EngineChoice(EngineName.POCKETSPHINX, "en", None, "")
     listener = Listener(choice, ListenSettings(), UnstartableEngine())
     off = threading.Event()
 
     def on_status(status: ListenStatus) -> None:
-        if status.detail.startswith("voice commands off"):  # what `companion listen` stops on
+        if status.state is ListenState.OFF:  # what `companion listen` stops on
             off.set()
 
     listener.start(lambda heard: None, on_status)
@@ -69,6 +69,6 @@ def test_a_failure_once_loaded_turns_voice_off_and_says_why(
     finally:
         listener.close()
     assert listener.status() == ListenStatus(
-        False, "voice commands off: Failed to parse JSGF in decoder", "pocketsphinx"
+        ListenState.OFF, "voice commands off: Failed to parse JSGF in decoder", "pocketsphinx"
     )
     assert [microphone.closed for microphone in microphones] == [True]

