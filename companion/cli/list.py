@@ -4,7 +4,7 @@ Prints a plain aligned table (id, title, estimated minutes, where it comes from,
 stdout. Broken files are reported on stderr with every problem, and a user file that replaces a
 bundled workout is mentioned there too; neither changes the exit status, which is 0 whenever the
 library could be read, so a single bad user file never hides the good workouts. Nothing read from
-a file, nor a file's name, is printed raw (`companion.library.printable`).
+a file, nor a file's name, is printed raw (`companion.printable`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from companion import paths
     from companion.domain.fatigue import estimate_minutes
     from companion.library import load_library
-    from companion.library.printable import printable
+    from companion.printable import printable
 
     library = load_library()
     rows = [

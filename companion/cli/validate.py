@@ -5,7 +5,7 @@ stdout on its own line as `FILE:LINE: KEY.PATH: message` (`FILE: message` when t
 be read at all, `FILE:LINE: message` for TOML syntax errors). Fatigue and ordering advice from
 `companion.domain.fatigue` is printed as `FILE: warning: ...` and never fails the check. Exit
 status: 0 when every file is valid, 1 when any has an error. Nothing read from a file, nor a
-file's name, is printed raw (`companion.library.printable`).
+file's name, is printed raw (`companion.printable`).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from companion.domain.fatigue import fatigue_warnings
     from companion.library import FileResult, load_file, load_library
-    from companion.library.printable import printable
+    from companion.printable import printable
 
     notices: tuple[str, ...] = ()
     if args.files:

@@ -23,7 +23,7 @@ from companion.domain.workout import Workout
 from companion.errors import UserError
 from companion.library import schema
 from companion.library.locate import key_lines, line_of
-from companion.library.printable import printable
+from companion.printable import printable
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 
 from companion import paths
 from companion.library import Problem, load_file, load_library
-from companion.library.printable import printable
+from companion.printable import printable
 from companion.library.schema import (
     MAX_DEPTH,
     MAX_EXERCISES,
