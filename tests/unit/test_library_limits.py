@@ -10,7 +10,6 @@ import pytest
 
 from companion import paths
 from companion.library import Problem, load_file, load_library
-from companion.printable import printable
 from companion.library.schema import (
     MAX_DEPTH,
     MAX_EXERCISES,
@@ -20,6 +19,7 @@ from companion.library.schema import (
     MAX_TEXT,
     MAX_WORKOUT_MINUTES,
 )
+from companion.printable import printable
 
 THRUST = (paths.bundled_workouts_dir() / "hip-thrust.toml").read_text(encoding="utf-8")
 TITLE = 'title = "Barbell hip thrust"'
