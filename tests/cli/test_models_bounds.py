@@ -17,26 +17,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from test_models import NAME, model_zip
 
 from companion.cli import main
 from companion.speech_in import models
 
-NAME = "vosk-model-small-en-us-0.15"
-FILES = ("am/final.mdl", "conf/model.conf", "conf/mfcc.conf", "graph/HCLr.fst", "graph/Gr.fst")
-
 Respond = Callable[[http.server.BaseHTTPRequestHandler], None]
-
-
-def model_zip(
-    extra: dict[str, bytes] | None = None, compression: int = zipfile.ZIP_STORED
-) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as bundle:
-        for name in FILES:
-            bundle.writestr(f"{NAME}/{name}", f"content of {name}".encode())
-        for name, data in (extra or {}).items():
-            bundle.writestr(name, data)
-    return buffer.getvalue()
 
 
 class Server:
@@ -218,7 +204,7 @@ def test_an_archive_beyond_any_model_is_refused_before_it_is_unpacked(
         monkeypatch.setattr(models, *limit)
     archive = {
         "unpacked": lambda: model_zip({"big.bin": os.urandom(2_000_000)}),
-        "ratio": lambda: model_zip({"z.bin": bytes(2_000_000)}, zipfile.ZIP_DEFLATED),
+        "ratio": lambda: model_zip({"z.bin": bytes(2_000_000)}, compression=zipfile.ZIP_DEFLATED),
         "members": lambda: model_zip({f"{n}.txt": b"x" for n in range(7)}),
         "duplicate": duplicate_zip,
         "overlap": overlapping_zip,

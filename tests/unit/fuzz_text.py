@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 _INTEGER = re.compile(rb"(?<![\w.\"'-])\d+(?![\w.\"'])")
 _STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"')
@@ -96,6 +97,29 @@ MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
     "random bytes": _random_bytes,
     "lines": _lines,
 }
+
+
+def run_trials(
+    seed: int, trials: int, bases: list[bytes], path: Path, judge: Callable[[Path], str | None]
+) -> list[str]:
+    """Write `trials` mutations of `bases` to `path`, one at a time, and ask `judge` what is
+    wrong with how each was handled (None: nothing). Returns a line per failure, with the trial
+    number and mutation; an exception is a failure too. Every mutation must have been tried."""
+    rng = random.Random(seed)
+    failures: list[str] = []
+    kinds: dict[str, int] = dict.fromkeys(MUTATIONS, 0)
+    for trial in range(trials):
+        kind, text = mutate(rng, rng.choice(bases))
+        kinds[kind] += 1
+        path.write_bytes(text)
+        try:
+            problem = judge(path)
+        except Exception as err:  # the very thing the fuzzers look for
+            problem = f"{type(err).__name__}: {err}"[:200]
+        if problem is not None:
+            failures.append(f"trial {trial} ({kind}): {problem}")
+    assert all(count > 0 for count in kinds.values()), kinds
+    return failures
 
 
 def mutate(rng: random.Random, text: bytes) -> tuple[str, bytes]:

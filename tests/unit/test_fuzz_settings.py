@@ -4,10 +4,9 @@ printable as it is; never another exception. Bounded: fixed trials, a fixed seed
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
-from fuzz_text import MUTATIONS, mutate
+from fuzz_text import run_trials
 
 from companion import config
 from companion.errors import UserError
@@ -53,19 +52,5 @@ def outcome_problem(path: Path) -> str | None:
 
 
 def test_mutated_settings_files_are_settings_or_an_error_naming_the_file(tmp_path: Path) -> None:
-    rng = random.Random(SEED)
-    path = tmp_path / "config.toml"
-    failures: list[str] = []
-    kinds: dict[str, int] = dict.fromkeys(MUTATIONS, 0)
-    for trial in range(TRIALS):
-        kind, text = mutate(rng, rng.choice(BASES))
-        kinds[kind] += 1
-        path.write_bytes(text)
-        try:
-            problem = outcome_problem(path)
-        except Exception as err:  # the very thing this test looks for
-            problem = f"{type(err).__name__}: {err}"[:200]
-        if problem is not None:
-            failures.append(f"trial {trial} ({kind}): {problem}")
-    assert all(count > 0 for count in kinds.values()), kinds
+    failures = run_trials(SEED, TRIALS, BASES, tmp_path / "config.toml", outcome_problem)
     assert failures == [], f"{len(failures)} of {TRIALS} failed:\n" + "\n".join(failures[:20])

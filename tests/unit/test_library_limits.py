@@ -7,9 +7,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import test_library
+from test_library import problems_of
 
 from companion import paths
-from companion.library import Problem, load_file, load_library
+from companion.library import load_file, load_library
 from companion.library.schema import (
     MAX_DEPTH,
     MAX_EXERCISES,
@@ -28,16 +30,7 @@ SUMMARY = tomllib.loads(THRUST)["summary"]
 
 
 def write(directory: Path, text: str, stem: str = "hip-thrust") -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{stem}.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems_of(path: Path) -> list[Problem]:
-    result = load_file(path)
-    assert result.workout is None, "expected the file to be rejected"
-    return list(result.problems)
+    return test_library.write(directory, text, stem)
 
 
 def test_the_base_file_is_valid(tmp_path: Path) -> None:
