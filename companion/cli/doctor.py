@@ -1,11 +1,20 @@
 """`companion doctor`: what this machine has for speaking and listening, what is missing, and the
-command that fixes each missing piece."""
+command that fixes each missing piece.
+
+What does not work (no voice, no audio device, a bad settings file) is listed under "To fix" and
+makes the exit status 1; what would only work better (the Vosk model, another engine) is listed
+under "Worth adding" and does not.
+"""
 
 from __future__ import annotations
 
 import argparse
 import shutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from companion.speech_in.settings import ListenSettings
+    from companion.speech_out.settings import SpeechSettings
 
 
 def add_parser(subparsers: Any) -> None:
@@ -15,7 +24,26 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _devices(problems: list[str]) -> None:
+def _settings(problems: list[str]) -> tuple[SpeechSettings | None, ListenSettings | None]:
+    """Both tables of the settings file; on an error, each of its problems is listed once and
+    the checks that need the settings are skipped."""
+    from companion.config import SettingsError
+    from companion.errors import UserError
+    from companion.speech_in.settings import load_listen_settings
+    from companion.speech_out.settings import load_settings
+
+    try:
+        return load_settings(), load_listen_settings()
+    except SettingsError as err:
+        problems.extend(f"{err.path}: {problem}" for problem in err.problems)
+    except UserError as err:
+        problems.append(str(err))
+    return None, None
+
+
+def _devices(
+    problems: list[str], speech: SpeechSettings | None, listen: ListenSettings | None
+) -> None:
     try:
         import sounddevice as sd
 
@@ -32,24 +60,20 @@ def _devices(problems: list[str]) -> None:
         problems.append("connect a microphone (voice commands need one; keys work without)")
     if not outputs:
         problems.append("connect a speaker or headphones (or run with --mute)")
-    _named_devices(sd, problems)
+    if speech is not None and listen is not None:
+        _named_devices(sd, problems, speech, listen)
 
 
-def _named_devices(sd: Any, problems: list[str]) -> None:
+def _named_devices(
+    sd: Any, problems: list[str], speech: SpeechSettings, listen: ListenSettings
+) -> None:
     """The devices the settings file names, when it names one that is not there."""
     from companion import paths
-    from companion.errors import UserError
-    from companion.speech_in.settings import load_listen_settings
-    from companion.speech_out.settings import load_settings
 
-    try:
-        named = [
-            ("speaker", "speech", "output", load_settings().device),
-            ("microphone", "listen", "input", load_listen_settings().device),
-        ]
-    except UserError as err:
-        problems.append(str(err))
-        return
+    named = [
+        ("speaker", "speech", "output", speech.device),
+        ("microphone", "listen", "input", listen.device),
+    ]
     for what, table, kind, device in named:
         if device is None:
             continue
@@ -62,13 +86,16 @@ def _named_devices(sd: Any, problems: list[str]) -> None:
             )
 
 
-def _engines(problems: list[str]) -> None:
+def _engines(problems: list[str], advice: list[str], listen: ListenSettings | None) -> None:
+    """Each engine and model; one missing is advice while another engine listens, and a
+    problem only when none can."""
     from companion.commands import pip_install
     from companion.speech_in.engines.moonshine.model import bundled_model_dir
     from companion.speech_in.engines.moonshine.voice_activity import bundled_vad_model
     from companion.speech_in.listener import choose_engine, moonshine_installed
     from companion.speech_in.models import INSTALL_COMMAND, installed_models
-    from companion.speech_in.settings import load_listen_settings
+
+    modules_missing: list[str] = []
 
     for module, fix in (
         ("vosk", pip_install("vosk")),
@@ -80,7 +107,7 @@ def _engines(problems: list[str]) -> None:
             print(f"  {module}: {getattr(imported, '__version__', 'installed')}")
         except ImportError:
             print(f"  {module}: missing")
-            problems.append(fix)
+            modules_missing.append(fix)
     moonshine = bundled_model_dir()
     missing = f"missing ({pip_install('moonshine-cpp')})"
     print(f"  Moonshine English model: {moonshine or missing}")
@@ -93,20 +120,28 @@ def _engines(problems: list[str]) -> None:
     if not any(m.language == "en" and m.grammar for m in models):
         fallback = "Moonshine" if moonshine_installed() else "PocketSphinx"
         print(f"  no English Vosk model: English voice commands use {fallback}'s built-in model")
-        problems.append(f"the primary English engine, Vosk: {INSTALL_COMMAND}")
+        advice.append(f"the primary English engine, Vosk: {INSTALL_COMMAND}")
+    if listen is None:
+        print("  active engine: not checked (the settings file has errors)")
+        problems.extend(modules_missing)
+        return
     try:
-        choice = choose_engine(load_listen_settings())
+        choice = choose_engine(listen)
         where = f" with {choice.model}" if choice.model else ""
         print(f"  active engine: {choice.engine} ({choice.language}){where}")
-    except Exception as err:  # a UserError from settings or a missing model: report, go on
+        advice.extend(modules_missing)
+    except Exception as err:  # a missing model or engine: report, go on
         print(f"  active engine: none ({err})")
         problems.append(str(err))
+        problems.extend(modules_missing)
 
 
 def run(args: argparse.Namespace) -> int:
     problems: list[str] = []
+    advice: list[str] = []
+    speech, listen = _settings(problems)
     print("Audio")
-    _devices(problems)
+    _devices(problems, speech, listen)
     print("Speech out")
     if shutil.which("espeak-ng") or shutil.which("espeak"):
         print("  espeak-ng: found")
@@ -114,7 +149,11 @@ def run(args: argparse.Namespace) -> int:
         print("  espeak-ng: missing")
         problems.append("install the voice: sudo apt install espeak-ng")
     print("Speech in")
-    _engines(problems)
+    _engines(problems, advice, listen)
+    if advice:
+        print("Worth adding")
+        for item in advice:
+            print(f"  - {item}")
     if problems:
         print("To fix")
         for problem in problems:

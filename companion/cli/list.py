@@ -3,7 +3,8 @@
 Prints a plain aligned table (id, title, estimated minutes, where it comes from, equipment) on
 stdout. Broken files are reported on stderr with every problem, and a user file that replaces a
 bundled workout is mentioned there too; neither changes the exit status, which is 0 whenever the
-library could be read, so a single bad user file never hides the good workouts.
+library could be read, so a single bad user file never hides the good workouts. Nothing read from
+a file, nor a file's name, is printed raw (`companion.printable`).
 """
 
 from __future__ import annotations
@@ -29,19 +30,23 @@ def run(args: argparse.Namespace) -> int:
     from companion import paths
     from companion.domain.fatigue import estimate_minutes
     from companion.library import load_library
+    from companion.printable import printable
 
     library = load_library()
     rows = [
-        (
-            entry.workout.id,
-            entry.workout.title,
-            f"~{estimate_minutes(entry.workout)}",
-            "user" if entry.user else "bundled",
-            ", ".join(
-                f"{item.name} (optional)" if item.optional else item.name
-                for item in entry.workout.equipment
+        tuple(
+            printable(cell)
+            for cell in (
+                entry.workout.id,
+                entry.workout.title,
+                f"~{estimate_minutes(entry.workout)}",
+                "user" if entry.user else "bundled",
+                ", ".join(
+                    f"{item.name} (optional)" if item.optional else item.name
+                    for item in entry.workout.equipment
+                )
+                or "none",
             )
-            or "none",
         )
         for entry in library.entries
     ]
@@ -54,9 +59,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"No workouts found. Add .toml workout files to {paths.user_workouts_dir()}")
 
     for notice in library.notices:
-        print(f"companion: note: {notice}", file=sys.stderr)
+        print(f"companion: note: {printable(notice)}", file=sys.stderr)
     for broken in library.broken:
-        print(f"companion: skipped broken workout file {broken.path}:", file=sys.stderr)
+        print(f"companion: skipped broken workout file {printable(str(broken.path))}:",
+              file=sys.stderr)
         for problem in broken.problems:
             print(f"  {problem}", file=sys.stderr)
     if library.broken:

@@ -8,23 +8,29 @@ from typing import Any
 
 
 def add_parser(subparsers: Any) -> None:
-    from companion.speech_in.models import DEFAULT_MODEL, DEFAULT_URL
+    from companion.speech_in.models import DEFAULT_MODEL, known_models
 
     parser = subparsers.add_parser("models", help="install or list speech recognition models")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = actions.add_parser(
         "install",
         help=f"download and install a Vosk model (default: {DEFAULT_MODEL})",
-        description="Downloads the model archive, checks it and installs it into the user data "
-        "directory (or --into DIR). Nothing is left behind when a step fails.",
+        description="Downloads the model archive (or takes a local one, --file), checks it and "
+        "installs it into the user data directory (or --into DIR). Nothing is left behind when "
+        f"a step fails. Models known by name: {', '.join(known_models())}.",
     )
     install.add_argument(
         "name",
         nargs="?",
         default=None,
-        help=f"directory name to install as (default: the archive's name, {DEFAULT_MODEL})",
+        help=f"a model known by name (default: {DEFAULT_MODEL}); with --url or --file, the "
+        "directory name to install as (default: the archive's name)",
     )
-    install.add_argument("--url", default=DEFAULT_URL, help="where to download the zip from")
+    source = install.add_mutually_exclusive_group()
+    source.add_argument("--url", default=None, help="where to download the model's zip from")
+    source.add_argument(
+        "--file", type=Path, default=None, metavar="PATH", help="a model's zip on this machine"
+    )
     install.add_argument(
         "--sha256",
         default=None,
@@ -38,8 +44,12 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from companion.speech_in.models import install, text_progress
+    from companion.speech_in.models import DEFAULT_MODEL, install, known_model, text_progress
 
+    name, url = args.name, args.url
+    if url is None and args.file is None:
+        known = known_model(name or DEFAULT_MODEL)  # a name it does not know is refused here
+        name, url = known.name, known.url
     bar = text_progress()
     started = False
 
@@ -49,11 +59,18 @@ def run_install(args: argparse.Namespace) -> int:
         nonlocal started
         if not started:
             started = True
-            print(f"Downloading {args.url}", flush=True)
+            print(f"Downloading {url}", flush=True)
         bar(done, total)
 
-    target = install(args.name, args.url, args.sha256, args.into, progress, args.force)
-    print(f"\nInstalled {target.name} at {target}")
+    try:
+        if args.file is not None:
+            target = install(name, sha256=args.sha256, into=args.into, force=args.force,
+                             file=args.file)
+        else:
+            target = install(name, url, args.sha256, args.into, progress, args.force)
+    finally:
+        bar.end()  # an error, like the success line, starts on a line of its own
+    print(f"Installed {target.name} at {target}")
     return 0
 
 

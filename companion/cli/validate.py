@@ -4,7 +4,8 @@ With no FILE it checks the bundled workouts and the user workouts directory. Eve
 stdout on its own line as `FILE:LINE: KEY.PATH: message` (`FILE: message` when the file could not
 be read at all, `FILE:LINE: message` for TOML syntax errors). Fatigue and ordering advice from
 `companion.domain.fatigue` is printed as `FILE: warning: ...` and never fails the check. Exit
-status: 0 when every file is valid, 1 when any has an error.
+status: 0 when every file is valid, 1 when any has an error. Nothing read from a file, nor a
+file's name, is printed raw (`companion.printable`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def print_keys() -> None:
-    from companion.library.schema import key_reference
+    from companion.library.schema import key_reference, limits
 
     rows = list(key_reference())
     width = max(len(path) for path, _ in rows)
@@ -38,6 +39,9 @@ def print_keys() -> None:
     for path, field in rows:
         need = "required" if field.required else "optional"
         print(f"  {path:<{width}}  {need}  {field.expected}")
+    print("Limits:")
+    for limit in limits():
+        print(f"  {limit}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from companion.domain.fatigue import fatigue_warnings
     from companion.library import FileResult, load_file, load_library
+    from companion.printable import printable
 
     notices: tuple[str, ...] = ()
     if args.files:
@@ -61,9 +66,9 @@ def run(args: argparse.Namespace) -> int:
             print(problem)
         if result.workout is not None:
             for warning in fatigue_warnings(result.workout):
-                print(f"{result.path}: warning: {warning}")
+                print(printable(f"{result.path}: warning: {warning}"))
     for notice in notices:
-        print(f"note: {notice}")
+        print(f"note: {printable(notice)}")
 
     broken = sum(1 for result in results if result.problems)
     if not results:

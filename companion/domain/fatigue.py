@@ -21,7 +21,7 @@ WARMUP_ITEM_SECONDS = 60  # a warm-up item that gives neither reps nor seconds
 DEFAULT_HINGE_SET_BUDGET = 10
 
 
-def _set_seconds(exercise: Exercise) -> int:
+def set_seconds(exercise: Exercise) -> int:
     """One set, both sides for a per-side exercise, at the top of the rep range."""
     rep = exercise.tempo.rep_seconds if exercise.tempo.paced else UNPACED_REP_SECONDS
     sides = len(exercise.trained_sides)
@@ -48,7 +48,7 @@ def estimate_minutes(workout: Workout) -> int:
         # Each round: every station's sets (rest_seconds between sets at one station), then the
         # station rest between exercises and the round rest between rounds.
         station_seconds = sum(
-            e.sets * _set_seconds(e) + (e.sets - 1) * e.rest_seconds for e in workout.exercises
+            e.sets * set_seconds(e) + (e.sets - 1) * e.rest_seconds for e in workout.exercises
         )
         stations = len(workout.exercises)
         total += workout.rounds * station_seconds
@@ -56,7 +56,7 @@ def estimate_minutes(workout: Workout) -> int:
         total += (workout.rounds - 1) * workout.rest_between_rounds
     else:
         # Rest follows every set but the very last one of the session.
-        total += sum(e.sets * (_set_seconds(e) + e.rest_seconds) for e in workout.exercises)
+        total += sum(e.sets * (set_seconds(e) + e.rest_seconds) for e in workout.exercises)
         total -= workout.exercises[-1].rest_seconds if workout.exercises else 0
     return math.ceil(total / 60)
 

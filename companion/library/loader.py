@@ -10,16 +10,20 @@ shipped workout by copying it); the library records a notice saying so, and call
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from companion import paths
 from companion.domain.workout import Workout
 from companion.errors import UserError
 from companion.library import schema
 from companion.library.locate import key_lines, line_of
+from companion.printable import printable
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """The problem as one line for a terminal: nothing from the file is printed raw."""
         where = f"{self.file}:{self.line}" if self.line is not None else str(self.file)
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return printable(text)
 
 
 @dataclass(frozen=True)
@@ -74,9 +80,10 @@ class Library:
         # unannounced, would not be the workout they edited.
         for result in self.broken:
             if result.path.stem == workout_id:
+                path = printable(str(result.path))
                 raise UserError(
-                    f"the workout file {result.path} has errors; "
-                    f"run `companion validate {result.path}` to see them"
+                    f"the workout file {path} has errors; run `companion validate {path}` to see"
+                    " them"
                 )
         if found is not None:
             return found.workout
@@ -92,9 +99,17 @@ def load_file(path: Path) -> FileResult:
     if path.exists() and not path.is_file() and not path.is_dir():
         # Reading a named pipe would wait for a writer forever.
         return _unreadable(path, "is not a regular file")
+    too_big = f"is larger than {schema.MAX_FILE_BYTES // 1_000_000} MB; a workout file is a few kB"
     try:
+        with path.open("rb") as file:
+            if os.fstat(file.fileno()).st_size > schema.MAX_FILE_BYTES:
+                return _unreadable(path, too_big)
+            # Read no more than the limit allows, whatever the size said.
+            raw = file.read(schema.MAX_FILE_BYTES + 1)
+        if len(raw) > schema.MAX_FILE_BYTES:
+            return _unreadable(path, too_big)
         # An editor's byte-order mark is not content; tomllib would call it an invalid statement.
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except FileNotFoundError:
         return _unreadable(path, "no such file")
     except IsADirectoryError:
@@ -120,6 +135,14 @@ def load_file(path: Path) -> FileResult:
             line = max(1, len(text.splitlines()))
         detail = message[: match.start()] if match else message
         return _unreadable(path, f"not valid TOML: {detail}", line)
+    except ValueError:
+        # tomllib's only other error: an integer beyond Python's digit limit for conversion.
+        digits = sys.get_int_max_str_digits()
+        huge = re.search(rf"(?:[0-9]_?){{{digits},}}", text)
+        line = text.count("\n", 0, huge.start()) + 1 if huge else None
+        return _unreadable(path, f"a number of more than {digits} digits", line)
+    if _depth(data) > schema.MAX_DEPTH:
+        return _unreadable(path, f"tables and arrays nested more than {schema.MAX_DEPTH} deep")
     issues = schema.check(data, path.stem)
     if issues:
         lines = key_lines(text)
@@ -132,6 +155,19 @@ def load_file(path: Path) -> FileResult:
         problems.sort(key=lambda problem: problem.line or 0)
         return FileResult(path, None, tuple(problems))
     return FileResult(path, schema.build(data))
+
+
+def _depth(data: dict[str, Any]) -> int:
+    """How deep tables and arrays nest in `data` (its own keys are at depth 0), counted without
+    recursion and only as far as one level past the limit."""
+    deepest = 0
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(data, 0)]
+    while stack and deepest <= schema.MAX_DEPTH:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def _unreadable(path: Path, message: str, line: int | None = None) -> FileResult:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, TypeGuard
 
+from companion.domain.fatigue import estimate_minutes, set_seconds
 from companion.domain.workout import (
     Cue,
     CueMoment,
@@ -68,6 +70,10 @@ class Field:
     table: Mapping[str, Field] | None = None
     items: Field | None = None
     min_items: int = 0
+    max_items: int = 0  # an array's most entries (0: not an array)
+    # A text's most characters (0: not free text); `one_line` texts also refuse line breaks.
+    max_length: int = 0
+    one_line: bool = False
     # "sources" or "equipment": the value must name something the workout declares there.
     refers_to: str = ""
 
@@ -84,6 +90,26 @@ MAX_REST_S = 900  # a quarter of an hour
 MAX_PHASE_S = 20  # one tempo phase
 MAX_LOAD = 2000.0  # pounds or kilograms: beyond any lift
 MAX_INCREMENT = 100.0
+# Lengths and counts a person could mean, with room to spare: the longest shipped text is under
+# 500 characters, the longest shipped list holds 6 entries.
+MAX_TEXT = 1000  # a cue, a step, a note: read aloud or shown in the session's box
+MAX_LINE = 100  # a name, a title, a side: shown on one line of a table or a banner
+MAX_ID = 60
+MAX_ITEMS = 30  # cues, steps, sources, ... in one list
+MAX_EXERCISES = 30
+# What a whole session may add up to (`companion.domain.fatigue`'s estimate): beyond these a
+# plan is a typo, not a workout; a set of 100 reps at 80 s a rep would last over two hours.
+MAX_SET_MINUTES = 15
+MAX_WORKOUT_MINUTES = 240
+# A workout file is a few kB; a bigger one is refused before it is parsed.
+MAX_FILE_BYTES = 1_000_000
+# Tables and arrays go four deep in a workout (exercises, an exercise, its cues, a cue); deeper
+# is never meant, and Python's recursion would give out somewhere past 300.
+MAX_DEPTH = 8
+# Every text may hold any printable character; line breaks and tabs only where the text may
+# span lines. The rest (ESC, BEL, C1 codes) would drive the terminal, not be shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _is_int(minimum: int, maximum: int) -> Callable[[object], bool]:
@@ -133,13 +159,24 @@ def table_of(fields: Mapping[str, Field]) -> Field:
     return Field("a table", lambda value: isinstance(value, dict), table=fields)
 
 
-def array_of(item: Field, min_items: int = 0) -> Field:
-    expected = f"an array ({item.expected} each)" if item.table is None else "an array of tables"
-    return Field(expected, lambda value: isinstance(value, list), items=item, min_items=min_items)
+def array_of(item: Field, min_items: int = 0, max_items: int = MAX_ITEMS) -> Field:
+    each = f"an array ({item.expected} each)" if item.table is None else "an array of tables"
+    return Field(
+        f"{each}, up to {max_items}",
+        lambda value: isinstance(value, list),
+        items=item,
+        min_items=min_items,
+        max_items=max_items,
+    )
 
 
-TEXT = Field("a non-empty string", _is_text)
-SLUG = Field("an id of lowercase letters, digits and hyphens (like hip-thrust)", _is_slug)
+TEXT = Field("a non-empty string", _is_text, max_length=MAX_TEXT)
+LINE = Field("a non-empty string on one line", _is_text, max_length=MAX_LINE, one_line=True)
+SLUG = Field(
+    f"an id of lowercase letters, digits and hyphens (like hip-thrust), up to {MAX_ID} characters",
+    _is_slug,
+    max_length=MAX_ID,
+)
 BOOL = Field("true or false", lambda value: isinstance(value, bool))
 SETS = Field(f"a whole number from 1 to {MAX_SETS}", _is_int(1, MAX_SETS))
 COUNT = Field(f"a whole number from 1 to {MAX_REPS}", _is_int(1, MAX_REPS))
@@ -148,23 +185,28 @@ PHASE = Field(f"a whole number of seconds from 0 to {MAX_PHASE_S}", _is_int(0, M
 LOAD = Field(f"a positive number up to {MAX_LOAD:g} (in the workout's unit)", _is_number(MAX_LOAD))
 REPS = Field(f"a whole number of reps or a range [low, high], each 1 to {MAX_REPS}", _is_reps)
 SOURCE_REF = Field(
-    "the id of a source declared in [[sources]]", _is_slug, required=True, refers_to="sources"
+    "the id of a source declared in [[sources]]",
+    _is_slug,
+    required=True,
+    max_length=MAX_ID,
+    refers_to="sources",
 )
 TEXTS = array_of(TEXT)
+LINES = array_of(LINE)
 
-SOURCE = {"id": required(SLUG), "title": required(TEXT), "file": required(TEXT)}
+SOURCE = {"id": required(SLUG), "title": required(LINE), "file": required(LINE)}
 
-EQUIPMENT = {"name": required(TEXT), "substitutes": TEXTS, "optional": BOOL}
+EQUIPMENT = {"name": required(LINE), "substitutes": LINES, "optional": BOOL}
 
 WARMUP_ITEM = {
-    "name": required(TEXT),
+    "name": required(LINE),
     "text": required(TEXT),
     "source": SOURCE_REF,
     "reps": COUNT,
     "seconds": Field(f"a whole number of seconds from 1 to {MAX_REST_S}", _is_int(1, MAX_REST_S)),
 }
 
-SAFETY_RULE = {"text": required(TEXT), "source": SOURCE_REF, "red_flags": TEXTS}
+SAFETY_RULE = {"text": required(TEXT), "source": SOURCE_REF, "red_flags": LINES}
 
 TEMPO = {
     "eccentric": PHASE,
@@ -179,7 +221,7 @@ SETUP_CHECK = {"text": required(TEXT), "source": SOURCE_REF, "fix": TEXT}
 
 CUE = {"text": required(TEXT), "source": SOURCE_REF, "moment": enum_field(CueMoment)}
 
-REGRESSION = {"name": required(TEXT), "text": required(TEXT), "source": SOURCE_REF}
+REGRESSION = {"name": required(LINE), "text": required(TEXT), "source": SOURCE_REF}
 
 PROGRESSION = {
     "text": required(TEXT),
@@ -194,14 +236,14 @@ PROGRESSION = {
 
 EXERCISE = {
     "id": required(SLUG),
-    "name": required(TEXT),
+    "name": required(LINE),
     "pattern": required(enum_field(Pattern)),
     "fatigue": required(enum_field(Fatigue)),
     "sets": required(SETS),
     "reps": required(REPS),
     "rest_seconds": required(REST),
     "per_side": BOOL,
-    "sides": array_of(TEXT),
+    "sides": LINES,
     "load": LOAD,
     "tempo": table_of(TEMPO),
     "setup": array_of(table_of(SETUP_CHECK)),
@@ -213,13 +255,19 @@ EXERCISE = {
     "regression": table_of(REGRESSION),
     "progression": table_of(PROGRESSION),
     "equipment": array_of(
-        Field("the name of equipment declared in [[equipment]]", _is_text, refers_to="equipment")
+        Field(
+            "the name of equipment declared in [[equipment]]",
+            _is_text,
+            max_length=MAX_LINE,
+            one_line=True,
+            refers_to="equipment",
+        )
     ),
 }
 
 WORKOUT = {
     "id": required(SLUG),
-    "title": required(TEXT),
+    "title": required(LINE),
     "summary": required(TEXT),
     "format": required(enum_field(Format)),
     "unit": enum_field(Unit),
@@ -227,7 +275,7 @@ WORKOUT = {
     "equipment": array_of(table_of(EQUIPMENT)),
     "warmup": array_of(table_of(WARMUP_ITEM)),
     "safety": array_of(table_of(SAFETY_RULE)),
-    "exercises": required(array_of(table_of(EXERCISE), min_items=1)),
+    "exercises": required(array_of(table_of(EXERCISE), min_items=1, max_items=MAX_EXERCISES)),
     "rounds": SETS,
     "rest_between_exercises": REST,
     "rest_between_rounds": REST,
@@ -252,6 +300,21 @@ def key_reference(
                 yield from key_reference(field.table, f"{prefix}{name}.")
 
 
+def limits() -> list[str]:
+    """What a workout file may hold beyond each key's own range, one line each, for
+    `companion validate --keys`."""
+    return [
+        f"text: at most {MAX_TEXT} characters; names, titles, sides and red flags: one line of"
+        f" at most {MAX_LINE}",
+        "no control characters (ESC, BEL, ...) in any text; line breaks and tabs only in text"
+        " that may span lines",
+        f"one set: at most {MAX_SET_MINUTES} minutes (reps, tempo and sides together)",
+        f"a workout: at most {MAX_WORKOUT_MINUTES} minutes, as `companion list` estimates it",
+        f"a workout file: at most {MAX_FILE_BYTES // 1_000_000} MB, tables and arrays nested at"
+        f" most {MAX_DEPTH} deep",
+    ]
+
+
 # --- checking -----------------------------------------------------------------------------------
 
 
@@ -260,6 +323,9 @@ def check(data: dict[str, Any], stem: str) -> list[Issue]:
     walk = _Walk()
     walk.table(data, WORKOUT, ())
     walk.cross_check(data, stem)
+    if not walk.issues:
+        # Only a file that builds has a duration.
+        walk.duration(build(data))
     return walk.issues
 
 
@@ -269,12 +335,16 @@ def _describe(value: object) -> str:
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
     if isinstance(value, int | float):
-        return str(value)
+        shown = str(value)
+        return shown if len(shown) <= 40 else f"a number of {len(shown)} digits"
     if isinstance(value, list):
         # A short array of plain values is shown, so "reps = [0, 5]" says which number is wrong.
-        shown = f"[{', '.join(_describe(item) for item in value)}]"
-        plain = all(isinstance(item, bool | int | float | str) for item in value)
-        return shown if plain and len(shown) <= 40 else "an array"
+        # Only plain values are described: a nested array is never walked into.
+        if all(isinstance(item, bool | int | float | str) for item in value[:10]):
+            shown = f"[{', '.join(_describe(item) for item in value[:10])}]"
+            if len(value) <= 10 and len(shown) <= 40:
+                return shown
+        return "an array"
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, datetime.date | datetime.time):
@@ -307,7 +377,10 @@ class _Walk:
     def value(self, value: object, field: Field, path: KeyPath) -> None:
         if not field.check(value):
             self.issue(path, f"expected {field.expected}, got {_describe(value)}")
-        elif field.table is not None:
+            return
+        if isinstance(value, str) and field.max_length:
+            self.text(value, field, path)
+        if field.table is not None:
             assert isinstance(value, dict)
             self.table(value, field.table, path)
         elif field.items is not None:
@@ -315,11 +388,28 @@ class _Walk:
             if len(value) < field.min_items:
                 entries = "entry" if field.min_items == 1 else "entries"
                 self.issue(path, f"expected at least {field.min_items} {entries}, got {len(value)}")
+            if len(value) > field.max_items:
+                self.issue(path, f"expected at most {field.max_items} entries, got {len(value)}")
+                return
             for index, item in enumerate(value):
                 self.value(item, field.items, (*path, index))
         elif field.refers_to:
             assert isinstance(value, str)
             self.references.append((path, field.refers_to, value))
+
+    def text(self, value: str, field: Field, path: KeyPath) -> None:
+        if len(value) > field.max_length:
+            self.issue(path, f"expected at most {field.max_length} characters, got {len(value)}")
+        found = (_CONTROL_ONE_LINE if field.one_line else _CONTROL).search(value)
+        if found is None:
+            return
+        where = f"at character {found.start() + 1}"
+        if field.one_line and found.group() in "\t\n\r":
+            self.issue(path, f"expected one line, got a line break or tab {where}")
+        else:
+            # Shown as an escape: printed raw it would act on the terminal (ESC, BEL, ...).
+            code = f"\\x{ord(found.group()):02x}"
+            self.issue(path, f"expected text without control characters, got {code} {where}")
 
     def cross_check(self, data: dict[str, Any], stem: str) -> None:
         """Rules between fields. Each looks only at values that already have the right type,
@@ -351,6 +441,24 @@ class _Walk:
         for index, item in _tables(data, "warmup"):
             if "reps" in item and "seconds" in item:
                 self.issue(("warmup", index, "seconds"), "give reps or seconds, not both")
+
+    def duration(self, workout: Workout) -> None:
+        """Sets and sessions too long to be meant, each value in range but not together."""
+        for index, exercise in enumerate(workout.exercises):
+            minutes = math.ceil(set_seconds(exercise) / 60)
+            if minutes > MAX_SET_MINUTES:
+                self.issue(
+                    ("exercises", index, "reps"),
+                    f"one set would last about {minutes} minutes; a set may last at most "
+                    f"{MAX_SET_MINUTES} (fewer reps or a shorter tempo)",
+                )
+        minutes = estimate_minutes(workout)
+        if minutes > MAX_WORKOUT_MINUTES:
+            self.issue(
+                (),
+                f"the workout would last about {minutes} minutes; a workout may last at most "
+                f"{MAX_WORKOUT_MINUTES} (fewer exercises, sets, rounds or reps, or shorter rests)",
+            )
 
     def _exercise(self, exercise: dict[str, Any], path: KeyPath, data: dict[str, Any]) -> None:
         per_side = exercise.get("per_side") is True

@@ -1,20 +1,30 @@
 """Vosk models on this machine: finding them, and installing one safely.
 
 Used by `companion models install|list`, by `companion doctor`, and by `listener` to choose an
-engine. An install downloads to a temporary file, checks it (complete, a valid archive, the files
-a model needs, the SHA-256 when one is known), extracts into a temporary directory next to the
-target, and only then renames it into place: a failure never leaves half a model behind.
+engine. An install downloads to a temporary file (or takes a local archive), checks it (complete,
+a valid archive within the size, ratio and member limits below, the files a model needs, the
+SHA-256 when one is known), extracts into a hidden work directory next to the target, and only
+then renames it into place: a failure never leaves half a model behind, and the work directories
+a killed install leaves are removed by the next one.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import http.client
 import importlib.util
 import lzma
+import os
 import re
+import shutil
+import socket
 import stat
+import struct
 import sys
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,7 +33,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 from companion import commands, paths
 from companion.errors import UserError
@@ -44,6 +54,48 @@ STATIC_GRAPH = ("graph/HCLG.fst",)
 # ("english", say) and need not hold a language code.
 LANGUAGE_FILE = "companion-language"
 CHUNK = 1 << 16
+
+# Bounds on what an install may cost. A small model's archive is 41 MB and unpacks to 68 MB in a
+# few dozen files; the largest models that can take a command grammar are a few hundred MB.
+MAX_ARCHIVE_BYTES = 1_000_000_000
+MAX_MODEL_BYTES = 2_000_000_000  # unpacked
+MAX_MEMBERS = 1000
+# Model files compress at most a few times; a member packed far tighter is a zip bomb.
+MAX_RATIO = 100
+MAX_DOWNLOAD_S = 3600.0
+# A download that brings less than STALL_BYTES in STALL_S seconds has stalled.
+STALL_S = 30.0
+STALL_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class KnownModel:
+    """A model `companion models install NAME` can fetch by its name alone."""
+
+    name: str
+    url: str
+    sha256: str | None  # None: no checksum is published or recorded; the archive is checked by form
+
+
+def known_models() -> dict[str, KnownModel]:
+    """The models install knows by name: Vosk models of the languages the companion has command
+    vocabularies for (companion/vocabulary), at the address the Vosk site gives every model."""
+    korean = "vosk-model-small-ko-0.22"
+    return {
+        DEFAULT_MODEL: KnownModel(DEFAULT_MODEL, DEFAULT_URL, DEFAULT_SHA256),
+        korean: KnownModel(korean, f"https://alphacephei.com/vosk/models/{korean}.zip", None),
+    }
+
+
+def known_model(name: str) -> KnownModel:
+    """The known model `name`; a UserError listing the known ones when there is none."""
+    models = known_models()
+    if name not in models:
+        raise UserError(
+            f"no model called {name!r} is known; known models: {', '.join(models)}."
+            " For another model, give its archive with --url URL or --file PATH"
+        )
+    return models[name]
 
 
 @dataclass(frozen=True)
@@ -138,49 +190,121 @@ def find_model(language: str) -> InstalledModel | None:
 Progress = Callable[[int, int | None], None]  # bytes so far, total (None when unknown)
 
 
-def text_progress(stream: IO[str] | None = None) -> Progress:
-    """A one-line progress bar on stderr, redrawn only when a whole percent (or MB) passes."""
-    out = stream or sys.stderr
-    last = [-1]
+class TextProgress:
+    """A one-line progress bar on stderr, redrawn only when a whole percent (or MB) passes.
+    `end()` finishes its line, so what is printed next (an error, say) starts on its own."""
 
-    def show(done: int, total: int | None) -> None:
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.out = stream or sys.stderr
+        self.last = -1
+        self.drawn = False
+
+    def __call__(self, done: int, total: int | None) -> None:
         if total:
             step = done * 100 // total
-            if step == last[0]:
+            if step == self.last:
                 return
-            last[0] = step
+            self.last = step
             bar = "#" * (step * 30 // 100)
-            out.write(f"\r  [{bar:<30}] {step:3d}%  {done / 1e6:.1f}/{total / 1e6:.1f} MB")
+            self.out.write(f"\r  [{bar:<30}] {step:3d}%  {done / 1e6:.1f}/{total / 1e6:.1f} MB")
         else:
             step = done >> 20
-            if step == last[0]:
+            if step == self.last:
                 return
-            last[0] = step
-            out.write(f"\r  {done / 1e6:.1f} MB")
-        out.flush()
+            self.last = step
+            self.out.write(f"\r  {done / 1e6:.1f} MB")
+        self.drawn = True
+        self.out.flush()
 
-    return show
+    def end(self) -> None:
+        if self.drawn:
+            self.out.write("\n")
+            self.out.flush()
+            self.drawn = False
 
 
-def download(url: str, target: Path, progress: Progress, timeout: float = 30.0) -> str:
-    """Fetch `url` into `target`; returns its SHA-256. A short download is an error."""
+def text_progress(stream: IO[str] | None = None) -> TextProgress:
+    return TextProgress(stream)
+
+
+class _Watchdog(threading.Thread):
+    """Cuts a download's connection when it runs past MAX_DOWNLOAD_S or stalls (less than
+    STALL_BYTES in `stall_s`): a socket timeout alone never fires while a byte trickles in every
+    few seconds. The read then fails, and `reason` says why."""
+
+    def __init__(self, response: Any, stall_s: float) -> None:
+        super().__init__(name="download-watchdog", daemon=True)
+        self.response = response
+        self.stall_s = stall_s
+        self.reason: str | None = None
+        self.started_at = time.monotonic()
+        self.mark = (self.started_at, 0)  # when the last STALL_BYTES had come in, and the count
+        self.finished = threading.Event()
+
+    def progress(self, done: int) -> None:
+        if done - self.mark[1] >= STALL_BYTES:
+            self.mark = (time.monotonic(), done)
+
+    def run(self) -> None:
+        while not self.finished.wait(min(0.25, self.stall_s / 4)):
+            now = time.monotonic()
+            if now - self.started_at > MAX_DOWNLOAD_S:
+                self.reason = f"it took longer than {MAX_DOWNLOAD_S:g} s"
+            elif now - self.mark[0] > self.stall_s:
+                self.reason = (
+                    f"it stalled (less than {STALL_BYTES // 1024} kB in {self.stall_s:g} s)"
+                )
+            else:
+                continue
+            try:
+                with socket.socket(fileno=os.dup(self.response.fileno())) as connection:
+                    connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed: the read has ended anyway
+            return
+
+    def stop(self) -> None:
+        self.finished.set()
+
+
+def download(url: str, target: Path, progress: Progress, timeout: float | None = None) -> str:
+    """Fetch `url` into `target`; returns its SHA-256. A short download is an error, and so is
+    one larger than MAX_ARCHIVE_BYTES, slower than MAX_DOWNLOAD_S in all, or stalled: less
+    than STALL_BYTES in `timeout` seconds (STALL_S by default)."""
+    stall_s = STALL_S if timeout is None else timeout
     if not url.startswith(("https://", "http://")):
         raise UserError(f"cannot download {url}: only http(s) addresses are supported")
+    too_big = f"download of {url} refused: larger than {MAX_ARCHIVE_BYTES / 1e6:g} MB"
     digest = hashlib.sha256()
     done = 0
+    watchdog: _Watchdog | None = None
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:
+        with urllib.request.urlopen(url, timeout=stall_s) as response, target.open("wb") as out:
             length = response.headers.get("Content-Length")
-            total = int(length) if length and length.isdigit() else None
+            total = int(length) if length and length.isascii() and length.isdigit() else None
+            if total is not None and total > MAX_ARCHIVE_BYTES:
+                raise UserError(too_big)
+            watchdog = _Watchdog(response, stall_s)
+            watchdog.start()
             progress(0, total)
-            while chunk := response.read(CHUNK):
+            while chunk := response.read1(CHUNK):
+                done += len(chunk)
+                if done > MAX_ARCHIVE_BYTES:  # a body with no length, or more than it said
+                    raise UserError(too_big)
                 out.write(chunk)
                 digest.update(chunk)
-                done += len(chunk)
+                watchdog.progress(done)
                 progress(done, total)
-    except (urllib.error.URLError, OSError, TimeoutError) as err:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:
+        if watchdog is not None and watchdog.reason is not None:
+            raise UserError(f"download of {url} failed: {watchdog.reason}") from err
         reason = getattr(err, "reason", err)
         raise UserError(f"download of {url} failed: {reason}") from err
+    finally:
+        if watchdog is not None:
+            watchdog.stop()
+    if watchdog is not None and watchdog.reason is not None:
+        raise UserError(f"download of {url} failed: {watchdog.reason}")
     if total is not None and done != total:
         raise UserError(f"download of {url} is incomplete: {done} of {total} bytes")
     return digest.hexdigest()
@@ -206,6 +330,56 @@ def _check_member(member: zipfile.ZipInfo, source: str) -> None:
         )
 
 
+def _check_sizes(members: list[zipfile.ZipInfo], source: str) -> None:
+    """An error when unpacking would cost more than any model: too many members, too many bytes
+    in all, or a member packed so tightly that only a zip bomb would be."""
+    refusing = f"refusing the archive {source}:"
+    if len(members) > MAX_MEMBERS:
+        raise UserError(f"{refusing} {len(members)} members, more than {MAX_MEMBERS}")
+    total = sum(member.file_size for member in members)
+    if total > MAX_MODEL_BYTES:
+        raise UserError(
+            f"{refusing} it unpacks to {total / 1e6:.0f} MB,"
+            f" more than {MAX_MODEL_BYTES / 1e6:g} MB"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size >= 1 << 20 and ratio > MAX_RATIO:
+            raise UserError(
+                f"{refusing} {member.filename!r} unpacks {ratio:.0f} times its packed size"
+                f" (more than {MAX_RATIO})"
+            )
+
+
+def _check_layout(archive: Path, members: list[zipfile.ZipInfo], source: str) -> None:
+    """An error when two members share a name or share bytes: a central directory that lists one
+    member's data many times makes a small archive unpack to any size."""
+    refusing = f"refusing the archive {source}:"
+    names: set[str] = set()
+    for member in members:
+        name = member.filename.replace("\\", "/").rstrip("/")
+        if name in names:
+            raise UserError(f"{refusing} it holds {member.filename!r} twice")
+        names.add(name)
+    with archive.open("rb") as raw:
+        end = 0
+        previous = ""
+        for member in sorted(members, key=lambda member: member.header_offset):
+            if member.header_offset < end:
+                raise UserError(
+                    f"{refusing} {member.filename!r} overlaps {previous!r} (members share bytes)"
+                )
+            raw.seek(member.header_offset)
+            header = raw.read(30)
+            if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
+                raise UserError(
+                    f"the archive {source} is damaged: no header for {member.filename!r}"
+                )
+            name_length, extra_length = struct.unpack("<HH", header[26:30])
+            end = member.header_offset + 30 + name_length + extra_length + member.compress_size
+            previous = member.filename
+
+
 def extract(archive: Path, into: Path, source: str) -> Path:
     """Extract a zip safely into `into`; returns the model root inside it. `source` (where the
     archive came from) names it in errors."""
@@ -216,6 +390,9 @@ def extract(archive: Path, into: Path, source: str) -> Path:
                 raise UserError(f"the archive {source} is empty: it holds no files")
             for member in members:
                 _check_member(member, source)
+            # Before a byte is inflated: testzip() below reads every member in full.
+            _check_sizes(members, source)
+            _check_layout(archive, members, source)
             broken = bundle.testzip()
             if broken is not None:
                 raise UserError(f"the archive {source} is damaged: {broken} fails its checksum")
@@ -260,6 +437,72 @@ def _language(root: Path, extracted: Path, url: str, name: str) -> str:
     return model_language(top) or model_language(archive_name(url)) or model_language(name)
 
 
+# An install's hidden work directory: `.install-<name>-<random>` (earlier versions made
+# `.<name>-<random>`), holding a `lock` that the install keeps locked while it runs.
+_WORK_DIR = re.compile(r"\..+-[a-z0-9_]{8}")
+_LOCK = "lock"
+# A work directory without a lock is an earlier version's, or one being made this instant.
+_UNLOCKED_STALE_S = 60.0
+
+
+def remove_stale_work(into: Path) -> list[Path]:
+    """Remove the work directories that killed installs left in `into` (a kill -9 in the middle
+    of unpacking leaves hundreds of MB); those of an install still running stay. Returns them."""
+    removed: list[Path] = []
+    try:
+        children = list(into.iterdir())
+    except OSError:
+        return removed
+    for child in children:
+        if not (_WORK_DIR.fullmatch(child.name) and child.is_dir() and not child.is_symlink()):
+            continue
+        if _in_use(child):
+            continue
+        shutil.rmtree(child, ignore_errors=True)
+        removed.append(child)
+    return removed
+
+
+def _in_use(work: Path) -> bool:
+    try:
+        with (work / _LOCK).open("rb") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
+    except FileNotFoundError:
+        try:
+            return time.time() - work.stat().st_mtime < _UNLOCKED_STALE_S
+        except OSError:
+            return True
+    except OSError:
+        return True
+
+
+def _local_archive(file: Path, sha256: str | None) -> str:
+    """Check a local archive as a download is checked; returns its SHA-256 when one is wanted."""
+    try:
+        size = file.stat().st_size
+        if not file.is_file():
+            raise UserError(f"the archive {file} is not a regular file")
+        if size > MAX_ARCHIVE_BYTES:
+            raise UserError(
+                f"refusing the archive {file}: larger than {MAX_ARCHIVE_BYTES / 1e6:g} MB"
+            )
+        if sha256 is None:
+            return ""
+        digest = hashlib.sha256()
+        with file.open("rb") as data:
+            while chunk := data.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except FileNotFoundError as err:
+        raise UserError(f"no archive at {file}") from err
+    except OSError as err:
+        raise UserError(f"cannot read the archive {file}: {err.strerror or err}") from err
+
+
 def install(
     name: str | None = None,
     url: str = DEFAULT_URL,
@@ -267,15 +510,18 @@ def install(
     into: Path | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    file: Path | None = None,
 ) -> Path:
-    """Download, verify and install model `name` (by default the archive's own name, so another
-    model's address is not installed as the English default) under `into` (the user models dir).
-    The default model's archive is checked against DEFAULT_SHA256 unless another `sha256` is
-    given."""
-    name = archive_name(url) if name is None else name
+    """Download (or take the local archive `file`), verify and install model `name` (by default
+    the archive's own name, so another model's address is not installed as the English default)
+    under `into` (the user models dir). A known model's archive is checked against its SHA-256
+    unless another `sha256` is given."""
+    source = str(file) if file is not None else url
+    name = (file.stem if file is not None else archive_name(url)) if name is None else name
     check_name(name)
-    if sha256 is None and url == DEFAULT_URL:
-        sha256 = DEFAULT_SHA256
+    if sha256 is None and file is None:
+        known = next((m for m in known_models().values() if m.url == url), None)
+        sha256 = known.sha256 if known is not None else None
     into = into or paths.user_models_dir()
     target = into / name
     if target.exists() and not force:
@@ -284,21 +530,32 @@ def install(
         into.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise UserError(f"cannot create {into}: {err.strerror}") from err
+    remove_stale_work(into)
     # Work next to the target so the final rename stays on one file system.
-    with tempfile.TemporaryDirectory(prefix=f".{name}-", dir=into) as work:
-        archive = Path(work) / "download.zip"
-        actual = download(url, archive, progress or text_progress())
+    with (
+        tempfile.TemporaryDirectory(prefix=f".install-{name}-", dir=into) as work,
+        (Path(work) / _LOCK).open("wb") as lock,
+    ):
+        fcntl.flock(lock, fcntl.LOCK_EX)  # `remove_stale_work` of another install skips it
+        if file is not None:
+            archive = file
+            actual = _local_archive(file, sha256)
+        else:
+            archive = Path(work) / "download.zip"
+            actual = download(url, archive, progress or text_progress())
         if sha256 is not None and actual != sha256.lower():
-            raise UserError(f"checksum mismatch for {url}: expected {sha256}, got {actual}")
+            raise UserError(f"checksum mismatch for {source}: expected {sha256}, got {actual}")
         extracted = Path(work) / "extracted"
-        root = extract(archive, extracted, url)
+        root = extract(archive, extracted, source)
         missing = missing_files(root)
         if missing:
-            raise UserError(f"the archive {url} is not a Vosk model: missing {', '.join(missing)}")
-        language = _language(root, extracted, url, name)
+            raise UserError(
+                f"the archive {source} is not a Vosk model: missing {', '.join(missing)}"
+            )
+        language = _language(root, extracted, source, name)
         if not language:
             raise UserError(
-                f"cannot tell the language of the model in {url}: neither the archive, its "
+                f"cannot tell the language of the model in {source}: neither the archive, its "
                 f"address nor the name {name!r} starts with a language code; install it under "
                 "a name that does, such as en-my-model"
             )

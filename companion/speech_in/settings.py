@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from companion import config, paths
 from companion.speech_in.engine import EngineName
@@ -40,31 +41,47 @@ class ListenSettings:
     self_voice_tail: float = GATE.tail_s  # seconds after the companion's speech that stay ignored
 
 
-def load_listen_settings(path: Path | None = None) -> ListenSettings:
-    """The `[listen]` table; unknown keys and wrong types are errors naming the file."""
-    from companion.errors import UserError
-
-    values = config.table(config.load(path), "listen", ALLOWED, path)
-    where = path or paths.config_file()
-    engine = values.get("engine", "auto")
-    if engine not in ENGINES:
-        raise UserError(f"{where}: listen.engine must be one of {', '.join(ENGINES)}")
-    tail = float(values.get("self_voice_tail", GATE.tail_s))
+def _rules(values: dict[str, Any]) -> list[str]:
+    """The settings file's problems beyond each key's type."""
+    problems: list[str] = []
+    if values.get("engine", "auto") not in ENGINES:
+        problems.append(f"listen.engine must be one of {', '.join(ENGINES)}")
+    tail = values.get("self_voice_tail", GATE.tail_s)
     if not 0 <= tail <= MAX_TAIL_S:
         # A negative tail would let the end of the companion's own words through as commands.
-        raise UserError(
-            f"{where}: listen.self_voice_tail must be between 0 and {MAX_TAIL_S:g} seconds, "
-            f"not {tail:g}"
+        got = f"{tail:g}" if abs(tail) < 1e15 else config.shown(tail)
+        problems.append(
+            f"listen.self_voice_tail must be between 0 and {MAX_TAIL_S:g} seconds, not {got}"
         )
+    model = values.get("model")
+    if model and config.home_path(model) is None:
+        problems.append(f"listen.model: {_no_home(model)}")
+    return problems
+
+
+def _no_home(model: str) -> str:
+    home = model.split("/", 1)[0]
+    return f"{model!r} starts with {home}, but there is no such home directory"
+
+
+TABLE = config.Table(ALLOWED, _rules)
+
+
+def load_listen_settings(
+    path: Path | None = None, overridden: set[str] | None = None
+) -> ListenSettings:
+    """The `[listen]` table; every problem in the settings file is an error naming the file."""
+    values = config.table(config.load(path, overridden or set()), "listen")
+    where = path or paths.config_file()
     model = values.get("model")
     return ListenSettings(
         enabled=values.get("enabled", True),
-        engine=EngineName(engine),
-        model=Path(model).expanduser() if model else None,
+        engine=EngineName(values.get("engine", "auto")),
+        model=config.home_path(model) if model else None,
         model_from=f"{where}: listen.model",
         language=values.get("language"),
         device=config.device(values["device"]) if "device" in values else None,
-        self_voice_tail=tail,
+        self_voice_tail=float(values.get("self_voice_tail", GATE.tail_s)),
     )
 
 
@@ -89,13 +106,18 @@ def add_listen_arguments(parser: argparse.ArgumentParser, *, allow_off: bool = T
 
 
 def settings_from_args(args: argparse.Namespace) -> ListenSettings:
-    settings = load_listen_settings()
+    from companion.errors import UserError
+
+    settings = load_listen_settings(overridden=config.overridden(args))
     if getattr(args, "no_listen", False):
         settings = replace(settings, enabled=False)
     if "engine" in args:
         settings = replace(settings, engine=EngineName(args.engine))
     if "model" in args:
-        settings = replace(settings, model=args.model.expanduser(), model_from="--model")
+        model = config.home_path(str(args.model))
+        if model is None:
+            raise UserError(f"--model: {_no_home(str(args.model))}")
+        settings = replace(settings, model=model, model_from="--model")
     if "language" in args:
         settings = replace(settings, language=args.language)
     return settings

@@ -9,6 +9,7 @@ requests (something `say()` needs now) are served before background pre-renderin
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -134,6 +135,26 @@ def find_voice(wanted: str, voices: list[Voice]) -> Voice | None:
     return None
 
 
+def unknown_voice(wanted: str) -> str:
+    return f"unknown voice {wanted!r}; `companion voices` lists the voices here"
+
+
+def voice_problem(wanted: str) -> str | None:
+    """Why the voice `wanted` cannot be used, or None. Checked once per voice and process (a
+    settings file and the flags are checked before a session); None too when no voice can be
+    listed, since speech is then off and says why itself."""
+    try:
+        voices = _installed_voices()
+    except WorkerError:
+        return None
+    return None if find_voice(wanted, voices) is not None else unknown_voice(wanted)
+
+
+@functools.cache
+def _installed_voices() -> list[Voice]:
+    return list_voices()
+
+
 def list_voices() -> list[Voice]:
     """Every voice pyttsx3 offers on this machine; raises WorkerError when it cannot start."""
     worker = _Worker()
@@ -237,7 +258,7 @@ class Renderer:
                 self._worker = None
             return
         if find_voice(wanted, voices) is None:
-            self._fail(f"unknown voice {wanted!r}; `companion voices` lists the voices here")
+            self._fail(unknown_voice(wanted))
 
     def _produce(self, text: str) -> Samples | None:
         stored = self._cache.load(text, self.voice, self.rate)

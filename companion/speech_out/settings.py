@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from companion import config, paths
+from companion import config
 from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
 from companion.errors import UserError
 
@@ -25,7 +25,11 @@ def _out_of_range(name: str, value: object) -> str | None:
     if limits is None or not isinstance(value, int | float):
         return None
     low, high = limits
-    return None if low <= value <= high else f"must be between {low:g} and {high:g}, not {value:g}"
+    if low <= value <= high:
+        return None
+    # `:g` would turn an integer of a thousand digits into a float, which overflows.
+    got = f"{value:g}" if abs(value) < 1e15 else config.shown(value)
+    return f"must be between {low:g} and {high:g}, not {got}"
 
 
 @dataclass(frozen=True)
@@ -51,13 +55,37 @@ CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def _rules(values: dict[str, Any]) -> list[str]:
+    """The settings file's problems beyond each key's type."""
+    problems = [
+        f"speech.{name} {problem}"
+        for name, value in values.items()
+        if (problem := _out_of_range(name, value)) is not None
+    ]
+    if "voice" in values:
+        problem = _voice_problem(values["voice"])
+        if problem is not None:
+            problems.append(f"speech.voice: {problem}")
+    return problems
+
+
+def _voice_problem(voice: str) -> str | None:
+    # Imported here: rendering needs numpy, which `companion --help` should not wait for.
+    from companion.speech_out.render import voice_problem
+
+    return voice_problem(voice)
+
+
+TABLE = config.Table(CONFIG_KEYS, _rules)
+
+
 def load_settings(path: Path | None = None) -> SpeechSettings:
     """Settings from the `[speech]` table (defaults for what it leaves out)."""
-    return _settings(_file_values(path), {}, path)
+    return SpeechSettings(**_file_values(path))
 
 
-def _file_values(path: Path | None) -> dict[str, Any]:
-    table = config.table(config.load(path), "speech", CONFIG_KEYS, path)
+def _file_values(path: Path | None, overridden: set[str] | None = None) -> dict[str, Any]:
+    table = config.table(config.load(path, overridden or set()), "speech")
     values: dict[str, Any] = {}
     if "voice" in table:
         values["voice"] = table["voice"]
@@ -70,27 +98,16 @@ def _file_values(path: Path | None) -> dict[str, Any]:
     return values
 
 
-def _settings(
-    from_file: dict[str, Any], flags: dict[str, Any], path: Path | None
-) -> SpeechSettings:
-    """Flags win over the file, so a bad value in it can be overridden for a run. A value out
-    of range is reported where it was given: the flag, or the file and key."""
-    values = {**from_file, **flags}
-    file = path or paths.config_file()
-    for name, value in values.items():
-        problem = _out_of_range(name, value)
-        if problem is not None:
-            where = f"--{name}" if name in flags else f"{file}: speech.{name}"
-            raise UserError(f"{where} {problem}")
-    return SpeechSettings(**values)
-
-
 def add_speech_arguments(parser: argparse.ArgumentParser, *, mute: bool = True) -> None:
     # Absent options stay absent (not None): `companion --mute start x` parses the top level
     # and then `start`, and a subcommand's default would otherwise overwrite the earlier flag.
     group = parser.add_argument_group("speech", argument_default=argparse.SUPPRESS)
     group.add_argument("--voice", help="voice id (see `companion voices`)")
-    group.add_argument("--rate", type=int, help="speaking rate in words per minute (default 175)")
+    group.add_argument(
+        "--rate",
+        type=int,
+        help=f"speaking rate in words per minute (default {DEFAULT_WORDS_PER_MINUTE})",
+    )
     group.add_argument("--volume", type=float, help="speech volume from 0 to 1 (default 1)")
     group.add_argument(
         "--device",
@@ -102,7 +119,11 @@ def add_speech_arguments(parser: argparse.ArgumentParser, *, mute: bool = True) 
 
 
 def settings_from_args(args: argparse.Namespace, path: Path | None = None) -> SpeechSettings:
-    """The settings file's `[speech]` table with any flags given on the command line on top."""
+    """The settings file's `[speech]` table with any flags given on the command line on top.
+
+    Flags win over the file, so a bad value in it can be overridden for a run; a flag's own
+    mistake is reported first, as `--rate ...`, then the file's, each with its key.
+    """
     flags: dict[str, Any] = {}
     for name in ("voice", "rate", "volume", "device"):
         value = getattr(args, name, None)
@@ -110,4 +131,14 @@ def settings_from_args(args: argparse.Namespace, path: Path | None = None) -> Sp
             flags[name] = value
     if getattr(args, "mute", False):
         flags["mute"] = True
-    return _settings(_file_values(path), flags, path)
+    for name, value in flags.items():
+        problem = _out_of_range(name, value)
+        if problem is not None:
+            raise UserError(f"--{name} {problem}")
+    settings = SpeechSettings(**{**_file_values(path, config.overridden(args)), **flags})
+    if "voice" in flags and not settings.mute:
+        # The same check as the file's voice, before any session starts; said as speech would.
+        problem = _voice_problem(flags["voice"])
+        if problem is not None:
+            raise UserError(f"speech off: {problem}")
+    return settings

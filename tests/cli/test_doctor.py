@@ -95,3 +95,61 @@ def test_a_device_the_settings_name_that_is_not_there_is_a_problem_to_fix(
         f"  - the {what} named in {config} ({table}.device = 'no-such-device') is not there ("
     ) in out
     assert "): name one listed above, or remove the key for the default" in out
+
+
+def working_audio(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A microphone and a speaker, as PortAudio would list them."""
+    import sounddevice
+
+    devices = [
+        {"name": "mic", "max_input_channels": 1, "max_output_channels": 0},
+        {"name": "speaker", "max_input_channels": 0, "max_output_channels": 2},
+    ]
+
+    def query_devices(device: object = None, kind: object = None) -> object:
+        return devices if device is None else devices[0 if kind == "input" else 1]
+
+    monkeypatch.setattr(sounddevice, "query_devices", query_devices)
+
+
+def test_a_working_install_whose_only_advice_is_the_vosk_model_passes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    working_audio(monkeypatch)
+    monkeypatch.setattr("companion.paths.bundled_models_dir", lambda: tmp_path / "none")
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    advice = out.split("Worth adding\n", 1)[1]
+    assert advice.startswith(
+        f"  - the primary English engine, Vosk: {commands.companion('models install')}\n"
+    )
+    assert "To fix" not in out
+    assert out.endswith("Everything needed is here.\n")
+
+
+def test_an_engine_missing_while_another_listens_is_advice_not_failure(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    working_audio(monkeypatch)
+    monkeypatch.setitem(sys.modules, "pocketsphinx", None)  # `import pocketsphinx` fails
+    out = doctor(capsys, monkeypatch, tmp_path)
+    assert "  pocketsphinx: missing" in out and "active engine: moonshine (en)" in out
+    assert f"  - {commands.pip_install('pocketsphinx')}" in out.split("Worth adding\n", 1)[1]
+    assert "To fix" not in out
+
+
+def test_each_settings_file_problem_is_listed_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    working_audio(monkeypatch)
+    config = tmp_path / "config.toml"
+    config.write_text('[speech]\nrate = 9000\n[listen]\nengine = "google"\n', encoding="utf-8")
+    monkeypatch.setenv("COMPANION_CONFIG", str(config))
+    monkeypatch.setattr("companion.paths.bundled_models_dir", lambda: tmp_path / "none")
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    rate = f"  - {config}: speech.rate must be between 80 and 450, not 9000\n"
+    engine = f"  - {config}: listen.engine must be one of auto, vosk, moonshine, pocketsphinx\n"
+    assert out.count(rate) == 1 and out.count(engine) == 1
+    assert out.count("speech.rate") == 1 and out.count("listen.engine") == 1
+    assert "active engine: not checked (the settings file has errors)" in out

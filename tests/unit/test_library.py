@@ -448,10 +448,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
     # chmod cannot make a file unreadable for root (the tests run as root in CI), so the
     # operating system's refusal is injected where the loader reads.
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     (problem,) = problems_of(path)
     assert "permission denied" in problem.message
 

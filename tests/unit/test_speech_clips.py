@@ -134,7 +134,12 @@ def test_a_bad_value_in_the_file_is_named_and_a_flag_overrides_it(tmp_path: Path
     path.write_text("[speech]\nrate = 1000\nvolume = 2\n")
     with pytest.raises(UserError) as raised:
         load_settings(path)
-    assert str(raised.value) == f"{path}: speech.rate must be between 80 and 450, not 1000"
+    # Both wrong values, not only the first (issue 26: a file's problems are reported together).
+    assert str(raised.value) == (
+        f"{path} has 2 problems:\n"
+        "  speech.rate must be between 80 and 450, not 1000\n"
+        "  speech.volume must be between 0 and 1, not 2"
+    )
     parser = argparse.ArgumentParser()
     add_speech_arguments(parser)
     fixed = settings_from_args(parser.parse_args(["--rate", "175", "--volume", "0.5"]), path)
