@@ -29,8 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import real_speech
 
+from companion.audio.pcm import to_pcm16
 from companion.speech_in import sphinx_engine
-from companion.speech_in.capture import BLOCK_S, to_pcm16
+from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.listener import choose_engine
 from companion.speech_in.pipeline import CommandStream, recognise_samples
 from companion.speech_in.settings import ENGINES, ListenSettings

@@ -15,8 +15,9 @@ import neural_voices
 import numpy as np
 import real_speech
 
-from companion.speech_in.capture import Resampler, Samples
-from companion.speech_in.pipeline import read_wav
+from companion.audio.pcm import Samples
+from companion.audio.wav import read_wav
+from companion.speech_in.capture import Resampler
 
 # Tuning may look at TRAIN only; HELD_OUT has other voices, other speeds and another noise type,
 # so its numbers show how far tuning carried beyond what it saw (still all espeak-ng).

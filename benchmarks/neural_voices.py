@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from companion.speech_in.capture import Resampler, Samples
+from companion.audio.pcm import Samples
+from companion.speech_in.capture import Resampler
 
 VOICES = ("piper:joe", "hibari:heart")
 # Speeds are given in words per minute, as for espeak-ng; about 175 is both voices' own pace.

@@ -18,9 +18,10 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from companion.speech_in.capture import Resampler, Samples, from_pcm16
+from companion.audio.pcm import Samples, from_pcm16
+from companion.audio.wav import read_wav
+from companion.speech_in.capture import Resampler
 from companion.speech_in.models import download, text_progress
-from companion.speech_in.pipeline import read_wav
 
 PACKAGE = ("pocketsphinx", "5.1.1")
 ARCHIVE = "pocketsphinx-5.1.1.tar.gz"

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
+from companion.audio.pcm import Samples
 from companion.speech_in.engine import SAMPLE_RATE
-
-Samples = npt.NDArray[np.float32]
 
 BLOCK_S = 0.05  # 50 ms blocks: small enough for quick decisions, large for little overhead
 QUEUE_BLOCKS = 60  # 3 s of audio may wait before blocks are dropped
@@ -58,17 +56,6 @@ class Resampler:
         self._position = next_position - end
         self._last = joined[-1]
         return out
-
-
-def to_pcm16(samples: Samples) -> bytes:
-    """Float samples in -1..1 to the little-endian int16 bytes engines take."""
-    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-
-
-def from_pcm16(pcm: bytes) -> Samples:
-    """Little-endian int16 bytes (a recognizer's input, a 16-bit WAV's frames) as float samples."""
-    samples: Samples = (np.frombuffer(pcm, "<i2") / 32768).astype(np.float32)
-    return samples
 
 
 def rms(samples: Samples) -> float:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion import commands
+from companion.audio.pcm import to_pcm16
 from companion.errors import UserError
-from companion.speech_in.capture import Capture, Resampler, rms, to_pcm16
+from companion.speech_in.capture import Capture, Resampler, rms
 from companion.speech_in.engine import Engine
 from companion.speech_in.gate import SelfVoiceGate
 from companion.speech_in.models import (

@@ -34,9 +34,9 @@ from typing import Protocol
 
 import numpy as np
 
+from companion.audio.pcm import Samples, from_pcm16
 from companion.commands import pip_install
 from companion.errors import UserError
-from companion.speech_in.capture import Samples, from_pcm16
 from companion.speech_in.endpoint import MAX_UTTERANCE_S, Endpointer, Event
 from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE
 from companion.speech_in.matcher import Hypothesis

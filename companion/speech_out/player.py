@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.clips import Samples
 
 # Output buffer the stream asks for: bounds how fast a safety message can cut in (plus one block).
 LATENCY_S = 0.05

@@ -14,8 +14,9 @@ import threading
 from collections.abc import Iterable
 
 from companion import commands, paths
+from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.clips import DiskCache, Samples
+from companion.speech_out.clips import DiskCache
 from companion.speech_out.player import Event, Item, Player
 from companion.speech_out.port import (
     Playback,

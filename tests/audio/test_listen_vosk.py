@@ -14,12 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from speech_in_audio import espeak, korean_model
 
+from companion.audio.pcm import to_pcm16
+from companion.audio.wav import read_wav
 from companion.cli import main
 from companion.domain.events import Command
 from companion.errors import UserError
-from companion.speech_in.capture import Resampler, to_pcm16
+from companion.speech_in.capture import Resampler
 from companion.speech_in.models import INSTALL_COMMAND
-from companion.speech_in.pipeline import read_wav, recognise_samples
+from companion.speech_in.pipeline import recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
 from companion.speech_in.vosk_engine import VoskEngine
 

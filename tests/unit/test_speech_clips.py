@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from companion.audio.pcm import Samples
 from companion.errors import UserError
 from companion.speech_out.clips import (
     BadRender,
     DiskCache,
-    Samples,
     check_render,
     resample,
     trim,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.clips import Samples
 from companion.speech_out.player import Event, Item, Mixer, SampleClock
 
 RATE = 1000  # one sample per millisecond keeps the arithmetic readable

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from companion.speech_in.capture import Samples
+from companion.audio.pcm import Samples
 from companion.speech_in.tempo import slowed
 
 
