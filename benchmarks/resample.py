@@ -17,8 +17,8 @@ Measured per candidate:
 - alias_db: level of the output, relative to the input, for tones that cannot exist at the new
   rate (mic: 9 and 11 kHz, which would fold to 7 and 5 kHz) or of the images above the old
   Nyquist (clip: a 5 kHz tone upsampled). Lower is better;
-- lag_ms (streams only): audio held back inside the stream once a block has gone in, i.e. how
-  much later than the microphone the recogniser hears, plus any shift of the waveform;
+- lag_ms_mean, lag_ms_max (streams only): audio held back inside the stream after each block,
+  plus any shift of the waveform: how much later than the microphone the recogniser hears;
 - seams: the largest difference between the stream's output in 50 ms blocks and its output for
   the whole signal at once (0 = blocks leave no trace).
 """
@@ -47,14 +47,17 @@ def handwritten_stream(source: int, target: int) -> Convert:
     return Resampler(source, target).process
 
 
-def soxr_stream(source: int, target: int) -> Convert:
-    stream = soxr.ResampleStream(source, target, 1, dtype="float32", quality="HQ")
+def soxr_stream(quality: str) -> MakeConvert:
+    def make(source: int, target: int) -> Convert:
+        stream = soxr.ResampleStream(source, target, 1, dtype="float32", quality=quality)
 
-    def convert(block: Samples) -> Samples:
-        out: Samples = stream.resample_chunk(block)
-        return out
+        def convert(block: Samples) -> Samples:
+            out: Samples = stream.resample_chunk(block)
+            return out
 
-    return convert
+        return convert
+
+    return make
 
 
 def handwritten_clip(source: int, target: int) -> Convert:
@@ -64,16 +67,26 @@ def handwritten_clip(source: int, target: int) -> Convert:
     return convert
 
 
-def soxr_clip(source: int, target: int) -> Convert:
-    def convert(samples: Samples) -> Samples:
-        out: Samples = soxr.resample(samples, source, target, quality="HQ")
-        return out
+def soxr_clip(quality: str) -> MakeConvert:
+    def make(source: int, target: int) -> Convert:
+        def convert(samples: Samples) -> Samples:
+            out: Samples = soxr.resample(samples, source, target, quality=quality)
+            return out
 
-    return convert
+        return convert
+
+    return make
 
 
-STREAMS: dict[str, MakeConvert] = {"handwritten": handwritten_stream, "soxr": soxr_stream}
-CLIPS: dict[str, MakeConvert] = {"handwritten": handwritten_clip, "soxr": soxr_clip}
+QUALITIES = ("LQ", "MQ", "HQ", "VHQ")
+STREAMS: dict[str, MakeConvert] = {
+    "handwritten": handwritten_stream,
+    **{f"soxr {quality}": soxr_stream(quality) for quality in QUALITIES},
+}
+CLIPS: dict[str, MakeConvert] = {
+    "handwritten": handwritten_clip,
+    **{f"soxr {quality}": soxr_clip(quality) for quality in QUALITIES},
+}
 
 
 def tone(freq: float, rate: int, seconds: float) -> Samples:
@@ -138,15 +151,23 @@ def timed(run: Callable[[], object], repeat: int) -> float:
     return round(statistics.median(times) * 1000, 3)
 
 
-def lag_ms(make: MakeConvert, source: int, target: int) -> float:
-    """Held-back audio plus waveform shift: where a click at input time 0.5 s comes out."""
-    click = np.zeros(source, np.float32)
-    click[source // 2] = 1.0
-    out = streamed(make, source, target, click)
-    peak = int(np.argmax(np.abs(out)))
-    # The stream delivered len(out) samples of a 1 s input; what it lacks is held back.
-    held = target - len(out)
-    return round((peak - target / 2 + held) / target * 1000, 2)
+def lag_ms(make: MakeConvert, source: int, target: int) -> dict[str, float]:
+    """How far the output runs behind the input after each of 3 s of 50 ms blocks (audio held
+    back inside the stream), plus any shift of the waveform itself: mean and worst."""
+    convert = make(source, target)
+    step = int(source * BLOCK_S)
+    click = np.zeros(3 * source, np.float32)
+    click[source] = 1.0  # at 1 s: where it comes out shows the shift
+    outs, held = [], []
+    for begin in range(0, len(click), step):
+        outs.append(convert(click[begin : begin + step]))
+        fed = min(begin + step, len(click))
+        held.append(fed * target / source - sum(len(out) for out in outs))
+    shift = int(np.argmax(np.abs(np.concatenate(outs)))) - target
+    return {
+        "lag_ms_mean": round((float(np.mean(held)) + shift) / target * 1000, 2),
+        "lag_ms_max": round((max(held) + shift) / target * 1000, 2),
+    }
 
 
 def seams(make: MakeConvert, source: int, target: int) -> float:
@@ -168,7 +189,7 @@ def measure(repeat: int) -> dict[str, dict[str, dict[str, float]]]:
         for name, make in STREAMS.items():
             row = exactness(partial(streamed, make, source, 16000), source, 16000)
             row["ms"] = timed(partial(streamed, make, source, 16000, second), repeat)
-            row["lag_ms"] = lag_ms(make, source, 16000)
+            row.update(lag_ms(make, source, 16000))
             row["seams"] = seams(make, source, 16000)
             results[case][name] = row
     clip = (0.3 * rng.standard_normal(30211)).astype(np.float32)  # 1.37 s at 22.05 kHz
