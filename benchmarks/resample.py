@@ -1,6 +1,10 @@
-"""Speed and exactness of the resamplers, on the conversions the companion makes.
+"""Speed and exactness of soxr's quality settings, on the conversions the companion makes.
 
     python benchmarks/resample.py [--json] [--repeat 20]
+
+The companion uses the one named by `companion.audio.resample.QUALITY` (marked "*"). The same
+script at commit ac5062c also ran the hand-written resamplers soxr replaced; its numbers, and why
+soxr and this setting won, are in benchmarks/TUNING.md, "Resampling".
 
 The conversions:
 - mic: a microphone (or WAV file) at 48 or 44.1 kHz, or an espeak-ng recording at 22.05 kHz,
@@ -36,15 +40,11 @@ import numpy as np
 import soxr
 
 from companion.audio.pcm import Samples
-from companion.speech_in.capture import BLOCK_S, Resampler
-from companion.speech_out.clips import resample as fft_resample
+from companion.audio.resample import QUALITY
+from companion.speech_in.capture import BLOCK_S
 
 Convert = Callable[[Samples], Samples]
 MakeConvert = Callable[[int, int], Convert]
-
-
-def handwritten_stream(source: int, target: int) -> Convert:
-    return Resampler(source, target).process
 
 
 def soxr_stream(quality: str) -> MakeConvert:
@@ -60,13 +60,6 @@ def soxr_stream(quality: str) -> MakeConvert:
     return make
 
 
-def handwritten_clip(source: int, target: int) -> Convert:
-    def convert(samples: Samples) -> Samples:
-        return fft_resample(samples, source, target)
-
-    return convert
-
-
 def soxr_clip(quality: str) -> MakeConvert:
     def make(source: int, target: int) -> Convert:
         def convert(samples: Samples) -> Samples:
@@ -78,15 +71,13 @@ def soxr_clip(quality: str) -> MakeConvert:
     return make
 
 
+def label(quality: str) -> str:
+    return f"{quality}*" if quality == QUALITY else quality
+
+
 QUALITIES = ("LQ", "MQ", "HQ", "VHQ")
-STREAMS: dict[str, MakeConvert] = {
-    "handwritten": handwritten_stream,
-    **{f"soxr {quality}": soxr_stream(quality) for quality in QUALITIES},
-}
-CLIPS: dict[str, MakeConvert] = {
-    "handwritten": handwritten_clip,
-    **{f"soxr {quality}": soxr_clip(quality) for quality in QUALITIES},
-}
+STREAMS = {label(quality): soxr_stream(quality) for quality in QUALITIES}
+CLIPS = {label(quality): soxr_clip(quality) for quality in QUALITIES}
 
 
 def tone(freq: float, rate: int, seconds: float) -> Samples:

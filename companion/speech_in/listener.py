@@ -15,9 +15,10 @@ from pathlib import Path
 
 from companion import commands
 from companion.audio.pcm import to_pcm16
+from companion.audio.resample import Resampler
 from companion.errors import UserError
-from companion.speech_in.capture import Capture, Resampler, rms
-from companion.speech_in.engine import Engine
+from companion.speech_in.capture import Capture, rms
+from companion.speech_in.engine import SAMPLE_RATE, Engine
 from companion.speech_in.gate import SelfVoiceGate
 from companion.speech_in.models import (
     INSTALL_COMMAND,
@@ -168,7 +169,7 @@ class Listener:
         if self.choice.advice:
             detail += f"; {self.choice.advice}"
         stream = CommandStream.fresh(engine)
-        resampler = Resampler(capture.rate)
+        resampler = Resampler(capture.rate, SAMPLE_RATE)
         gated = False
         level = 0.0
         next_status = 0.0

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from companion.audio.pcm import Samples, to_pcm16
+from companion.audio.resample import Resampler
 from companion.audio.wav import read_wav
 from companion.domain.events import Command
-from companion.speech_in.capture import BLOCK_S, Resampler
+from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engine import SAMPLE_RATE, Engine, Recognizer
 from companion.speech_in.matcher import Decision, Hypothesis, Matcher
 
@@ -66,12 +67,13 @@ def recognise_samples(
 ) -> list[FileCommand]:
     """Run one recording through a fresh recognizer, block by block as a microphone would."""
     stream = CommandStream.fresh(engine)
-    resampler = Resampler(rate)
+    resampler = Resampler(rate, SAMPLE_RATE)
     step = max(1, int(rate * block_s))
     found: list[FileCommand] = []
     live = 0.0  # the simulated live clock: audio time, plus any backlog of processing
     for begin in range(0, len(samples), step):
-        pcm = to_pcm16(resampler.process(samples[begin : begin + step]))
+        last = begin + step >= len(samples)  # flushes what the resampler holds back
+        pcm = to_pcm16(resampler.process(samples[begin : begin + step], last))
         began = time.perf_counter()
         decision = stream.feed(pcm)
         live = max(live, stream.consumed_s) + time.perf_counter() - began

@@ -1,4 +1,4 @@
-"""Rendered speech as arrays: checking, trimming, resampling, and the on-disk clip cache.
+"""Rendered speech as arrays: checking, trimming, and the on-disk clip cache.
 
 Used by `render.Renderer` (which owns the pyttsx3 worker) and by `speaker.Speaker` (which keeps
 the in-memory cache of playable clips).
@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -69,53 +68,6 @@ def trim(samples: Samples, rate: int) -> Samples:
     start = max(0, int(loud[0]) - int(LEAD_PAD_S * rate))
     end = min(len(samples), int(loud[-1]) + 1 + int(TRAIL_PAD_S * rate))
     return np.ascontiguousarray(samples[start:end])
-
-
-def resample(samples: Samples, source: int, target: int) -> Samples:
-    """Band-limited resampling by zero-padding or truncating the spectrum.
-
-    Clips are short (seconds), so one FFT each is cheap, provided its length has only small prime
-    factors: the clip is padded with silence to such a length (which also keeps the FFT's
-    wrap-around from smearing its end into its start). An arbitrary length can be several times
-    slower, and this runs while the first cue of a session waits.
-    """
-    if source == target or len(samples) == 0:
-        return samples.astype(np.float32, copy=False)
-    step_in, step_out = _ratio(source, target)
-    blocks = _smooth_at_least(-(-(len(samples) + source // 50) // step_in))  # 20 ms of padding
-    padded = np.concatenate([samples, np.zeros(blocks * step_in - len(samples), np.float32)])
-    length = blocks * step_out
-    spectrum = np.fft.rfft(padded)
-    bins = length // 2 + 1
-    if bins > len(spectrum):
-        spectrum = np.concatenate([spectrum, np.zeros(bins - len(spectrum), spectrum.dtype)])
-    else:
-        spectrum = spectrum[:bins]
-    out = np.fft.irfft(spectrum, n=length) * (length / len(padded))
-    keep = round(len(samples) * target / source)
-    return out[:keep].astype(np.float32)
-
-
-def _ratio(source: int, target: int) -> tuple[int, int]:
-    """Input and output samples per block, so block counts map exactly between the rates."""
-    common = math.gcd(source, target)
-    return source // common, target // common
-
-
-def _smooth_at_least(n: int) -> int:
-    """The smallest number ≥ n whose prime factors are 2, 3 and 5 (fast FFT lengths)."""
-    best = 2 * max(n, 1)
-    fives = 1
-    while fives < best:
-        threes = fives
-        while threes < best:
-            value = threes
-            while value < n:
-                value *= 2
-            best = min(best, value)
-            threes *= 3
-        fives *= 5
-    return best
 
 
 class DiskCache:

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from companion.audio.pcm import Samples, quantize
+from companion.audio.resample import resample
 from companion.crash import write_crash_log
 from companion.speech_out.clips import (
     BadRender,
     DiskCache,
     check_render,
     read_clip,
-    resample,
     trim,
 )
 
