@@ -42,7 +42,7 @@ from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.moonshine_evidence import Evidence, convinced, similarity
 from companion.speech_in.moonshine_model import Encoded, MoonshineModel, bundled_model_dir
-from companion.speech_in.tempo import slowed
+from companion.speech_in.stretch import slowed
 from companion.speech_in.vocabulary import Vocabulary
 from companion.speech_in.voice_activity import VoiceActivity, bundled_vad_model
 

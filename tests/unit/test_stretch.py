@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from companion.audio.pcm import Samples
-from companion.speech_in.tempo import slowed
+from companion.speech_in.stretch import slowed
 
 
 def tone(hz: float, seconds: float) -> Samples:
