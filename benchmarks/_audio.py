@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-Samples = NDArray[np.float32]
+from companion.audio.pcm import Samples
 
 MONITOR = "companion_out.monitor"
 FIT_PERIOD_S = 20.0  # recordings at least this long get their sample period fitted

@@ -32,7 +32,8 @@ import corpus
 from commands import CONDITIONS, SPLITS
 from fit_judge import Recorder, Tracing
 
-from companion.speech_in.capture import BLOCK_S, to_pcm16
+from companion.audio.pcm import to_pcm16
+from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.endpoint import TUNING as ENDPOINTER
 from companion.speech_in.engines.moonshine.engine import MoonshineEngine, Unheard, padded
 from companion.speech_in.vocabulary import load_vocabulary

@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import real_speech
 
-from companion.speech_in.capture import BLOCK_S, to_pcm16
+from companion.audio.pcm import to_pcm16
+from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engine import EngineName
 from companion.speech_in.engines import pocketsphinx as sphinx_engine
 from companion.speech_in.listener import choose_engine

@@ -15,8 +15,10 @@ import neural_voices
 import numpy as np
 import real_speech
 
-from companion.speech_in.capture import Resampler, Samples
-from companion.speech_in.pipeline import read_wav
+from companion.audio.pcm import Samples
+from companion.audio.resample import resample
+from companion.audio.wav import read_wav
+from companion.speech_in.engine import SAMPLE_RATE
 
 # Tuning may look at TRAIN only; HELD_OUT has other voices, other speeds and another noise type,
 # so its numbers show how far tuning carried beyond what it saw (still all espeak-ng).
@@ -92,7 +94,7 @@ def render(text: str, voice: str, speed: int) -> Samples:
             command = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text]
         subprocess.run(command, check=True)
         samples, rate = read_wav(path)
-    return Resampler(rate).process(samples)
+    return resample(samples, rate, SAMPLE_RATE)
 
 
 def trim(samples: Samples, floor: float = 0.01) -> Samples:

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 from commands import SPLITS
 
-from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
+from companion.audio.pcm import Samples, to_pcm16
+from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engines.moonshine.engine import (
     MoonshineEngine,
     MoonshineRecognizer,

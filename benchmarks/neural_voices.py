@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from companion.speech_in.capture import Resampler, Samples
+from companion.audio.pcm import Samples
+from companion.audio.resample import resample
+from companion.speech_in.engine import SAMPLE_RATE
 
 VOICES = ("piper:joe", "hibari:heart")
 # Speeds are given in words per minute, as for espeak-ng; about 175 is both voices' own pace.
@@ -58,4 +60,4 @@ def render(text: str, voice: str, speed: int) -> Samples:
         rate = voice_model.sample_rate
     else:
         raise ValueError(f"not a neural voice: {voice!r} (one of {', '.join(VOICES)})")
-    return Resampler(rate).process(np.asarray(audio, np.float32))
+    return resample(np.asarray(audio, np.float32), rate, SAMPLE_RATE)

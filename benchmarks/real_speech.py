@@ -18,9 +18,11 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from companion.speech_in.capture import Resampler, Samples, from_pcm16
+from companion.audio.pcm import Samples, from_pcm16
+from companion.audio.resample import resample
+from companion.audio.wav import read_wav
+from companion.speech_in.engine import SAMPLE_RATE
 from companion.speech_in.models import download, text_progress
-from companion.speech_in.pipeline import read_wav
 
 PACKAGE = ("pocketsphinx", "5.1.1")
 ARCHIVE = "pocketsphinx-5.1.1.tar.gz"
@@ -89,7 +91,7 @@ def recordings() -> list[tuple[str, Samples]]:
                     scratch = Path(work) / "recording.wav"
                     scratch.write_bytes(data)
                     wav, rate = read_wav(scratch)
-                samples = Resampler(rate).process(wav)
+                samples = resample(wav, rate, SAMPLE_RATE)
             out.append((texts.get(stem, stem), samples))
     return out
 

@@ -1,8 +1,9 @@
-"""The microphone: a sounddevice InputStream feeding a bounded queue, plus resampling to 16 kHz.
+"""The microphone: a sounddevice InputStream feeding a bounded queue.
 
-`listener.Listener` owns a `Capture` and reads its blocks on the recognizer thread;
-`pipeline` uses `Resampler` for WAV files of any rate. The PortAudio callback only copies and
-enqueues: when the recognizer falls behind, blocks are dropped and counted, never hidden.
+`listener.Listener` owns a `Capture` and reads its blocks on the recognizer thread (converting
+them to 16 kHz with `companion.audio.resample.Resampler` when the device cannot record at that
+rate). The PortAudio callback only copies and enqueues: when the recognizer falls behind, blocks
+are dropped and counted, never hidden.
 """
 
 from __future__ import annotations
@@ -14,61 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
+from companion.audio.pcm import Samples
 from companion.speech_in.engine import SAMPLE_RATE
-
-Samples = npt.NDArray[np.float32]
 
 BLOCK_S = 0.05  # 50 ms blocks: small enough for quick decisions, large for little overhead
 QUEUE_BLOCKS = 60  # 3 s of audio may wait before blocks are dropped
-
-
-class Resampler:
-    """Streaming rate conversion: windowed-sinc low-pass (when going down), then linear
-    interpolation. State carries across calls so block boundaries leave no seams."""
-
-    def __init__(self, source_rate: int, target_rate: int = SAMPLE_RATE, taps: int = 63) -> None:
-        self.source_rate = source_rate
-        self.target_rate = target_rate
-        self._step = source_rate / target_rate
-        self._filter: Samples | None = None
-        if source_rate > target_rate:
-            cutoff = 0.45 * target_rate / source_rate  # cycles per input sample, below Nyquist
-            n = np.arange(taps) - (taps - 1) / 2
-            kernel = 2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(taps)
-            self._filter = (kernel / kernel.sum()).astype(np.float32)
-            self._history = np.zeros(taps - 1, dtype=np.float32)
-        self._last = np.float32(0.0)
-        self._position = 1.0  # of the next output sample, in input samples after `_last`
-
-    def process(self, block: Samples) -> Samples:
-        if self.source_rate == self.target_rate:
-            same: Samples = np.asarray(block, dtype=np.float32)
-            return same
-        if self._filter is not None:
-            padded = np.concatenate([self._history, block])
-            self._history = padded[len(padded) - len(self._history) :]
-            block = np.convolve(padded, self._filter, mode="valid").astype(np.float32)
-        joined = np.concatenate([[self._last], block]).astype(np.float32)
-        end = len(joined) - 1
-        positions = np.arange(self._position, end, self._step) if end > 0 else np.empty(0)
-        out: Samples = np.interp(positions, np.arange(len(joined)), joined).astype(np.float32)
-        next_position = (positions[-1] + self._step) if len(positions) else self._position
-        self._position = next_position - end
-        self._last = joined[-1]
-        return out
-
-
-def to_pcm16(samples: Samples) -> bytes:
-    """Float samples in -1..1 to the little-endian int16 bytes engines take."""
-    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-
-
-def from_pcm16(pcm: bytes) -> Samples:
-    """Little-endian int16 bytes (a recognizer's input, a 16-bit WAV's frames) as float samples."""
-    samples: Samples = (np.frombuffer(pcm, "<i2") / 32768).astype(np.float32)
-    return samples
 
 
 def rms(samples: Samples) -> float:

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Protocol
 
 from companion import commands
+from companion.audio.pcm import to_pcm16
+from companion.audio.resample import Resampler
 from companion.errors import UserError
-from companion.speech_in.capture import Capture, Resampler, rms, to_pcm16
-from companion.speech_in.engine import Engine, EngineName
+from companion.speech_in.capture import Capture, rms
+from companion.speech_in.engine import SAMPLE_RATE, Engine, EngineName
 from companion.speech_in.engines.moonshine.model import bundled_model_dir
 from companion.speech_in.engines.moonshine.voice_activity import bundled_vad_model
 from companion.speech_in.gate import GateTuning, SelfVoiceGate
@@ -177,7 +179,7 @@ class Listener:
         if self.choice.advice:
             detail += f"; {self.choice.advice}"
         stream = CommandStream.fresh(engine)
-        resampler = Resampler(capture.rate)
+        resampler = Resampler(capture.rate, SAMPLE_RATE)
         gated = False
         level = 0.0
         next_status = 0.0

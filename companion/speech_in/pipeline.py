@@ -8,16 +8,16 @@ consumed at each decision.
 
 from __future__ import annotations
 
-import struct
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from companion.audio.pcm import Samples, to_pcm16
+from companion.audio.resample import Resampler
+from companion.audio.wav import read_wav
 from companion.domain.events import Command
-from companion.speech_in.capture import BLOCK_S, Resampler, Samples, from_pcm16, to_pcm16
+from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engine import SAMPLE_RATE, Engine, Recognizer
 from companion.speech_in.matcher import Decision, Hypothesis, Matcher
 
@@ -62,97 +62,18 @@ class FileCommand:
         return {"command": self.command.value, "heard": self.heard, "at_s": round(self.at_s, 3)}
 
 
-WAVE_PCM, WAVE_FLOAT, WAVE_EXTENSIBLE = 0x0001, 0x0003, 0xFFFE
-# WAVE_FORMAT_EXTENSIBLE names the real format in a GUID: its first two bytes are the format tag,
-# these are the other fourteen for every standard one (KSDATAFORMAT_SUBTYPE_PCM, _IEEE_FLOAT, ...).
-EXTENSIBLE_GUID_TAIL = bytes.fromhex("000000001000800000aa00389b71")
-# Speech needs at least telephone-like 4 kHz; no recorder goes past 768 kHz. Outside this, a
-# header is broken, and resampling would divide by zero (0 Hz) or blow up the audio's length.
-MIN_RATE, MAX_RATE = 4000, 768000
-CONVERT_ADVICE = "convert it to 16-bit PCM, e.g. sox IN.wav -e signed-integer -b 16 OUT.wav"
-
-
-def read_wav(path: Path) -> tuple[Samples, int]:
-    """Mono float samples and the rate of a WAV file with any number of channels: integer PCM
-    (8/16/24/32-bit) or float (32/64-bit), plain or WAVE_FORMAT_EXTENSIBLE (what sox and ffmpeg
-    write for 24-bit and multichannel audio; Python's `wave` refuses it, hence our own parser).
-
-    Raises ValueError naming the file and the problem for anything else: not a WAV, another
-    encoding (A-law, ADPCM, ...), no channels or a rate outside MIN_RATE..MAX_RATE Hz.
-    """
-    try:
-        return decode_wav(path.read_bytes())
-    except (OSError, ValueError) as err:
-        problem = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        raise ValueError(f"cannot read {path}: {problem}") from err
-
-
-def decode_wav(riff: bytes) -> tuple[Samples, int]:
-    """`read_wav` on the bytes of a file; the ValueError says what is wrong, not where."""
-    if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:12] != b"WAVE":
-        raise ValueError("not a WAV file (no RIFF/WAVE header)")
-    chunks = riff_chunks(riff)
-    fmt, raw = chunks.get(b"fmt "), chunks.get(b"data")
-    if fmt is None or len(fmt) < 16 or raw is None:
-        raise ValueError("not a WAV file (no complete fmt and data chunks)")
-    tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", fmt)
-    if tag == WAVE_EXTENSIBLE and len(fmt) >= 40 and fmt[26:40] == EXTENSIBLE_GUID_TAIL:
-        (tag,) = struct.unpack_from("<H", fmt, 24)
-    if channels == 0:
-        raise ValueError("the header says 0 channels")
-    if not MIN_RATE <= rate <= MAX_RATE:
-        raise ValueError(f"sample rate {rate} Hz is outside {MIN_RATE}..{MAX_RATE} Hz")
-    width = (bits + 7) // 8  # bytes per sample; a 20-bit sample takes 3
-    integer, floating = tag == WAVE_PCM and 1 <= width <= 4, tag == WAVE_FLOAT and width in (4, 8)
-    if not (integer or floating):
-        raise ValueError(f"unsupported encoding (format {tag:#06x}, {bits}-bit); {CONVERT_ADVICE}")
-    frame = width * channels
-    raw = raw[: len(raw) // frame * frame]  # a recorder killed mid-frame leaves a partial one
-    data: Samples
-    if floating:
-        data = np.frombuffer(raw, f"<f{width}").astype(np.float32)
-    elif width == 1:
-        data = ((np.frombuffer(raw, np.uint8).astype(np.float32) - 128) / 128).astype(np.float32)
-    elif width == 2:
-        data = from_pcm16(raw)
-    elif width == 3:
-        bytes3 = np.frombuffer(raw, np.uint8).reshape(-1, 3)
-        joined = (
-            bytes3[:, 0].astype(np.int32)
-            | (bytes3[:, 1].astype(np.int32) << 8)
-            | (bytes3[:, 2].astype(np.int32) << 16)
-        )
-        data = (np.where(joined >= 1 << 23, joined - (1 << 24), joined) / float(1 << 23)).astype(
-            np.float32
-        )
-    else:
-        data = (np.frombuffer(raw, "<i4") / float(1 << 31)).astype(np.float32)
-    return data.reshape(-1, channels).mean(axis=1).astype(np.float32), rate
-
-
-def riff_chunks(riff: bytes) -> dict[bytes, bytes]:
-    """The chunks after a RIFF header, by id (the first of each). One that runs past the end of
-    the file is cut short: that is how a recording whose writer was killed ends."""
-    chunks: dict[bytes, bytes] = {}
-    at = 12
-    while at + 8 <= len(riff):
-        (size,) = struct.unpack_from("<I", riff, at + 4)
-        chunks.setdefault(riff[at : at + 4], riff[at + 8 : at + 8 + size])
-        at += 8 + size + size % 2  # chunks are padded to an even length
-    return chunks
-
-
 def recognise_samples(
     engine: Engine, samples: Samples, rate: int, block_s: float = BLOCK_S
 ) -> list[FileCommand]:
     """Run one recording through a fresh recognizer, block by block as a microphone would."""
     stream = CommandStream.fresh(engine)
-    resampler = Resampler(rate)
+    resampler = Resampler(rate, SAMPLE_RATE)
     step = max(1, int(rate * block_s))
     found: list[FileCommand] = []
     live = 0.0  # the simulated live clock: audio time, plus any backlog of processing
     for begin in range(0, len(samples), step):
-        pcm = to_pcm16(resampler.process(samples[begin : begin + step]))
+        last = begin + step >= len(samples)  # flushes what the resampler holds back
+        pcm = to_pcm16(resampler.process(samples[begin : begin + step], last))
         began = time.perf_counter()
         decision = stream.feed(pcm)
         live = max(live, stream.consumed_s) + time.perf_counter() - began

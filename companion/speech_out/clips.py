@@ -1,4 +1,4 @@
-"""Rendered speech as arrays: checking, trimming, resampling, and the on-disk clip cache.
+"""Rendered speech as arrays: checking, trimming, and the on-disk clip cache.
 
 Used by `render.Renderer` (which owns the pyttsx3 worker) and by `speaker.Speaker` (which keeps
 the in-memory cache of playable clips).
@@ -9,16 +9,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
-import os
-import tempfile
-import wave
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
-Samples = NDArray[np.float32]
+from companion.audio.pcm import Samples
+from companion.audio.wav import read_wav, write_wav
 
 # Bump when trimming or the file format changes, so stale cached clips are not reused.
 CACHE_VERSION = 1
@@ -35,46 +31,13 @@ class BadRender(Exception):
     """A rendered file that is empty, truncated, silent or of implausible length."""
 
 
-def read_wav(path: Path) -> tuple[Samples, int]:
-    """16-bit mono WAV -> float32 samples in [-1, 1] and the sample rate."""
+def read_clip(path: Path) -> tuple[Samples, int]:
+    """A rendered or cached clip and its rate; one that is unreadable or not completely written
+    yet (its header promises more audio than there is) is a BadRender."""
     try:
-        with wave.open(str(path), "rb") as wav:
-            if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
-                raise BadRender(f"{path.name}: not 16-bit mono")
-            rate = wav.getframerate()
-            frames = wav.getnframes()
-            raw = wav.readframes(frames)
-    except (OSError, EOFError, wave.Error) as err:
-        raise BadRender(f"{path.name}: {err}") from err
-    if len(raw) != 2 * frames:  # cut short after its header was written
-        raise BadRender(f"{path.name}: {len(raw)} bytes of audio, the header says {2 * frames}")
-    return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0, rate
-
-
-def to_pcm(samples: Samples) -> NDArray[np.int16]:
-    return np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2")
-
-
-def quantize(samples: Samples) -> Samples:
-    """What `samples` become once stored: a fresh clip then plays exactly as its cached copy."""
-    return to_pcm(samples).astype(np.float32) / 32768.0
-
-
-def write_wav(path: Path, samples: Samples, rate: int) -> None:
-    """Write atomically: a reader never sees a half-written clip."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pcm = to_pcm(samples)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(rate)
-            wav.writeframes(pcm.tobytes())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return read_wav(path, whole=True)
+    except ValueError as err:
+        raise BadRender(str(err)) from err
 
 
 def check_render(text: str, samples: Samples, rate: int, words_per_minute: int) -> None:
@@ -107,53 +70,6 @@ def trim(samples: Samples, rate: int) -> Samples:
     return np.ascontiguousarray(samples[start:end])
 
 
-def resample(samples: Samples, source: int, target: int) -> Samples:
-    """Band-limited resampling by zero-padding or truncating the spectrum.
-
-    Clips are short (seconds), so one FFT each is cheap, provided its length has only small prime
-    factors: the clip is padded with silence to such a length (which also keeps the FFT's
-    wrap-around from smearing its end into its start). An arbitrary length can be several times
-    slower, and this runs while the first cue of a session waits.
-    """
-    if source == target or len(samples) == 0:
-        return samples.astype(np.float32, copy=False)
-    step_in, step_out = _ratio(source, target)
-    blocks = _smooth_at_least(-(-(len(samples) + source // 50) // step_in))  # 20 ms of padding
-    padded = np.concatenate([samples, np.zeros(blocks * step_in - len(samples), np.float32)])
-    length = blocks * step_out
-    spectrum = np.fft.rfft(padded)
-    bins = length // 2 + 1
-    if bins > len(spectrum):
-        spectrum = np.concatenate([spectrum, np.zeros(bins - len(spectrum), spectrum.dtype)])
-    else:
-        spectrum = spectrum[:bins]
-    out = np.fft.irfft(spectrum, n=length) * (length / len(padded))
-    keep = round(len(samples) * target / source)
-    return out[:keep].astype(np.float32)
-
-
-def _ratio(source: int, target: int) -> tuple[int, int]:
-    """Input and output samples per block, so block counts map exactly between the rates."""
-    common = math.gcd(source, target)
-    return source // common, target // common
-
-
-def _smooth_at_least(n: int) -> int:
-    """The smallest number ≥ n whose prime factors are 2, 3 and 5 (fast FFT lengths)."""
-    best = 2 * max(n, 1)
-    fives = 1
-    while fives < best:
-        threes = fives
-        while threes < best:
-            value = threes
-            while value < n:
-                value *= 2
-            best = min(best, value)
-            threes *= 3
-        fives *= 5
-    return best
-
-
 class DiskCache:
     """Trimmed clips at the renderer's rate, one WAV per (text, voice, rate), under `directory`."""
 
@@ -170,7 +86,7 @@ class DiskCache:
         if not path.exists():
             return None
         try:
-            return read_wav(path)
+            return read_clip(path)
         except BadRender:
             # A broken entry is re-rendered rather than played (and replaced, where it can be).
             with contextlib.suppress(OSError):

@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.clips import Samples
 
 # Output buffer the stream asks for: bounds how fast a safety message can cut in (plus one block).
 LATENCY_S = 0.05
@@ -62,8 +62,11 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Event:
-    """A clip started (`ended` False) or stopped playing; `time` is at the DAC, monotonic."""
+class ClipEvent:
+    """A clip started (`ended` False) or stopped playing; `time` is at the DAC, monotonic.
+
+    `Speaker` turns these into the `port.Playback` notices others subscribe to.
+    """
 
     item: Item
     time: float
@@ -99,7 +102,7 @@ class Mixer:
             self._scheduled.append(item)
             self._scheduled.sort(key=lambda i: (i.at, -i.priority, i.seq))
 
-    def cancel(self, group: str | None, t0: float, events: list[Event]) -> None:
+    def cancel(self, group: str | None, t0: float, events: list[ClipEvent]) -> None:
         """Drop clips of `group` (all when None); cut off the playing one at the block start."""
 
         def doomed(item: Item) -> bool:
@@ -111,7 +114,7 @@ class Mixer:
         if self._current is not None and doomed(self._current):
             self._cut(None, 0, t0, events)
 
-    def fill(self, out: NDArray[np.float32], t0: float, events: list[Event]) -> None:
+    def fill(self, out: NDArray[np.float32], t0: float, events: list[ClipEvent]) -> None:
         """Write the next `len(out)` samples; `t0` is the monotonic DAC time of `out[0]`."""
         frames = len(out)
         out.fill(0.0)
@@ -137,7 +140,7 @@ class Mixer:
             self._position += n
             pos += n
             if self._position >= len(current.samples):
-                events.append(Event(current, t0 + pos / self.rate, ended=True))
+                events.append(ClipEvent(current, t0 + pos / self.rate, ended=True))
                 self._current = None
 
     def _sample(self, item: Item, t0: float) -> int:
@@ -145,7 +148,7 @@ class Mixer:
         return round((item.at - t0) * self.rate)
 
     def _start_scheduled(
-        self, item: Item, out: NDArray[np.float32], pos: int, t0: float, events: list[Event]
+        self, item: Item, out: NDArray[np.float32], pos: int, t0: float, events: list[ClipEvent]
     ) -> None:
         assert item.at is not None
         if t0 + pos / self.rate - item.at > self._late_limit:
@@ -161,7 +164,7 @@ class Mixer:
         successor: Item | None,
         pos: int,
         t0: float,
-        events: list[Event],
+        events: list[ClipEvent],
         out: NDArray[np.float32] | None = None,
     ) -> None:
         """Stop what plays (fading it out) and start `successor` at sample `pos`."""
@@ -172,12 +175,12 @@ class Mixer:
             self._tail = rest * self._fade[: len(rest)]
             if out is not None:
                 self._mix_tail(out, pos)
-            events.append(Event(current, now, ended=True, interrupted=True))
+            events.append(ClipEvent(current, now, ended=True, interrupted=True))
         self._current = successor
         self._position = 0
         if successor is not None:
             successor.started = now
-            events.append(Event(successor, now, ended=False))
+            events.append(ClipEvent(successor, now, ended=False))
 
     def _mix_tail(self, out: NDArray[np.float32], pos: int) -> None:
         n = min(len(self._tail), len(out) - pos)
@@ -212,7 +215,22 @@ class SampleClock:
         return t0
 
 
-Command = tuple[str, Any]
+@dataclass(frozen=True)
+class Submit:
+    """Queue or schedule `item` (`Mixer.submit`)."""
+
+    item: Item
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """Drop the clips of `group`, or all when None (`Mixer.cancel`)."""
+
+    group: str | None
+
+
+# What other threads ask of the mixer; the audio callback carries it out at its next block.
+MixerCommand = Submit | Cancel
 
 
 class Player:
@@ -222,7 +240,7 @@ class Player:
         self,
         *,
         device: int | str | None,
-        on_event: Callable[[Event], None],
+        on_event: Callable[[ClipEvent], None],
         on_lost: Callable[[str], None],
     ) -> None:
         import sounddevice as sd
@@ -233,8 +251,8 @@ class Player:
         self.rate = _pick_rate(sd, device)
         self._mixer = Mixer(self.rate)
         self._clock = SampleClock(self.rate)
-        self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
-        self._events: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
+        self._commands: queue.SimpleQueue[MixerCommand] = queue.SimpleQueue()
+        self._events: queue.SimpleQueue[ClipEvent | None] = queue.SimpleQueue()
         self._last_callback = time.monotonic()
         self._failure: str | None = None
         self._closed = threading.Event()
@@ -254,10 +272,10 @@ class Player:
         self._stream.start()
 
     def submit(self, item: Item) -> None:
-        self._commands.put(("submit", item))
+        self._commands.put(Submit(item))
 
     def cancel(self, group: str | None) -> None:
-        self._commands.put(("cancel", group))
+        self._commands.put(Cancel(group))
 
     def close(self) -> None:
         if self._closed.is_set():
@@ -275,16 +293,16 @@ class Player:
         self._last_callback = now
         dac = info.outputBufferDacTime or (info.currentTime + self.latency)
         t0 = self._clock.advance(frames, dac, info.currentTime, now)
-        events: list[Event] = []
+        events: list[ClipEvent] = []
         while True:
             try:
-                kind, arg = self._commands.get_nowait()
+                command = self._commands.get_nowait()
             except queue.Empty:
                 break
-            if kind == "submit":
-                self._mixer.submit(arg)
+            if isinstance(command, Submit):
+                self._mixer.submit(command.item)
             else:
-                self._mixer.cancel(arg, t0, events)
+                self._mixer.cancel(command.group, t0, events)
         self._mixer.fill(outdata[:, 0], t0, events)
         for event in events:
             self._events.put(event)
@@ -295,7 +313,7 @@ class Player:
 
     def _publish(self) -> None:
         """Deliver events when their audio reaches the DAC; watch for a vanished device."""
-        waiting: list[tuple[float, int, Event]] = []
+        waiting: list[tuple[float, int, ClipEvent]] = []
         order = 0
         while not self._closed.is_set():
             timeout = 0.1

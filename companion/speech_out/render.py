@@ -25,15 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from companion.audio.pcm import Samples, quantize
+from companion.audio.resample import resample
 from companion.crash import write_crash_log
 from companion.speech_out.clips import (
     BadRender,
     DiskCache,
-    Samples,
     check_render,
-    quantize,
-    read_wav,
-    resample,
+    read_clip,
     trim,
 )
 
@@ -312,11 +311,11 @@ class Renderer:
 
     def _checked(self, text: str, path: Path) -> tuple[Samples, int]:
         try:
-            samples, rate = read_wav(path)
+            samples, rate = read_clip(path)
             check_render(text, samples, rate, self.rate)
         except BadRender:
             # The file is sometimes complete only a moment after runAndWait() returns.
             time.sleep(0.05)
-            samples, rate = read_wav(path)
+            samples, rate = read_clip(path)
             check_render(text, samples, rate, self.rate)
         return quantize(trim(samples, rate)), rate

@@ -14,9 +14,10 @@ import threading
 from collections.abc import Iterable
 
 from companion import commands, paths
+from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.clips import DiskCache, Samples
-from companion.speech_out.player import Event, Item, Player
+from companion.speech_out.clips import DiskCache
+from companion.speech_out.player import ClipEvent, Item, Player
 from companion.speech_out.port import (
     Playback,
     PlaybackListener,
@@ -166,7 +167,7 @@ class Speaker:
                 unsaid=text,
             ))
 
-    def _on_event(self, event: Event) -> None:
+    def _on_event(self, event: ClipEvent) -> None:
         item = event.item
         if event.ended:
             started = item.started if item.started is not None else event.time

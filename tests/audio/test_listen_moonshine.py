@@ -17,10 +17,11 @@ import neural_voices
 import real_speech
 from speech_in_audio import espeak, flite
 
+from companion.audio.wav import read_wav
 from companion.domain.events import Command
 from companion.speech_in.engines.moonshine.engine import MoonshineEngine, spelled
 from companion.speech_in.engines.moonshine.model import bundled_model_dir
-from companion.speech_in.pipeline import read_wav, recognise_samples
+from companion.speech_in.pipeline import recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.audio

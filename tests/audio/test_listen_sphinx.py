@@ -11,9 +11,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from speech_in_audio import espeak
 
+from companion.audio.wav import read_wav
 from companion.domain.events import Command
 from companion.speech_in.engines.pocketsphinx import SphinxEngine
-from companion.speech_in.pipeline import read_wav, recognise_samples
+from companion.speech_in.pipeline import recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.audio

@@ -14,13 +14,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from speech_in_audio import espeak, korean_model
 
+from companion.audio.pcm import to_int16, to_pcm16
+from companion.audio.resample import resample
+from companion.audio.wav import read_wav
 from companion.cli import main
 from companion.domain.events import Command
 from companion.errors import UserError
-from companion.speech_in.capture import Resampler, to_pcm16
 from companion.speech_in.engines.vosk import VoskEngine
 from companion.speech_in.models import INSTALL_COMMAND
-from companion.speech_in.pipeline import read_wav, recognise_samples
+from companion.speech_in.pipeline import recognise_samples
 from companion.speech_in.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.audio
@@ -56,8 +58,12 @@ def test_missing_words_are_found_and_their_phrases_left_out(ko_engine: VoskEngin
 
 @pytest.mark.parametrize(
     ("phrase", "command"),
-    [("운동 종료", Command.STOP), ("멈춰", Command.PAUSE), ("완료", Command.NEXT),
-     ("아니요", Command.NO)],
+    [
+        ("운동 종료", Command.STOP),
+        ("멈춰", Command.PAUSE),
+        ("완료", Command.NEXT),
+        ("아니요", Command.NO),
+    ],
 )
 def test_commands_stream_through_the_grammar(
     ko_engine: VoskEngine, tmp_path: Path, phrase: str, command: Command
@@ -79,8 +85,7 @@ def test_chatter_gives_nothing(ko_engine: VoskEngine, tmp_path: Path) -> None:
 
 def test_partial_results_arrive_before_the_final(ko_engine: VoskEngine, tmp_path: Path) -> None:
     samples, rate = read_wav(espeak("운동 종료", tmp_path / "c.wav", voice="ko"))
-    pcm = (np.interp(np.arange(0, len(samples), rate / 16000), np.arange(len(samples)), samples)
-           * 32767).astype("<i2").tobytes()
+    pcm = to_pcm16(resample(samples, rate, 16000))
     recognizer = ko_engine.recognizer()
     partials = []
     for begin in range(0, len(pcm), 3200):
@@ -102,14 +107,20 @@ def test_listen_json_one_line_per_file(
         out.setnchannels(2)
         out.setsampwidth(2)
         out.setframerate(44100)
-        resampled = np.interp(np.arange(0, len(samples), rate / 44100), np.arange(len(samples)),
-                              samples)
-        pcm = (resampled * 32767).astype("<i2")
-        out.writeframes(np.repeat(pcm, 2).tobytes())
+        out.writeframes(np.repeat(to_int16(resample(samples, rate, 44100)), 2).tobytes())
     broken = tmp_path / "broken.wav"
     broken.write_bytes(b"RIFF....not a wav")
-    argv = ["listen", "--json", "--model", str(korean_model()), "--language", "ko",
-            str(mono), str(broken), str(stereo)]
+    argv = [
+        "listen",
+        "--json",
+        "--model",
+        str(korean_model()),
+        "--language",
+        "ko",
+        str(mono),
+        str(broken),
+        str(stereo),
+    ]
     assert main(argv) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["file"] for line in lines] == [str(mono), str(broken), str(stereo)]
@@ -128,7 +139,7 @@ def test_a_reset_forgets_the_audio_before_it(
     """The self-voice gate resets the recognizer when it opens: whatever of a cue got in before
     the gate closed must not come out as a command in the silence after."""
     samples, rate = read_wav(espeak("운동 종료", tmp_path / "c.wav", voice="ko"))
-    start = Resampler(rate).process(samples)[: int(heard_s * 16000)]
+    start = resample(samples, rate, 16000)[: int(heard_s * 16000)]
     recognizer = ko_engine.recognizer()
     for begin in range(0, len(start), 800):
         recognizer.accept(to_pcm16(start[begin : begin + 800]))

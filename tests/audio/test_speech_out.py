@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from companion import commands
+from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.clips import Samples
 from companion.speech_out.port import Playback, SpeechStatus
 from companion.speech_out.settings import SpeechSettings
 from companion.speech_out.speaker import Speaker, open_speech_out

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 import corpus
 
-from companion.speech_in.capture import Samples
+from companion.audio.pcm import Samples
 from companion.speech_in.engines.moonshine.engine import TUNING, MoonshineEngine, Unheard
 from companion.speech_in.engines.moonshine.voice_activity import VoiceActivity, bundled_vad_model
 from companion.speech_in.vocabulary import load_vocabulary

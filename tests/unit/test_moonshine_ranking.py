@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from companion.speech_in.capture import Samples
+from companion.audio.pcm import Samples
 from companion.speech_in.engines.moonshine.engine import (
     TUNING,
     MoonshineEngine,

@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from companion.speech_in.capture import BLOCK_S, Samples, to_pcm16
+from companion.audio.pcm import Samples, to_pcm16
+from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engines.moonshine.engine import (
     TUNING,
     MoonshineRecognizer,

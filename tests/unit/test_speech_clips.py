@@ -1,4 +1,4 @@
-"""Clip checking, trimming, resampling, the disk cache, and the speech settings."""
+"""Clip checking, trimming, the disk cache, and the speech settings."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from companion.audio.pcm import Samples
 from companion.errors import UserError
 from companion.speech_out.clips import (
     BadRender,
     DiskCache,
-    Samples,
     check_render,
-    resample,
     trim,
 )
 from companion.speech_out.settings import (
@@ -39,15 +38,6 @@ def test_trim_cuts_silence_and_keeps_small_pads() -> None:
     first_loud = int(np.flatnonzero(np.abs(trimmed) > 0.005)[0])
     assert first_loud <= int(0.002 * RATE) + 1
     assert len(trimmed) == pytest.approx(len(speech) + 0.032 * RATE, abs=RATE * 0.002)
-
-
-def test_resample_keeps_pitch_and_duration() -> None:
-    out = resample(tone(0.5), RATE, 48000)
-    assert len(out) == round(0.5 * RATE * 48000 / RATE)
-    spectrum = np.abs(np.fft.rfft(out))
-    peak_hz = np.argmax(spectrum) * 48000 / len(out)
-    assert peak_hz == pytest.approx(440, abs=3)
-    assert float(np.max(np.abs(out[1000:-1000]))) == pytest.approx(0.5, abs=0.02)
 
 
 @pytest.mark.parametrize(
@@ -198,21 +188,6 @@ def test_a_device_may_be_given_by_its_index_as_a_number(tmp_path: Path) -> None:
     path.write_text('[speech]\ndevice = 0\n[listen]\ndevice = "2"\n')
     assert load_settings(path).device == 0
     assert load_listen_settings(path).device == 2  # a number in quotes is an index too
-
-
-def test_fft_lengths_are_the_smallest_with_prime_factors_two_three_five() -> None:
-    from companion.speech_out.clips import _smooth_at_least
-
-    def smooth(value: int) -> bool:
-        for prime in (2, 3, 5):
-            while value % prime == 0:
-                value //= prime
-        return value == 1
-
-    for n in range(1, 2000):
-        found = _smooth_at_least(n)
-        assert found >= n and smooth(found)
-        assert not any(smooth(k) for k in range(n, found))
 
 
 def test_find_voice_by_id_short_id_or_name() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from companion.speech_in.capture import to_pcm16
+from companion.audio.pcm import to_pcm16
 from companion.speech_in.endpoint import (
     Endpointer,
     SegmentEvent,

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from companion.domain.events import Command
 from companion.errors import UserError
-from companion.speech_in.capture import Resampler
 from companion.speech_in.gate import GateTuning, SelfVoiceGate
 from companion.speech_in.matcher import Hypothesis, Matcher, early_phrases
 from companion.speech_in.vocabulary import load_vocabulary, parse_vocabulary
@@ -124,23 +122,6 @@ def test_gate_covers_speech_and_its_tail() -> None:
     gate.on_playback(Playback("next set", started=10.0, ended=11.0))
     assert gate.blocked(11.2, 11.25)  # inside the tail
     assert not gate.blocked(11.35, 11.4)
-
-
-def test_resampler_keeps_a_tone_across_blocks() -> None:
-    rate = 48000
-    t = np.arange(rate) / rate
-    tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-    resampler = Resampler(rate)
-    out = np.concatenate([resampler.process(tone[i : i + 2400]) for i in range(0, rate, 2400)])
-    assert abs(len(out) - 16000) <= 1
-    delay = 31 / rate  # the low-pass filter's group delay: half its 63 taps
-    expected = 0.5 * np.sin(2 * np.pi * 440 * (np.arange(len(out)) / 16000 - delay))
-    error = out[100:-100] - expected[100:-100]
-    assert float(np.sqrt(np.mean(error**2))) < 0.02
-    # An 11 kHz tone cannot exist at 16 kHz: it must be filtered, not folded to 5 kHz.
-    high = (0.5 * np.sin(2 * np.pi * 11000 * t)).astype(np.float32)
-    folded = Resampler(rate).process(high)
-    assert float(np.sqrt(np.mean(folded[200:] ** 2))) < 0.02
 
 
 def test_gate_forgets_old_speech() -> None:

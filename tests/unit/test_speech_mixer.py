@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.clips import Samples
-from companion.speech_out.player import Event, Item, Mixer, SampleClock
+from companion.speech_out.player import ClipEvent, Item, Mixer, SampleClock
 
 RATE = 1000  # one sample per millisecond keeps the arithmetic readable
 BLOCK = 64
@@ -23,7 +23,7 @@ class Run:
     def __init__(self) -> None:
         self.mixer = Mixer(RATE, fade_s=0.004)
         self.out: list[Samples] = []
-        self.events: list[Event] = []
+        self.events: list[ClipEvent] = []
         self.frames = 0
 
     def play(self, ms: int) -> Samples:

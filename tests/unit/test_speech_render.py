@@ -6,7 +6,8 @@ import queue
 from pathlib import Path
 
 from companion import paths
-from companion.speech_out.clips import DiskCache, Samples
+from companion.audio.pcm import Samples
+from companion.speech_out.clips import DiskCache
 from companion.speech_out.render import Renderer
 
 

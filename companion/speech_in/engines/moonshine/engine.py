@@ -6,7 +6,7 @@ into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
 
 1. a cut with no voice in it (`voice_activity`, below `MoonshineTuning.voice_peak`) is noise, and
    dropped;
-2. the utterance is slowed to `MoonshineTuning.rate` of its speed (`tempo.slowed`, same pitch);
+2. the utterance is slowed to `MoonshineTuning.rate` of its speed (`stretch.slowed`, same pitch);
    then every command phrase is scored: how probable is this phrase, and nothing after it, as the
    transcript of this audio (`MoonshineModel.score`), less `MoonshineTuning.prior_weight` times
    how probable it is as the transcript of silence; the best one is the candidate. The
@@ -33,9 +33,9 @@ from typing import Protocol
 
 import numpy as np
 
+from companion.audio.pcm import Samples, from_pcm16
 from companion.commands import pip_install
 from companion.errors import UserError
-from companion.speech_in.capture import Samples, from_pcm16
 from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE, EngineName, require_english
 from companion.speech_in.engines.moonshine.evidence import (
     Evidence,
@@ -48,7 +48,7 @@ from companion.speech_in.engines.moonshine.model import Encoded, MoonshineModel,
 from companion.speech_in.engines.moonshine.voice_activity import VoiceActivity, bundled_vad_model
 from companion.speech_in.engines.utterances import MAX_UTTERANCE_S, UtteranceRecognizer
 from companion.speech_in.matcher import Hypothesis
-from companion.speech_in.tempo import slowed
+from companion.speech_in.stretch import slowed
 from companion.speech_in.vocabulary import Vocabulary
 
 

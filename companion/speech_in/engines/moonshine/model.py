@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from companion.speech_in.capture import Samples
+from companion.audio.pcm import Samples
 from companion.speech_in.engines.moonshine.tokens import BOS, EOS, Tokenizer
 from companion.speech_in.wheel_models import open_session, package_path
 

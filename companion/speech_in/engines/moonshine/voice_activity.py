@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from companion.speech_in.capture import Samples
+from companion.audio.pcm import Samples
 from companion.speech_in.engine import SAMPLE_RATE
 from companion.speech_in.wheel_models import open_session, package_path
 

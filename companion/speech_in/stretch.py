@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from companion.speech_in.capture import Samples
+from companion.audio.pcm import Samples
 
 # 64 ms frames, moved by up to 15 ms. In the one-off experiment described at
 # moonshine_engine.RATE, 32 ms frames (moved by 8 ms) and 96 ms frames each left fewer clean

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from companion.speech_in.capture import Samples
-from companion.speech_in.tempo import slowed
+from companion.audio.pcm import Samples
+from companion.speech_in.stretch import slowed
 
 
 def tone(hz: float, seconds: float) -> Samples:
