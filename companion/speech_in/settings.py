@@ -71,7 +71,13 @@ def load_listen_settings(
     path: Path | None = None, overridden: set[str] | None = None
 ) -> ListenSettings:
     """The `[listen]` table; every problem in the settings file is an error naming the file."""
-    values = config.table(config.load(path, overridden or set()), "listen")
+    replaced = overridden or set()
+    # A key a flag replaces may hold a bad value (it was let through for that reason): skip it.
+    values = {
+        key: value
+        for key, value in config.table(config.load(path, replaced), "listen").items()
+        if f"listen.{key}" not in replaced
+    }
     where = path or paths.config_file()
     model = values.get("model")
     return ListenSettings(
