@@ -1,9 +1,15 @@
-"""`companion history`: past sessions, and with --week the weekly volume per movement pattern."""
+"""`companion history`: past sessions, and with --week the weekly volume per movement pattern.
+
+Records a session left waiting in the journal (the file was locked, or the disk full, until the
+app quit or crashed) are written first; otherwise the file is only read.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.domain import script
@@ -46,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from companion.storage.history import History, HistoryUnavailable
 
     path = paths.history_db()
+    _write_waiting(path)
     try:
         path.stat()
     except FileNotFoundError:
@@ -67,6 +74,38 @@ def run(args: argparse.Namespace) -> int:
     finally:
         history.close()
     return 0
+
+
+def _write_waiting(path: Path) -> None:
+    """Writes what the journal beside `path` keeps; says so when it cannot, and goes on."""
+    from companion.storage.history import History, HistoryUnavailable
+    from companion.storage.journal import Journal, journal_path, replay
+
+    journal = Journal(journal_path(path))
+    if not journal.path.exists():
+        return
+    try:
+        history = History.open(path)
+    except HistoryUnavailable as err:
+        print(f"Records kept in {journal.path} could not be written: {err}", file=sys.stderr)
+        return
+    try:
+        replayed = replay(history, journal)
+    except HistoryUnavailable as err:
+        print(f"Records kept in {journal.path} could not be written: {err}", file=sys.stderr)
+        return
+    finally:
+        history.close()
+    if replayed.unreadable:
+        print(
+            f"{_rows(replayed.unreadable)} in {journal.path} could not be read; the file is kept"
+            " beside it, renamed .unreadable-…",
+            file=sys.stderr,
+        )
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'' if count == 1 else 's'}"
 
 
 def _print_sessions(history: History, limit: int) -> None:

@@ -1,9 +1,12 @@
 """Training history in SQLite.
 
 The session runner writes each completed set the moment it is recorded (one transaction per set,
-WAL journal), so a crash loses at most the set in progress. `companion history` and the
-progression rules read it back. Timestamps are wall-clock UTC ISO strings: the session core only
-knows monotonic time, so the wall clock is read here, at the moment of writing.
+WAL journal), so a crash loses at most the set in progress. It writes them as `Entry`s, each with
+a stable key, which it first keeps in a journal beside the file (`storage.journal`) so that what
+waits for a locked file or a full disk survives a crash; `History.apply` writes an entry once,
+however often it is replayed. `companion history` and the progression rules read it back.
+Timestamps are wall-clock UTC ISO strings: the session core only knows monotonic time, so the
+wall clock is read here, at the moment a record is made.
 """
 
 from __future__ import annotations
@@ -87,9 +90,40 @@ CREATE TABLE IF NOT EXISTS pain (
 """
 
 
+# The keys of the entries written (`History.apply`), so that replaying a journal whose entries
+# reached SQLite before a crash does not write them twice. Made by the first entry written, not
+# by opening: a file opened while another program writes to it must not wait for its lock.
+WRITTEN = """
+CREATE TABLE IF NOT EXISTS written (
+    key TEXT PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id)
+);
+"""
+
 # How long a write waits for another program's write lock. The session writes on the UI thread,
 # so it must not freeze the screen; what could not be written is tried again later (`runner`).
 BUSY_WAIT_S = 0.5
+# Errors after which the same write may succeed: a lock is released, disk space comes back.
+_TRANSIENT = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+}
+# What an entry of each kind holds: the columns of its row, as stored (see `Entry`).
+ENTRY_COLUMNS = {
+    "start": ("workout_id", "workout", "unit", "started_at"),
+    "set": (
+        "exercise_id", "exercise", "set_number", "set_count", "side", "round_number",
+        "reps_done", "load", "variant", "reps_low", "reps_high", "unit", "outcome", "pattern",
+        "fatigue", "recorded_at",
+    ),
+    "pain": (
+        "number", "exercise_id", "exercise", "set_number", "side", "heard", "new_load",
+        "red_flags", "action", "reported_at",
+    ),
+    "end": ("ended_at", "ended_early"),
+}  # fmt: skip
 
 
 class HistoryUnavailable(Exception):
@@ -97,7 +131,40 @@ class HistoryUnavailable(Exception):
 
 
 class HistoryBusy(HistoryUnavailable):
-    """Another program holds the file's write lock: the write may succeed later."""
+    """The write may succeed later: another program holds the file's write lock, or the disk is
+    full (or failed a write)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One write to history: a session's start, a set, a pain report or the session's end, as the
+    row SQLite stores. The runner makes them; the journal keeps them until SQLite holds them."""
+
+    session: str  # the session's key: when it started, wall-clock UTC ISO to the microsecond
+    number: int  # the entry's place in its session; 0 is the session's start
+    kind: str  # a key of ENTRY_COLUMNS
+    row: dict[str, object]
+
+    @property
+    def key(self) -> str:
+        """Stable across replays: the same record always has the same key."""
+        return f"{self.session}#{self.number}"
+
+
+def start_entry(session: str, workout: Workout) -> Entry:
+    return Entry(session, 0, "start", _session_columns(workout))
+
+
+def set_entry(session: str, number: int, record: SetRecord, workout: Workout) -> Entry:
+    return Entry(session, number, "set", _set_row(record, workout))
+
+
+def pain_entry(session: str, number: int, report: PainReport) -> Entry:
+    return Entry(session, number, "pain", _pain_row(report))
+
+
+def end_entry(session: str, number: int, summary: SessionSummary) -> Entry:
+    return Entry(session, number, "end", {"ended_at": _now(), "ended_early": summary.ending.value})
 
 
 @dataclass(frozen=True)
@@ -122,6 +189,7 @@ def _seconds(stored: str) -> float:
 class History:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
+        self._wait = BUSY_WAIT_S  # the connection's busy timeout, as `_connected` set it
         self.path = path
 
     @classmethod
@@ -168,72 +236,78 @@ class History:
             raise HistoryUnavailable(_trouble("cannot read history", self.path, err)) from err
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, wait: float = BUSY_WAIT_S) -> Iterator[sqlite3.Connection]:
         try:
+            if wait != self._wait:
+                self._db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+                self._wait = wait
             self._db.execute("BEGIN IMMEDIATE")
             yield self._db
             self._db.execute("COMMIT")
         except sqlite3.Error as err:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-            if getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+            code = getattr(err, "sqlite_errorcode", 0) & 0xFF  # the primary code
+            if code == sqlite3.SQLITE_BUSY:
                 raise HistoryBusy(
                     f"{self.path} is locked by another program that is writing to it"
                 ) from err
+            if code in _TRANSIENT:
+                raise HistoryBusy(_trouble("cannot write history", self.path, err)) from err
             raise HistoryUnavailable(_trouble("cannot write history", self.path, err)) from err
 
     # ----------------------------------------------------------------- writing
 
     def start_session(self, workout: Workout) -> int:
-        row = {
-            "workout_id": workout.id,
-            "workout": workout.title,
-            "unit": workout.unit.value,
-            "started_at": _now(),
-        }
         with self._write() as db:
-            cursor = _insert(db, "sessions", row)
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+            return _start(db, _session_columns(workout))
 
     def record_set(
         self, session_id: int, record: SetRecord, workout: Workout | None = None
     ) -> None:
-        pattern = fatigue = ""
-        if workout is not None:
-            try:
-                exercise = workout.exercise(record.exercise_id)
-                pattern, fatigue = exercise.pattern.value, exercise.fatigue.value
-            except KeyError:
-                pass
-        row = {
-            "session_id": session_id,
-            **_set_columns(record),
-            "pattern": pattern,
-            "fatigue": fatigue,
-            "recorded_at": _now(),
-        }
         with self._write() as db:
-            _insert(db, "sets", row)
+            _insert(db, "sets", {"session_id": session_id, **_set_row(record, workout)})
 
     def record_pain(self, session_id: int, report: PainReport) -> None:
         """Insert the report, or update it when the session re-sends it with the answer."""
-        row = {"session_id": session_id, **_pain_columns(report), "reported_at": _now()}
         with self._write() as db:
-            _insert(
-                db,
-                "pain",
-                row,
-                " ON CONFLICT (session_id, number) DO UPDATE SET red_flags = excluded.red_flags,"
-                " action = excluded.action, new_load = excluded.new_load",
-            )
+            _upsert_pain(db, session_id, _pain_row(report))
 
     def finish_session(self, session_id: int, summary: SessionSummary) -> None:
         with self._write() as db:
+            _end(db, session_id, {"ended_at": _now(), "ended_early": summary.ending.value})
+
+    def apply(self, entry: Entry, wait: float = BUSY_WAIT_S) -> int | None:
+        """Writes `entry` unless history holds it already; the id of its session, or None when
+        history holds no start for it (a journal line lost), so it cannot be written. `wait`: how
+        long to wait for another program's write lock."""
+        with self._write(wait) as db:
+            db.execute(WRITTEN)
+            if (done := _session_of(db, entry.key)) is not None:
+                return done
+            if entry.kind == "start":
+                session_id = _start(db, entry.row)
+            else:
+                started = _session_of(db, f"{entry.session}#0")
+                if started is None:
+                    return None
+                session_id = started
+                if entry.kind == "set":
+                    _insert(db, "sets", {"session_id": session_id, **entry.row})
+                elif entry.kind == "pain":
+                    _upsert_pain(db, session_id, entry.row)
+                else:
+                    _end(db, session_id, entry.row)
             db.execute(
-                "UPDATE sessions SET ended_at = ?, ended_early = ? WHERE id = ?",
-                (_now(), summary.ending.value, session_id),
+                "INSERT INTO written (key, session_id) VALUES (?, ?)", (entry.key, session_id)
             )
+        return session_id
+
+    def holds(self, key: str) -> bool:
+        """Whether the entry of this key has been written (`apply`)."""
+        if not self._read("SELECT 1 FROM sqlite_master WHERE name = 'written'", ()):
+            return False
+        return bool(self._read("SELECT 1 FROM written WHERE key = ?", (key,)))
 
     # ----------------------------------------------------------------- reading
 
@@ -373,6 +447,59 @@ def _insert(
     columns = ", ".join(row)
     values = ", ".join(f":{name}" for name in row)
     return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({values}){on_conflict}", row)
+
+
+def _start(db: sqlite3.Connection, row: Mapping[str, object]) -> int:
+    cursor = _insert(db, "sessions", row)
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _upsert_pain(db: sqlite3.Connection, session_id: int, row: Mapping[str, object]) -> None:
+    _insert(
+        db,
+        "pain",
+        {"session_id": session_id, **row},
+        " ON CONFLICT (session_id, number) DO UPDATE SET red_flags = excluded.red_flags,"
+        " action = excluded.action, new_load = excluded.new_load",
+    )
+
+
+def _end(db: sqlite3.Connection, session_id: int, row: Mapping[str, object]) -> None:
+    db.execute(
+        "UPDATE sessions SET ended_at = :ended_at, ended_early = :ended_early WHERE id = :id",
+        {**row, "id": session_id},
+    )
+
+
+def _session_of(db: sqlite3.Connection, key: str) -> int | None:
+    """The session of the written entry `key`; None if it was not written."""
+    row = db.execute("SELECT session_id FROM written WHERE key = ?", (key,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _session_columns(workout: Workout) -> dict[str, object]:
+    return {
+        "workout_id": workout.id,
+        "workout": workout.title,
+        "unit": workout.unit.value,
+        "started_at": _now(),
+    }
+
+
+def _set_row(record: SetRecord, workout: Workout | None) -> dict[str, object]:
+    pattern = fatigue = ""
+    if workout is not None:
+        try:
+            exercise = workout.exercise(record.exercise_id)
+            pattern, fatigue = exercise.pattern.value, exercise.fatigue.value
+        except KeyError:
+            pass
+    return {**_set_columns(record), "pattern": pattern, "fatigue": fatigue, "recorded_at": _now()}
+
+
+def _pain_row(report: PainReport) -> dict[str, object]:
+    return {**_pain_columns(report), "reported_at": _now()}
 
 
 # A record's fields are stored in the columns of the same names; those stored otherwise are spelled
