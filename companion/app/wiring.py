@@ -94,9 +94,17 @@ class Wiring:
         except HistoryUnavailable as err:  # a damaged file can open and then fail to read
             assert self._history is not None
             self._history.close()
-            self._history = None
+            self._history = None  # and nothing is written into a file that cannot be read
             note = f"history is off: {err}"
             loads = _planned_loads(workout, None)
+        if self._history is not None and self._history.unreadable:
+            count = self._history.unreadable
+            note = (
+                f"{count} row{'' if count == 1 else 's'} of history at {self._history.path} could"
+                " not be read (damaged, or edited by hand): today's loads are planned without"
+                " them; keep a copy of the file"
+            )
+            self._history.unreadable = 0
         for finished in self._speech:  # one output stream at a time: the last session's goes
             finished.close()
         speech = DeferredSpeechOut()

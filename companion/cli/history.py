@@ -54,25 +54,33 @@ def run(args: argparse.Namespace) -> int:
     path = paths.history_db()
     _write_waiting(path)
     try:
-        path.stat()
+        empty = path.stat().st_size == 0  # SQLite's own view of a 0-byte file: no tables yet
     except FileNotFoundError:
-        print(f"No sessions yet (history lives in {path}).")
-        return 0
+        empty = True
     except OSError as err:  # e.g. a file where the data directory should be
         raise UserError(f"cannot read history at {path}: {err.strerror}") from err
+    if empty:
+        print(f"No sessions yet (history lives in {path}).")
+        return 0
     try:
         history = History.read_only(path)
     except HistoryUnavailable as err:
         raise UserError(str(err)) from err
     try:
         if args.week:
-            _print_week(history)
+            unreadable = _print_week(history)
         else:
             _print_sessions(history, args.limit)
+            unreadable = history.unreadable
     except HistoryUnavailable as err:
         raise UserError(str(err)) from err
     finally:
         history.close()
+    if unreadable:
+        print(
+            f"{_rows(unreadable)} of {path} could not be read (damaged, or edited by hand):"
+            " not shown above"
+        )
     return 0
 
 
@@ -153,20 +161,27 @@ def _span(values: Sequence[float]) -> str:
     return f"{low:g}" if low == high else f"{low:g}–{high:g}"
 
 
-def _print_week(history: History) -> None:
+def _print_week(history: History) -> int:
+    """Prints the week; how many sets could not be read (a fatigue this companion does not know)."""
     from companion.domain.workout import Fatigue
+    from companion.printable import printable
 
     rows = history.weekly_sets()
     if not rows:
         print("No sets in the last 7 days.")
-        return
+        return 0
     by_pattern: dict[str, int] = {}
-    hinge_fatigue = 0
+    hinge_fatigue = unreadable = 0
     for pattern, fatigue, sets in rows:
-        by_pattern[pattern or "unknown"] = by_pattern.get(pattern or "unknown", 0) + sets
+        if fatigue and fatigue not in {f.value for f in Fatigue}:
+            unreadable += sets
+            continue
+        shown = printable(pattern) or "unknown"  # a damaged file's text may hold an ESC
+        by_pattern[shown] = by_pattern.get(shown, 0) + sets
         if pattern == "hinge" and fatigue:
             hinge_fatigue += Fatigue(fatigue).rank * sets
     print("Sets in the last 7 days, by movement pattern:")
     for pattern, sets in sorted(by_pattern.items()):
         print(f"  {pattern:<16} {sets:>3}")
     print(f"Hinge fatigue total: {hinge_fatigue} (sets × fatigue cost: low 1, moderate 2, high 3)")
+    return unreadable

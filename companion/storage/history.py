@@ -11,13 +11,16 @@ wall clock is read here, at the moment a record is made.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from companion.domain.effects import (
     Ending,
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 Record = TypeVar("Record", SetRecord, PainReport)
+Readable = TypeVar("Readable")
 
 SETS = """
 CREATE TABLE IF NOT EXISTS sets (
@@ -181,16 +185,31 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _seconds(stored: str) -> float:
-    """A stored timestamp as POSIX seconds, the wall-clock time the core is given."""
-    return datetime.fromisoformat(stored).timestamp()
+def _when(stored: object) -> datetime:
+    """A stored timestamp; ValueError when it is not one (a damaged row)."""
+    return datetime.fromisoformat(_text(stored))
+
+
+def _text(stored: object) -> str:
+    if not isinstance(stored, str):
+        raise ValueError(f"expected text, got {stored!r}")
+    return stored
 
 
 class History:
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        copy: tempfile.TemporaryDirectory[str] | None = None,
+    ) -> None:
         self._db = connection
         self._wait = BUSY_WAIT_S  # the connection's busy timeout, as `_connected` set it
+        self._copy = copy  # where a file in a read-only directory is read from (`read_only`)
         self.path = path
+        # Rows the reading methods skipped because they could not be read (a damaged file, or
+        # one edited by hand): the reports say how many.
+        self.unreadable = 0
 
     @classmethod
     def open(cls, path: Path) -> History:
@@ -204,8 +223,10 @@ class History:
             raise HistoryUnavailable(_trouble("cannot open history", path, err)) from err
 
         def ready(db: sqlite3.Connection) -> None:
-            # A newer companion's file is refused before anything is written to it.
+            # A newer companion's file, or one that cannot be read, is refused before anything
+            # is written to it.
             _refuse_newer(_version(db), path)
+            _check_tables(db, path, "cannot open history")
             db.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable in WAL mode except across power loss; a set is a few bytes.
             db.execute("PRAGMA synchronous=NORMAL")
@@ -218,22 +239,61 @@ class History:
     def read_only(cls, path: Path) -> History:
         """The file as it is, for reading: nothing is created, upgraded or written, and reading
         never waits for a session's write lock. A file from before versions were kept reads as
-        it is: only a constraint differs. (SQLite still needs to write a WAL file's shared-memory
-        index beside it, so a read-only directory does not do.)"""
+        it is: only a constraint differs. In a directory this user cannot write, SQLite cannot
+        make the shared-memory index a WAL file needs beside it: the file is read as immutable,
+        or, when its WAL holds sets not yet checkpointed (which immutable would not see), from
+        a copy of both."""
 
         def ready(db: sqlite3.Connection) -> None:
             _refuse_newer(_version(db), path)
+            _check_tables(db, path, "cannot read history")
 
-        return cls(_connected(path, "cannot read history", ready, read_only=True), path)
+        target, options, copy = path, "mode=ro", None
+        if not os.access(path.parent, os.W_OK):
+            wal = path.with_name(f"{path.name}-wal")
+            if wal.exists() and wal.stat().st_size:
+                copy = tempfile.TemporaryDirectory(prefix="companion-history-")
+                target = Path(copy.name) / path.name
+                try:
+                    shutil.copyfile(path, target)
+                    shutil.copyfile(wal, target.with_name(wal.name))
+                except OSError as err:
+                    copy.cleanup()
+                    raise HistoryUnavailable(_trouble("cannot read history", path, err)) from err
+            else:
+                options = "immutable=1"
+        try:
+            connection = _connected(
+                path, "cannot read history", ready, f"{target.absolute().as_uri()}?{options}"
+            )
+        except HistoryUnavailable:
+            if copy is not None:
+                copy.cleanup()
+            raise
+        return cls(connection, path, copy)
 
     def close(self) -> None:
         self._db.close()
+        if self._copy is not None:
+            self._copy.cleanup()
 
     def _read(self, sql: str, parameters: tuple[object, ...]) -> list[sqlite3.Row]:
         try:
             return self._db.execute(sql, parameters).fetchall()
-        except sqlite3.Error as err:
+        except (sqlite3.Error, UnicodeDecodeError) as err:
             raise HistoryUnavailable(_trouble("cannot read history", self.path, err)) from err
+
+    def _readable(
+        self, read: Callable[[sqlite3.Row], Readable], rows: list[sqlite3.Row]
+    ) -> list[Readable]:
+        """`read` of each row, but for the rows it cannot read: those are counted, and skipped."""
+        done = []
+        for row in rows:
+            try:
+                done.append(read(row))
+            except (ValueError, TypeError, OverflowError):
+                self.unreadable += 1
+        return done
 
     @contextmanager
     def _write(self, wait: float = BUSY_WAIT_S) -> Iterator[sqlite3.Connection]:
@@ -316,7 +376,7 @@ class History:
         rows = self._read(
             "SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
         )
-        return [self._past_session(row) for row in rows]
+        return self._readable(self._past_session, rows)
 
     def _past_session(self, row: sqlite3.Row) -> PastSession:
         summary = SessionSummary(
@@ -330,18 +390,18 @@ class History:
         ended = row["ended_at"]
         return PastSession(
             id=row["id"],
-            started_at=datetime.fromisoformat(row["started_at"]),
-            ended_at=datetime.fromisoformat(ended) if ended else None,
+            started_at=_when(row["started_at"]),
+            ended_at=_when(ended) if ended else None,
             summary=summary,
         )
 
     def session_sets(self, session_id: int) -> list[SetRecord]:
         rows = self._read("SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_id,))
-        return [_set_record(row) for row in rows]
+        return self._readable(_set_record, rows)
 
     def session_pain(self, session_id: int) -> list[PainReport]:
         rows = self._read("SELECT * FROM pain WHERE session_id = ? ORDER BY number", (session_id,))
-        return [_pain_report(row) for row in rows]
+        return self._readable(_pain_report, rows)
 
     def last_session_of(self, workout_id: str) -> int | None:
         """The latest session of this workout that recorded at least one set."""
@@ -356,7 +416,12 @@ class History:
     def pain_on_record(self) -> list[PainOnRecord]:
         """Every pain report that names an exercise (one made before the first names none)."""
         rows = self._read("SELECT exercise_id, reported_at FROM pain WHERE exercise_id != ''", ())
-        return [PainOnRecord(row["exercise_id"], _seconds(row["reported_at"])) for row in rows]
+        return self._readable(
+            lambda row: PainOnRecord(
+                _text(row["exercise_id"]), _when(row["reported_at"]).timestamp()
+            ),
+            rows,
+        )
 
     def weekly_sets(self, now: datetime | None = None) -> list[tuple[str, str, int]]:
         """(pattern, fatigue, sets done) over the last 7 days."""
@@ -367,41 +432,72 @@ class History:
             " GROUP BY pattern, fatigue ORDER BY pattern, fatigue",
             (Outcome.SKIPPED.value, start.isoformat(timespec="seconds")),
         )
-        return [(row["pattern"], row["fatigue"], int(row["sets"])) for row in rows]
+        return [(str(row["pattern"]), str(row["fatigue"]), int(row["sets"])) for row in rows]
 
 
 def _connected(
-    path: Path, doing: str, ready: Callable[[sqlite3.Connection], None], read_only: bool = False
+    path: Path, doing: str, ready: Callable[[sqlite3.Connection], None], uri: str | None = None
 ) -> sqlite3.Connection:
-    """A connection to the history at `path`, made ready; what fails on the way is a
-    HistoryUnavailable saying what was being done, and where."""
-    target = f"{path.absolute().as_uri()}?mode=ro" if read_only else str(path)
+    """A connection to the history at `path` (or at `uri`, reading), made ready; what fails on
+    the way is a HistoryUnavailable saying what was being done, and where."""
     try:
         connection = sqlite3.connect(
-            target, uri=read_only, isolation_level=None, timeout=BUSY_WAIT_S
+            uri or str(path), uri=uri is not None, isolation_level=None, timeout=BUSY_WAIT_S
         )
     except sqlite3.Error as err:
         raise HistoryUnavailable(_trouble(doing, path, err)) from err
     connection.row_factory = sqlite3.Row  # columns are read by name
+    # Text that is not UTF-8 (a damaged row) reads as text with "\ufffd" in it, not an error.
+    connection.text_factory = lambda data: data.decode(errors="replace")
     try:
         ready(connection)
     except HistoryUnavailable:
         connection.close()
         raise
-    except sqlite3.Error as err:
+    except (sqlite3.Error, UnicodeDecodeError) as err:
         connection.close()
         raise HistoryUnavailable(_trouble(doing, path, err)) from err
     return connection
 
 
 def _trouble(doing: str, path: Path, err: BaseException) -> str:
+    if isinstance(err, UnicodeDecodeError):  # SQLite's own message, quoting damaged bytes
+        return _damaged(doing, path, "SQLite's message about it is not text")
     message = f"{doing} at {path}: {err}"
     if getattr(err, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        message += (
-            "; the file is damaged: keep a copy, then move it aside to start a new history"
-            " (`sqlite3 FILE .recover` may get its sessions back)"
-        )
+        message += f"; {DAMAGED}"
     return message
+
+
+# What to do about a file that cannot be read; the session writes nothing into it.
+DAMAGED = (
+    "the file is damaged: keep a copy, then move it aside to start a new history"
+    " (`sqlite3 FILE .recover` may get its sessions back)"
+)
+
+
+def _damaged(doing: str, path: Path, what: str) -> str:
+    return f"{doing} at {path}: {what}; {DAMAGED}"
+
+
+# The columns each table must have for this companion to read it (every version's file has them).
+_TABLES = {
+    "sessions": ("id", "workout_id", "workout", "unit", "started_at", "ended_at", "ended_early"),
+    "sets": ("id", "session_id", *ENTRY_COLUMNS["set"]),
+    "pain": ("session_id", *ENTRY_COLUMNS["pain"]),
+}
+
+
+def _check_tables(db: sqlite3.Connection, path: Path, doing: str) -> None:
+    """Refuses a file whose tables lack a column this companion reads (a damaged file, or another
+    program's). A file with none of them yet (a new, or 0-byte, file) passes."""
+    for table, columns in _TABLES.items():
+        have = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        missing = [column for column in columns if column not in have]
+        if have and missing:
+            raise HistoryUnavailable(
+                _damaged(doing, path, f"its table {table} has no column {missing[0]}")
+            )
 
 
 def _version(db: sqlite3.Connection) -> int:
@@ -416,7 +512,7 @@ def _refuse_newer(version: int, path: Path) -> None:
         )
 
 
-def _upgrade(db: sqlite3.Connection, path: Path) -> None:
+def _upgrade(db: sqlite3.Connection, path: Path) -> None:  # after _check_tables
     """Brings an older file up to VERSION in one transaction: interrupted, it stays as it was."""
     if _version(db) == VERSION:
         return  # the usual case, read without waiting for a session's write lock
@@ -521,9 +617,25 @@ def _columns(
 
 
 def _record(kind: type[Record], row: sqlite3.Row, **read: Any) -> Record:
-    """A `kind` from the columns of the same names as its fields, but for the fields in `read`."""
+    """A `kind` from the columns of the same names as its fields, but for the fields in `read`;
+    ValueError when a value is not of its field's type (text in `load`, say)."""
     same = {f.name: row[f.name] for f in fields(kind) if f.name not in read}
+    for name, value in same.items():
+        if not _typed(value, get_type_hints(kind)[name]):
+            raise ValueError(f"{kind.__name__}.{name} cannot be {value!r}")
     return kind(**same, **read)
+
+
+def _typed(value: object, hint: Any) -> bool:
+    if get_origin(hint) is tuple:
+        return isinstance(value, tuple) and all(
+            _typed(v, t) for v, t in zip(value, get_args(hint), strict=False)
+        )
+    if get_args(hint):  # X | None
+        return any(_typed(value, t) for t in get_args(hint))
+    if hint is float:
+        return type(value) in (int, float)
+    return type(value) is hint or (hint is type(None) and value is None)
 
 
 def _set_columns(record: SetRecord) -> dict[str, object]:
@@ -541,10 +653,17 @@ def _set_record(row: sqlite3.Row) -> SetRecord:
     return _record(
         SetRecord,
         row,
-        reps_target=(row["reps_low"], row["reps_high"]),
+        reps_target=_ints(row["reps_low"], row["reps_high"]),
         unit=Unit(row["unit"]),
         outcome=Outcome(row["outcome"]),
     )
+
+
+def _ints(*values: object) -> tuple[int, int]:
+    low, high = values
+    if type(low) is not int or type(high) is not int:
+        raise ValueError(f"expected whole numbers, got {values!r}")
+    return low, high
 
 
 def _pain_columns(report: PainReport) -> dict[str, object]:
