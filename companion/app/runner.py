@@ -3,14 +3,20 @@
 The Textual app owns one `SessionRunner` and calls it from its event loop (a tick a few times a
 second, plus each key or heard command). Speech effects go to a `SpeechOut`, records to `History`;
 what the screen needs comes back to the app as the list of effects. History failures never stop a
-session: history turns off and the screen says why. When another program holds the file's write
-lock, the records wait in order and are written with the next one.
+session: history turns off and the screen says why. Each record is kept in the journal beside the
+history file (`storage.journal`) before it is written; while another program holds the file's
+write lock, or the disk is full, the records wait, in order, and are tried again on the tick
+with a growing pause, written with the next record, and at the latest when the app quits
+(`flush`, a bounded wait the wiring says on the terminal). What still waits then stays in the
+journal, which the next session, or `companion history`, writes.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import UTC, datetime
 
 from companion.domain.effects import (
     CancelSpeech,
@@ -26,11 +32,29 @@ from companion.domain.session import Session
 from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
 from companion.domain.workout import Workout
 from companion.speech_out.port import SpeechOut
-from companion.storage.history import History, HistoryBusy, HistoryUnavailable
+from companion.storage.history import (
+    BUSY_WAIT_S,
+    Entry,
+    History,
+    HistoryBusy,
+    HistoryUnavailable,
+    end_entry,
+    pain_entry,
+    set_entry,
+    start_entry,
+)
+from companion.storage.journal import Journal, journal_path
 
 Clock = Callable[[], float]
 # What goes into history: the session's start, then its sets, pain reports and end.
 Write = Start | RecordSet | RecordPain | Finished
+
+# After a write had to wait, the next try comes this many seconds later, then twice as long each
+# time, up to RETRY_MAX_S: a lock held for minutes is not asked about ten times a second.
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 8.0
+# How long a try on the tick waits for the lock: the tick runs on the UI thread.
+RETRY_WAIT_S = 0.05
 
 
 class SessionRunner:
@@ -53,7 +77,15 @@ class SessionRunner:
         self.history = history
         self.history_note = history_note
         self.session_id: int | None = None
-        self.unwritten: list[Write] = []  # held back while the file is locked; oldest first
+        self.journal = Journal(journal_path(history.path)) if history is not None else None
+        # Records not in SQLite yet, oldest first: what an earlier session left in the journal
+        # (the app quit, or crashed, while they waited), then this session's.
+        self.unwritten: list[Entry] = self.journal.entries()[0] if self.journal else []
+        self._key = datetime.now(UTC).isoformat()  # this session's, in its records' keys
+        self._numbered = 0  # this session's records so far, after its start
+        self._retry_at = 0.0  # when waiting records are tried again (runner clock)
+        self._backoff = RETRY_FIRST_S
+        self._unkept = ""  # why the journal could not keep the last record
 
     def start(self) -> list[Effect]:
         start = Start(self.clock())
@@ -61,7 +93,26 @@ class SessionRunner:
         return self._carry_out(self.session.handle(start))
 
     def tick(self) -> list[Effect]:
+        if self.unwritten and self.history is not None and self.clock() >= self._retry_at:
+            self._write_waiting(RETRY_WAIT_S)
         return self._carry_out(self.session.handle(Tick(self.clock())))
+
+    @property
+    def pending(self) -> int:
+        """How many records wait to be written."""
+        return len(self.unwritten)
+
+    def flush(self, timeout: float) -> bool:
+        """Tries to write what waits for at most `timeout` seconds; whether nothing waits now.
+        Called when the app quits: what still waits stays in the journal."""
+        deadline = time.monotonic() + timeout
+        while self.history is not None and self.unwritten:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            if not self._write_waiting(min(left, 1.0)):  # a lock: SQLite waits itself
+                time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))  # a full disk
+        return not self.unwritten
 
     def command(self, command: Command, heard: str = "") -> list[Effect]:
         return self._carry_out(self.session.handle(CommandGiven(command, self.clock(), heard)))
@@ -84,33 +135,58 @@ class SessionRunner:
         return effects
 
     def _store(self, write: Write) -> None:
-        if self.history is None:
+        if self.history is None or self.journal is None:
             return
-        self.unwritten.append(write)
+        entry = self._entry(write)
+        self.unwritten.append(entry)
+        try:  # first, so that a crash while it waits for SQLite cannot lose it
+            self.journal.append(entry)
+            self._unkept = ""
+        except OSError as err:  # a full disk: SQLite may still take it, or it waits in memory
+            self._unkept = f" ({self.journal.path} cannot keep it: {err.strerror or err})"
+        self._write_waiting(BUSY_WAIT_S)
+
+    def _entry(self, write: Write) -> Entry:
+        if isinstance(write, Start):
+            return start_entry(self._key, self.workout)
+        self._numbered += 1
+        if isinstance(write, RecordSet):
+            return set_entry(self._key, self._numbered, write.record, self.workout)
+        if isinstance(write, RecordPain):
+            return pain_entry(self._key, self._numbered, write.report)
+        return end_entry(self._key, self._numbered, write.summary)
+
+    def _write_waiting(self, wait: float) -> bool:
+        """Writes the waiting records, oldest first, each waiting up to `wait` seconds for the
+        file's lock; whether all were written."""
+        assert self.history is not None and self.journal is not None
         try:
             while self.unwritten:
-                self._write(self.history, self.unwritten[0])
+                entry = self.unwritten[0]
+                session_id = self.history.apply(entry, wait)
+                if entry.session == self._key:
+                    self.session_id = session_id
                 del self.unwritten[0]
         except HistoryBusy as err:
+            self._retry_at = self.clock() + self._backoff
+            self._backoff = min(2 * self._backoff, RETRY_MAX_S)
             held = f"{len(self.unwritten)} record{'' if len(self.unwritten) == 1 else 's'}"
-            if isinstance(write, Finished):  # nothing comes after it to write them with
-                self.history_note = f"history is incomplete: {err}; {held} could not be saved"
+            if self.session.finished:  # nothing comes after it to write them with
+                self.history_note = (
+                    f"history is incomplete: {err}; {self.journal.path} keeps what waits, written"
+                    " when it is free (before quitting, or by the next session); so far"
+                    f" {held} could not be saved{self._unkept}"
+                )
             else:
-                self.history_note = f"history is waiting: {err}; {held} kept until it is free"
-            return
+                self.history_note = (
+                    f"history is waiting: {err}; {held} kept until it is free{self._unkept}"
+                )
+            return False
         except HistoryUnavailable as err:
             self._history_off(err)
-            return
+            return False
+        self._backoff = RETRY_FIRST_S
         self.history_note = ""
-
-    def _write(self, history: History, write: Write) -> None:
-        if isinstance(write, Start):
-            self.session_id = history.start_session(self.workout)
-            return
-        assert self.session_id is not None  # the start is written before anything after it
-        if isinstance(write, RecordSet):
-            history.record_set(self.session_id, write.record, self.workout)
-        elif isinstance(write, RecordPain):
-            history.record_pain(self.session_id, write.report)
-        else:
-            history.finish_session(self.session_id, write.summary)
+        with suppress(OSError, HistoryUnavailable):  # else left: a replay writes nothing twice
+            self.journal.clear(self.history)
+        return True

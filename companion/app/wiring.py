@@ -8,6 +8,7 @@ attaches when ready, so start-up never waits for pyttsx3 or PortAudio.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -29,6 +30,9 @@ UI_READY_TIMEOUT = 2.0  # seconds; speech loads anyway if the UI never says it i
 # ~0.8 s later when both loaded together), so listening starts once the first words are playing,
 # or once speech turns out to be off, or after this many seconds at the latest.
 FIRST_WORDS_TIMEOUT = 5.0
+# On quitting, how long records that wait for the history file (locked, or a full disk) are
+# tried; what is still waiting then stays in the journal for the next session.
+FLUSH_TIMEOUT_S = 5.0
 
 
 def run_app(speech: SpeechSettings, listen: ListenSettings, workout_id: str | None) -> int:
@@ -67,6 +71,7 @@ class Wiring:
         self._history: History | None = None
         self._speech: list[DeferredSpeechOut] = []
         self._listeners: list[DeferredSpeechIn] = []
+        self._runners: list[SessionRunner] = []
         # Loading speech (pyttsx3, PortAudio) waits for the first screen, which must be up in
         # well under a second on two cores; the session's first words are queued meanwhile.
         self.ui_ready = threading.Event()
@@ -89,9 +94,17 @@ class Wiring:
         except HistoryUnavailable as err:  # a damaged file can open and then fail to read
             assert self._history is not None
             self._history.close()
-            self._history = None
+            self._history = None  # and nothing is written into a file that cannot be read
             note = f"history is off: {err}"
             loads = _planned_loads(workout, None)
+        if self._history is not None and self._history.unreadable:
+            count = self._history.unreadable
+            note = (
+                f"{count} row{'' if count == 1 else 's'} of history at {self._history.path} could"
+                " not be read (damaged, or edited by hand): today's loads are planned without"
+                " them; keep a copy of the file"
+            )
+            self._history.unreadable = 0
         for finished in self._speech:  # one output stream at a time: the last session's goes
             finished.close()
         speech = DeferredSpeechOut()
@@ -104,7 +117,7 @@ class Wiring:
         threading.Thread(
             target=self._attach_speech, args=(speech, workout), name="speech-loader", daemon=True
         ).start()
-        return SessionRunner(
+        runner = SessionRunner(
             workout,
             speech,
             self._history,
@@ -112,6 +125,8 @@ class Wiring:
             history_note=note,
             words_per_minute=self.speech_settings.rate,
         )
+        self._runners.append(runner)
+        return runner
 
     def _attach_speech(self, speech: DeferredSpeechOut, workout: Workout) -> None:
         from companion.domain.script import speakable_phrases
@@ -144,8 +159,33 @@ class Wiring:
             listener.close()
         for speech in self._speech:
             speech.close()
+        for runner in self._runners:
+            flush_history(runner)
         if self._history is not None:
             self._history.close()
+
+
+def flush_history(runner: SessionRunner, timeout: float = FLUSH_TIMEOUT_S) -> None:
+    """Writes the records still waiting for history, saying so on the terminal (the app has
+    left the screen): how long it waits at most, and where what it could not write is kept."""
+    if not runner.pending or runner.history is None or runner.journal is None:
+        return
+    held = f"{runner.pending} record{'' if runner.pending == 1 else 's'}"
+    print(
+        f"Writing {held} that waited for {runner.history.path} (up to {timeout:g} s)…",
+        file=sys.stderr,
+        flush=True,
+    )
+    if runner.flush(timeout):
+        print("History is complete.", file=sys.stderr)
+        return
+    from companion.domain.script import sentence
+
+    print(
+        f"{sentence(runner.history_note)} They are kept in {runner.journal.path}: the next"
+        " session, or `companion history`, writes them.",
+        file=sys.stderr,
+    )
 
 
 def _planned_loads(workout: Workout, history: History | None) -> dict[str, LoadPlan]:

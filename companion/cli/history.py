@@ -1,9 +1,15 @@
-"""`companion history`: past sessions, and with --week the weekly volume per movement pattern."""
+"""`companion history`: past sessions, and with --week the weekly volume per movement pattern.
+
+Records a session left waiting in the journal (the file was locked, or the disk full, until the
+app quit or crashed) are written first; otherwise the file is only read.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.domain import script
@@ -46,27 +52,68 @@ def run(args: argparse.Namespace) -> int:
     from companion.storage.history import History, HistoryUnavailable
 
     path = paths.history_db()
+    _write_waiting(path)
     try:
-        path.stat()
+        empty = path.stat().st_size == 0  # SQLite's own view of a 0-byte file: no tables yet
     except FileNotFoundError:
-        print(f"No sessions yet (history lives in {path}).")
-        return 0
+        empty = True
     except OSError as err:  # e.g. a file where the data directory should be
         raise UserError(f"cannot read history at {path}: {err.strerror}") from err
+    if empty:
+        print(f"No sessions yet (history lives in {path}).")
+        return 0
     try:
         history = History.read_only(path)
     except HistoryUnavailable as err:
         raise UserError(str(err)) from err
     try:
         if args.week:
-            _print_week(history)
+            unreadable = _print_week(history)
         else:
             _print_sessions(history, args.limit)
+            unreadable = history.unreadable
     except HistoryUnavailable as err:
         raise UserError(str(err)) from err
     finally:
         history.close()
+    if unreadable:
+        print(
+            f"{_rows(unreadable)} of {path} could not be read (damaged, or edited by hand):"
+            " not shown above"
+        )
     return 0
+
+
+def _write_waiting(path: Path) -> None:
+    """Writes what the journal beside `path` keeps; says so when it cannot, and goes on."""
+    from companion.storage.history import History, HistoryUnavailable
+    from companion.storage.journal import Journal, journal_path, replay
+
+    journal = Journal(journal_path(path))
+    if not journal.path.exists():
+        return
+    try:
+        history = History.open(path)
+    except HistoryUnavailable as err:
+        print(f"Records kept in {journal.path} could not be written: {err}", file=sys.stderr)
+        return
+    try:
+        replayed = replay(history, journal)
+    except HistoryUnavailable as err:
+        print(f"Records kept in {journal.path} could not be written: {err}", file=sys.stderr)
+        return
+    finally:
+        history.close()
+    if replayed.unreadable:
+        print(
+            f"{_rows(replayed.unreadable)} in {journal.path} could not be read; the file is kept"
+            " beside it, renamed .unreadable-…",
+            file=sys.stderr,
+        )
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'' if count == 1 else 's'}"
 
 
 def _print_sessions(history: History, limit: int) -> None:
@@ -114,20 +161,27 @@ def _span(values: Sequence[float]) -> str:
     return f"{low:g}" if low == high else f"{low:g}–{high:g}"
 
 
-def _print_week(history: History) -> None:
+def _print_week(history: History) -> int:
+    """Prints the week; how many sets could not be read (a fatigue this companion does not know)."""
     from companion.domain.workout import Fatigue
+    from companion.printable import printable
 
     rows = history.weekly_sets()
     if not rows:
         print("No sets in the last 7 days.")
-        return
+        return 0
     by_pattern: dict[str, int] = {}
-    hinge_fatigue = 0
+    hinge_fatigue = unreadable = 0
     for pattern, fatigue, sets in rows:
-        by_pattern[pattern or "unknown"] = by_pattern.get(pattern or "unknown", 0) + sets
+        if fatigue and fatigue not in {f.value for f in Fatigue}:
+            unreadable += sets
+            continue
+        shown = printable(pattern) or "unknown"  # a damaged file's text may hold an ESC
+        by_pattern[shown] = by_pattern.get(shown, 0) + sets
         if pattern == "hinge" and fatigue:
             hinge_fatigue += Fatigue(fatigue).rank * sets
     print("Sets in the last 7 days, by movement pattern:")
     for pattern, sets in sorted(by_pattern.items()):
         print(f"  {pattern:<16} {sets:>3}")
     print(f"Hinge fatigue total: {hinge_fatigue} (sets × fatigue cost: low 1, moderate 2, high 3)")
+    return unreadable

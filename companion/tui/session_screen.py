@@ -129,7 +129,10 @@ class SessionScreen(Screen[None]):
     # ----------------------------------------------------------------- effects
 
     def _tick(self) -> None:
+        waiting = self.runner.pending, self.runner.history_note
         self._apply(self.runner.tick())  # also moves the rest countdown on
+        if (self.runner.pending, self.runner.history_note) != waiting:  # tried again on the tick
+            self._refresh_status()
 
     def _apply(self, effects: list[Effect]) -> None:
         if any(isinstance(effect, RecordSet | RecordPain) for effect in effects):
