@@ -2,17 +2,18 @@
 
 The companion knows every sample it plays. `PlaybackReference` keeps what the player wrote, on
 the player's sample clock (written from the audio callback); `EchoCanceller` reads, for each
-microphone block, the reference for the same moments and hands both to WebRTC's AEC3 (the
-`pywebrtc-audio` wheel), which models the path from speaker to microphone (delay, room, level)
-and removes that estimate of the echo, then suppresses what is left of it.
+microphone block, the reference for the same moments and hands both to Speex's adaptive filter
+(`audio.speex`), which models the path from speaker to microphone (delay, room, level) and
+subtracts that estimate of the echo. Nothing suppresses what is left: a suppressor also eats the
+person's words while the companion speaks (WebRTC's AEC3 did; benchmarks/TUNING.md, "Echo").
 
 Alignment: both streams are put on the monotonic clock by `companion.audio.clock.SampleClock`
 (the DAC time of the player's samples, the ADC time of the microphone's). The canceller reads
-the reference at the microphone block's capture time, so what remains is the acoustic path
-itself plus the clocks' error; AEC3 finds that delay on its own (it searches a few hundred ms),
-given a starting hint. The reference is read continuously (one cursor, advanced by exactly the
-samples consumed) and re-anchored only when the clocks disagree by more than `REANCHOR_S`, so the
-canceller's filter never sees a jitter of the reference against the echo.
+the reference at the microphone block's capture time (a little ahead, `lead_s`), so what remains
+is the acoustic path itself plus the clocks' error, which the filter's length (`tail_s`) covers.
+The reference is read continuously (one cursor, advanced by exactly the samples consumed) and
+re-anchored only when the clocks disagree by more than `reanchor_s`, so the filter never sees the
+reference jitter against the echo.
 
 Who calls it: the player's callback writes (`PlaybackReference.write`); the listener's thread
 reads through `EchoCanceller.process` before voice detection and recognition.
@@ -27,8 +28,9 @@ import numpy as np
 
 from companion.audio.pcm import Samples
 from companion.audio.resample import Resampler
+from companion.audio.speex import SpeexEcho
 
-FRAME_S = 0.01  # AEC3 works on 10 ms frames
+FRAME_S = 0.01  # the canceller's frame: 10 ms
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,11 @@ class EchoTuning:
     """How much of what was played is kept for the canceller to read back."""
     reanchor_s: float = 0.002
     """The reference cursor is moved when the clocks disagree by more than this."""
-    delay_hint_ms: int = 40
-    """AEC3's starting guess of the speaker-to-microphone delay, before it measures its own."""
+    lead_s: float = 0.01
+    """The reference is read this far ahead of the microphone's time stamps, so an error of the
+    clocks that makes the echo seem to come before its sound is still covered."""
+    tail_s: float = 0.256
+    """How long an echo (the room's reverberation) the adaptive filter models."""
     quiet_rms: float = 1e-4
     """A reference quieter than this means the companion is not speaking."""
 
@@ -111,17 +116,13 @@ class EchoCanceller:
     """
 
     def __init__(self, reference: PlaybackReference, rate: int) -> None:
-        from pywebrtc_audio import AudioProcessor
-
         self.rate = rate
         self.reference = reference
         self.tuning = reference.tuning
-        self._processor = AudioProcessor(
-            sample_rate=rate, echo_cancellation=True, stream_delay_ms=self.tuning.delay_hint_ms
-        )
+        self._frame = round(rate * FRAME_S)
+        self._speex = SpeexEcho(rate, self._frame, round(self.tuning.tail_s * rate))
         self._resampler = Resampler(max(1, reference.rate), rate)
         self._far_backlog = np.zeros(0, np.float32)  # resampled reference not yet used
-        self._frame = round(rate * FRAME_S)
         self._next: float | None = None  # the player frame the next microphone sample meets
         self._fed = 0  # the next player frame for the resampler
         self._carry_near = np.zeros(0, np.float32)
@@ -138,7 +139,7 @@ class EchoCanceller:
         usable = len(near) - len(near) % self._frame
         out = np.empty(usable, np.float32)
         for i in range(0, usable, self._frame):
-            out[i : i + self._frame] = self._processor.process(
+            out[i : i + self._frame] = self._speex.process(
                 near[i : i + self._frame], far[i : i + self._frame]
             )
         self._carry_near, self._carry_far = near[usable:], far[usable:]
@@ -151,7 +152,7 @@ class EchoCanceller:
         fed ahead of the microphone until enough has come out: the player has written it by
         then, as it writes a buffer ahead of what the speaker plays."""
         ratio = self.reference.rate / self.rate
-        wanted = self.reference.frame_at(started)
+        wanted = self.reference.frame_at(started + self.tuning.lead_s)
         if wanted is None:
             return np.zeros(n, np.float32)
         limit = self.tuning.reanchor_s * self.reference.rate
