@@ -2,8 +2,8 @@
 # virtualenv in .venv with the package installed (editable, so workouts/ and audio_models/ in
 # this checkout are the ones used).
 
-# Runtime: espeak-ng renders speech; PortAudio plays and records it.
-RUNTIME_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 python3-venv)
+# Runtime: espeak-ng renders speech; PortAudio plays and records it; Speex cancels its echo.
+RUNTIME_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 libspeexdsp1 python3-venv)
 # Tests: a private PulseAudio daemon with null sinks is the virtual speaker and microphone;
 # tmux is the real terminal the start-up benchmark measures in; flite is a second synthesizer
 # whose voices the command benchmark holds out (so it is not judged on espeak-ng alone).

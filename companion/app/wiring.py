@@ -18,6 +18,7 @@ from companion.domain.progression import plan_loads
 if TYPE_CHECKING:
     from companion.app.deferred import DeferredSpeechIn, DeferredSpeechOut
     from companion.app.runner import SessionRunner
+    from companion.audio.echo import PlaybackReference
     from companion.domain.progression import LoadPlan
     from companion.domain.workout import Workout
     from companion.speech_in.port import SpeechIn
@@ -72,6 +73,7 @@ class Wiring:
         self._speech: list[DeferredSpeechOut] = []
         self._listeners: list[DeferredSpeechIn] = []
         self._runners: list[SessionRunner] = []
+        self._reference: PlaybackReference | None = None
         # Loading speech (pyttsx3, PortAudio) waits for the first screen, which must be up in
         # well under a second on two cores; the session's first words are queued meanwhile.
         self.ui_ready = threading.Event()
@@ -109,13 +111,20 @@ class Wiring:
             finished.close()
         speech = DeferredSpeechOut()
         self._speech = [speech]
+        from companion.audio.echo import PlaybackReference
+
+        # One copy of what this session's speech plays, which its listener cancels from the mic.
+        self._reference = PlaybackReference()
         first_words = self._first_words = threading.Event()
         speech.subscribe(
             lambda _playback: first_words.set(),
             lambda status: None if status.on else first_words.set(),
         )
         threading.Thread(
-            target=self._attach_speech, args=(speech, workout), name="speech-loader", daemon=True
+            target=self._attach_speech,
+            args=(speech, workout, self._reference),
+            name="speech-loader",
+            daemon=True,
         ).start()
         runner = SessionRunner(
             workout,
@@ -128,12 +137,14 @@ class Wiring:
         self._runners.append(runner)
         return runner
 
-    def _attach_speech(self, speech: DeferredSpeechOut, workout: Workout) -> None:
+    def _attach_speech(
+        self, speech: DeferredSpeechOut, workout: Workout, reference: PlaybackReference
+    ) -> None:
         from companion.domain.script import speakable_phrases
         from companion.speech_out.speaker import open_speech_out
 
         self.ui_ready.wait(timeout=UI_READY_TIMEOUT)
-        speech.attach(open_speech_out(self.speech_settings))
+        speech.attach(open_speech_out(self.speech_settings, reference))
         speech.prepare(sorted(speakable_phrases(workout)))
 
     def open_listener(self) -> SpeechIn:
@@ -141,18 +152,23 @@ class Wiring:
         from companion.app.deferred import DeferredSpeechIn
 
         speech = self._speech[-1] if self._speech else None
+        reference = self._reference
         for finished in self._listeners:  # one microphone stream at a time
             finished.close()
         listener = DeferredSpeechIn(
-            lambda: self._open_listener(speech), self._first_words, FIRST_WORDS_TIMEOUT
+            lambda: self._open_listener(speech, reference),
+            self._first_words,
+            FIRST_WORDS_TIMEOUT,
         )
         self._listeners = [listener]
         return listener
 
-    def _open_listener(self, speech: DeferredSpeechOut | None) -> SpeechIn:
+    def _open_listener(
+        self, speech: DeferredSpeechOut | None, reference: PlaybackReference | None
+    ) -> SpeechIn:
         from companion.speech_in.listener import open_speech_in
 
-        return open_speech_in(self.listen_settings, speech)
+        return open_speech_in(self.listen_settings, speech, reference)
 
     def close(self) -> None:
         for listener in self._listeners:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from companion.audio.clock import SampleClock
 from companion.audio.pcm import Samples
 from companion.speech_in.engine import SAMPLE_RATE
 
@@ -30,7 +31,8 @@ def rms(samples: Samples) -> float:
 @dataclass(frozen=True)
 class Block:
     samples: Samples  # mono, at the stream's rate
-    ended: float  # monotonic time its last sample reached the microphone
+    started: float  # monotonic time its first sample reached the converter (the stream's clock)
+    ended: float  # ... and its last
 
 
 class Capture:
@@ -43,6 +45,7 @@ class Capture:
         self._lock = threading.Lock()
         self._overflows = 0
         self._latency = 0.0
+        self._clock = SampleClock(self.rate)
         self._stream: Any = None
 
     @property
@@ -61,6 +64,7 @@ class Capture:
             self._stream = self._make_stream(sd, int(info["default_samplerate"]))
         self.rate = int(self._stream.samplerate)
         self._latency = float(self._stream.latency)
+        self._clock = SampleClock(self.rate)
         self._stream.start()
 
     def _make_stream(self, sd: Any, rate: int) -> Any:
@@ -75,11 +79,18 @@ class Capture:
         )
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
-        # The audio of this block left the microphone about one input latency ago.
-        ended = time.monotonic() - self._latency
+        now = time.monotonic()
+        # When the first sample was captured, by the stream's clock; a backend that does not say
+        # is taken to deliver a block about one input latency after its last sample.
+        adc = time_info.inputBufferAdcTime or (
+            time_info.currentTime - self._latency - frames / self.rate
+        )
+        started = self._clock.advance(frames, adc, time_info.currentTime, now)
         lost = bool(status.input_overflow)
         try:
-            self._queue.put_nowait(Block(indata[:, 0].copy(), ended))
+            self._queue.put_nowait(
+                Block(indata[:, 0].copy(), started, started + frames / self.rate)
+            )
         except queue.Full:
             lost = True
         if lost:

@@ -5,10 +5,10 @@ microphone block, whether that audio overlaps the companion's speech (widened by
 device latency and room echo). Blocked audio never reaches the recognizer, and the recognizer is
 reset once the gate opens, so half a cue cannot combine with what follows.
 
-Every command is gated, "pain" and "stop" included: without echo cancellation the companion's
-voice is louder at the microphone than the person, so hearing a command under it would be
-unreliable, and cue texts (written elsewhere) may themselves say "pain" or "stop". A cue lasts a
-second or two; the person can say it again right after, and the keys always work.
+Without echo cancellation every command is gated, "pain" and "stop" included: the companion's
+voice is then louder at the microphone than the person, so hearing a command under it would be
+unreliable, and cue texts (written elsewhere) may themselves say "pain" or "stop". With it,
+`hearing.Hearing` asks the gate what the companion was saying instead (`said`).
 """
 
 from __future__ import annotations
@@ -56,9 +56,14 @@ class SelfVoiceGate:
 
     def blocked(self, start: float, end: float) -> bool:
         """Does audio captured from `start` to `end` (monotonic) overlap the companion's voice?"""
+        return bool(self.said(start, end))
+
+    def said(self, start: float, end: float) -> list[str]:
+        """What the companion was saying (the clips' texts) from `start` to `end`, tail included."""
         with self._lock:
-            for (_, started), ended in self._intervals.items():
-                stop = float("inf") if ended is None else ended + self.tuning.tail_s
-                if started - self.tuning.lead_s <= end and start <= stop:
-                    return True
-        return False
+            return [
+                text
+                for (text, started), ended in self._intervals.items()
+                if started - self.tuning.lead_s <= end
+                and start <= (float("inf") if ended is None else ended + self.tuning.tail_s)
+            ]

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Protocol
 
 from companion import commands
-from companion.audio.pcm import to_pcm16
-from companion.audio.resample import Resampler
+from companion.audio.echo import EchoCanceller, PlaybackReference
 from companion.errors import UserError
 from companion.speech_in.capture import Capture, rms
-from companion.speech_in.engine import SAMPLE_RATE, Engine, EngineName
+from companion.speech_in.engine import Engine, EngineName
 from companion.speech_in.engines.moonshine.model import bundled_model_dir
 from companion.speech_in.engines.moonshine.voice_activity import bundled_vad_model
 from companion.speech_in.gate import GateTuning, SelfVoiceGate
+from companion.speech_in.hearing import Hearing
 from companion.speech_in.models import (
     INSTALL_COMMAND,
     find_model,
@@ -30,7 +30,6 @@ from companion.speech_in.models import (
     recorded_language,
     require_model,
 )
-from companion.speech_in.pipeline import CommandStream
 from companion.speech_in.port import (
     Heard,
     HeardListener,
@@ -119,13 +118,20 @@ class Listener:
     """Implements `SpeechIn`. One thread: load the engine, open the microphone, recognise."""
 
     def __init__(
-        self, choice: EngineChoice, settings: ListenSettings, engine: Engine | None = None
+        self,
+        choice: EngineChoice,
+        settings: ListenSettings,
+        engine: Engine | None = None,
+        reference: PlaybackReference | None = None,
     ) -> None:
-        """`engine`: one already loaded (by a caller that listens more than once)."""
+        """`engine`: one already loaded (by a caller that listens more than once); `reference`:
+        what speech out plays, which echo cancellation removes from the microphone."""
         self.choice = choice
         self._engine = engine
         self._device = settings.device
         self.gate = SelfVoiceGate(GateTuning(tail_s=settings.self_voice_tail))
+        # What speech out plays, for echo cancellation (None: the gate alone keeps it out).
+        self._reference = reference if settings.echo_cancellation else None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -178,9 +184,9 @@ class Listener:
             detail += f"; words the model lacks: {', '.join(engine.missing)}"
         if self.choice.advice:
             detail += f"; {self.choice.advice}"
-        stream = CommandStream.fresh(engine)
-        resampler = Resampler(capture.rate, SAMPLE_RATE)
-        gated = False
+        hearing = Hearing(engine, self.gate, capture.rate, self._canceller(capture.rate))
+        if hearing.canceller is not None:
+            detail += "; hears you over its own voice (echo cancelled)"
         level = 0.0
         next_status = 0.0
         while not self._stop.is_set():
@@ -188,36 +194,44 @@ class Listener:
             if block is None:
                 continue
             level = max(rms(block.samples), level * 0.8)
-            began = block.ended - len(block.samples) / capture.rate
-            if self.gate.blocked(began, block.ended):
-                gated = True
-            else:
-                if gated:
-                    # Whatever the recognizer half-heard of our own voice must not carry over.
-                    stream.reset()
-                    gated = False
-                decision = stream.feed(to_pcm16(resampler.process(block.samples)))
-                if decision is not None:
-                    on_heard(Heard(decision.command, decision.heard, time.monotonic()))
+            decision = hearing.feed(block)
+            if decision is not None:
+                on_heard(Heard(decision.command, decision.heard, time.monotonic()))
             now = time.monotonic()
             if now >= next_status:
                 next_status = now + STATUS_EVERY_S
+                deaf = hearing.speaking and hearing.deaf_while_speaking
                 self._publish(
                     ListenStatus(
-                        ListenState.SPEAKING if gated else ListenState.LISTENING,
-                        "not listening while speaking" if gated else detail,
+                        ListenState.SPEAKING if deaf else ListenState.LISTENING,
+                        "not listening while speaking" if deaf else detail,
                         engine.name,
                         level=min(1.0, level * 4),  # speech peaks near 0.25 RMS
                         overflows=capture.overflows,
                     )
                 )
 
+    def _canceller(self, rate: int) -> EchoCanceller | None:
+        """An echo canceller for the microphone at `rate`, or None (then the gate keeps the
+        companion's voice out): none asked for, nothing to cancel, or WebRTC's not installed."""
+        if self._reference is None:
+            return None
+        try:
+            return EchoCanceller(self._reference, rate)
+        except ImportError:
+            return None
 
-def open_speech_in(settings: ListenSettings, playback: PlaybackSource | None = None) -> SpeechIn:
+
+def open_speech_in(
+    settings: ListenSettings,
+    playback: PlaybackSource | None = None,
+    reference: PlaybackReference | None = None,
+) -> SpeechIn:
     """A `Listener`, or `NoSpeechIn` saying why voice commands are off.
 
     `playback`: the companion's speech out, whose clips the listener's gate keeps from being
-    heard as commands (None: nothing speaks)."""
+    heard as commands (None: nothing speaks); `reference`: the samples it plays, which echo
+    cancellation removes from the microphone (None: the gate alone keeps them out)."""
     if not settings.enabled:
         return NoSpeechIn("voice commands off (--no-listen)")
     try:
@@ -231,7 +245,7 @@ def open_speech_in(settings: ListenSettings, playback: PlaybackSource | None = N
         load_vocabulary(choice.language)
     except UserError as err:
         return NoSpeechIn(f"voice commands off: {err}")
-    listener = Listener(choice, settings)
+    listener = Listener(choice, settings, reference=reference)
     if playback is not None:
         playback.subscribe(listener.on_playback, lambda _status: None)
     return listener

@@ -27,6 +27,7 @@ ALLOWED: dict[str, type | tuple[type, ...]] = {
     "language": str,
     "device": (str, int),
     "self_voice_tail": float,
+    "echo_cancellation": bool,
 }
 
 
@@ -39,6 +40,9 @@ class ListenSettings:
     language: str | None = None  # None: from the model's name, else English
     device: str | int | None = None  # input device name or index; None is the system default
     self_voice_tail: float = GATE.tail_s  # seconds after the companion's speech that stay ignored
+    # Remove the companion's own voice from the microphone, so "pain" and "stop" are heard while
+    # it speaks; off, it does not listen while speaking (plus `self_voice_tail`).
+    echo_cancellation: bool = True
 
 
 def _rules(values: dict[str, Any]) -> list[str]:
@@ -88,6 +92,7 @@ def load_listen_settings(
         language=values.get("language"),
         device=config.device(values["device"]) if "device" in values else None,
         self_voice_tail=float(values.get("self_voice_tail", GATE.tail_s)),
+        echo_cancellation=values.get("echo_cancellation", True),
     )
 
 

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from companion.audio.clock import SampleClock
+from companion.audio.echo import PlaybackReference
 from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
 
@@ -42,10 +44,6 @@ FADE_S = 0.004
 LATE_LIMIT_S = 0.3
 # The audio callback has not run for this long: the device is gone.
 STALL_S = 1.0
-# How much of each callback's DAC-time reading goes into the sample-clock estimate.
-CLOCK_SMOOTHING = 0.01
-# A reading this far off the estimate means the stream slipped (underrun): re-anchor at once.
-CLOCK_RESET_S = 0.015
 
 
 @dataclass(eq=False)
@@ -188,33 +186,6 @@ class Mixer:
         self._tail = self._tail[n:]
 
 
-class SampleClock:
-    """Maps the stream's sample counter to monotonic time at the DAC.
-
-    PortAudio's stream time is the wall clock here (not monotonic) and each callback's
-    `outputBufferDacTime` jitters by a few ms, so each reading is moved onto the monotonic clock
-    with a reading of both clocks taken in the same callback, and the estimate of "monotonic time
-    of sample 0" follows the readings slowly: onsets stay steady yet follow a device clock that
-    drifts. A jump (underrun, stream restart) re-anchors it at once.
-    """
-
-    def __init__(self, rate: int) -> None:
-        self.rate = rate
-        self.frames = 0
-        self._base: float | None = None
-
-    def advance(self, frames: int, dac_time: float, now_stream: float, now_mono: float) -> float:
-        """Account for one callback; returns the monotonic DAC time of its first sample."""
-        reading = dac_time + (now_mono - now_stream) - self.frames / self.rate
-        if self._base is None or abs(reading - self._base) > CLOCK_RESET_S:
-            self._base = reading
-        else:
-            self._base += CLOCK_SMOOTHING * (reading - self._base)
-        t0 = self._base + self.frames / self.rate
-        self.frames += frames
-        return t0
-
-
 @dataclass(frozen=True)
 class Submit:
     """Queue or schedule `item` (`Mixer.submit`)."""
@@ -242,7 +213,9 @@ class Player:
         device: int | str | None,
         on_event: Callable[[ClipEvent], None],
         on_lost: Callable[[str], None],
+        reference: PlaybackReference | None = None,
     ) -> None:
+        """`reference`: keeps a copy of every sample played, for the echo canceller."""
         import sounddevice as sd
 
         _quiet_alsa()
@@ -251,6 +224,9 @@ class Player:
         self.rate = _pick_rate(sd, device)
         self._mixer = Mixer(self.rate)
         self._clock = SampleClock(self.rate)
+        self._reference = reference
+        if reference is not None:
+            reference.open(self.rate)
         self._commands: queue.SimpleQueue[MixerCommand] = queue.SimpleQueue()
         self._events: queue.SimpleQueue[ClipEvent | None] = queue.SimpleQueue()
         self._last_callback = time.monotonic()
@@ -304,6 +280,8 @@ class Player:
             else:
                 self._mixer.cancel(command.group, t0, events)
         self._mixer.fill(outdata[:, 0], t0, events)
+        if self._reference is not None and self._clock.origin is not None:
+            self._reference.write(outdata[:, 0], self._clock.frames - frames, self._clock.origin)
         for event in events:
             self._events.put(event)
 

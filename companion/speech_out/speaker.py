@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable
 
 from companion import commands, paths
+from companion.audio.echo import PlaybackReference
 from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
 from companion.speech_out.clips import DiskCache
@@ -32,8 +33,12 @@ from companion.speech_out.settings import SpeechSettings
 PORTAUDIO_HINT = "PortAudio is missing: install the Debian package libportaudio2"
 
 
-def open_speech_out(settings: SpeechSettings) -> SpeechOut:
-    """The real voice, or a silent one whose `status().detail` says why speech is off."""
+def open_speech_out(
+    settings: SpeechSettings, reference: PlaybackReference | None = None
+) -> SpeechOut:
+    """The real voice, or a silent one whose `status().detail` says why speech is off.
+
+    `reference`: keeps a copy of what is played, for the listener's echo cancellation."""
     if settings.mute:
         return SilentSpeechOut("speech off: muted (--mute)")
     if sys.platform.startswith("linux") and ctypes.util.find_library("espeak-ng") is None:
@@ -43,7 +48,7 @@ def open_speech_out(settings: SpeechSettings) -> SpeechOut:
     except OSError as err:
         return SilentSpeechOut(f"speech off: {PORTAUDIO_HINT} ({err})")
     try:
-        return Speaker(settings)
+        return Speaker(settings, reference)
     except Exception as err:  # PortAudioError, no device, bad device name: all mean no output
         return SilentSpeechOut(
             f"speech off: no audio output ({err}); to fix it, see {commands.companion('doctor')}"
@@ -53,7 +58,9 @@ def open_speech_out(settings: SpeechSettings) -> SpeechOut:
 class Speaker:
     """Renders on the render thread, plays on the player; `say()` never waits for either."""
 
-    def __init__(self, settings: SpeechSettings) -> None:
+    def __init__(
+        self, settings: SpeechSettings, reference: PlaybackReference | None = None
+    ) -> None:
         self.settings = settings
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
@@ -63,8 +70,9 @@ class Speaker:
         self._cancelled: dict[str, int] = {}
         self._playback_listeners: list[PlaybackListener] = []
         self._status_listeners: list[StatusListener] = []
-        self._player = Player(device=settings.device, on_event=self._on_event,
-                              on_lost=self._off)
+        self._player = Player(
+            device=settings.device, on_event=self._on_event, on_lost=self._off, reference=reference
+        )
         voice = settings.voice or "default voice"
         self._status = SpeechStatus(on=True, detail=f"speech on ({voice})")
         self._renderer = Renderer(
@@ -161,11 +169,13 @@ class Speaker:
         if self._status.on and self._renderer.broken is None:
             # Speech goes on, but the person should know a cue was left out.
             voice = self.settings.voice or "default voice"
-            self._publish(SpeechStatus(
-                on=True,
-                detail=f"speech on ({voice}), but espeak-ng gave no usable audio for {text!r}",
-                unsaid=text,
-            ))
+            self._publish(
+                SpeechStatus(
+                    on=True,
+                    detail=f"speech on ({voice}), but espeak-ng gave no usable audio for {text!r}",
+                    unsaid=text,
+                )
+            )
 
     def _on_event(self, event: ClipEvent) -> None:
         item = event.item

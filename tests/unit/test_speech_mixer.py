@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from companion.audio.clock import SampleClock
 from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.player import ClipEvent, Item, Mixer, SampleClock
+from companion.speech_out.player import ClipEvent, Item, Mixer
 
 RATE = 1000  # one sample per millisecond keeps the arithmetic readable
 BLOCK = 64
