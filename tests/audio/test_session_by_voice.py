@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -93,8 +94,9 @@ async def test_a_spoken_command_advances_the_running_session(
     wiring.close()
 
 
+@pytest.mark.parametrize("echo_cancellation", [False, True], ids=["gated", "echo-cancelled"])
 async def test_the_companions_own_voice_in_the_room_fires_nothing(
-    pulse: PulseLab, tmp_path: Path
+    pulse: PulseLab, tmp_path: Path, echo_cancellation: bool
 ) -> None:
     # The speaker is looped into the microphone, as a laptop on the gym floor would be.
     loop = pulse.pactl(
@@ -102,7 +104,7 @@ async def test_the_companions_own_voice_in_the_room_fires_nothing(
         "latency_msec=20",
     )  # fmt: skip
     assert loop.returncode == 0, loop.stderr
-    wiring = Wiring(SpeechSettings(), KOREAN)
+    wiring = Wiring(SpeechSettings(), replace(KOREAN, echo_cancellation=echo_cancellation))
     app = app_for(wiring)
     heard: list[str] = []
     statuses: list[ListenStatus] = []
@@ -125,6 +127,13 @@ async def test_the_companions_own_voice_in_the_room_fires_nothing(
             await pilot.pause(8.0)
             assert screen.view is not None and screen.view.step_index == 1
             assert heard == []
+            if echo_cancellation:
+                # It was heard in the room, and listened to all along: the canceller and the
+                # barge-in rules, not the gate or silence, kept it from commanding.
+                assert all(s.detail != "not listening while speaking" for s in statuses)
+                assert "echo cancelled" in statuses[-1].detail
+                assert max(s.level for s in statuses) > 0.05
+                return
             # It was heard in the room, and the gate, not silence, kept it out.
             gated = [s for s in statuses if s.detail == "not listening while speaking"]
             assert gated, "the listener never saw the companion speaking"
