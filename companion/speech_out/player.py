@@ -44,6 +44,9 @@ FADE_S = 0.004
 LATE_LIMIT_S = 0.3
 # The audio callback has not run for this long: the device is gone.
 STALL_S = 1.0
+# A new stream may pause longer while it settles: through PulseAudio on a busy two-core machine,
+# after the first few callbacks fill its buffer, the next came a second or more later.
+SETTLE_S = 5.0
 
 
 @dataclass(eq=False)
@@ -229,7 +232,7 @@ class Player:
             reference.open(self.rate)
         self._commands: queue.SimpleQueue[MixerCommand] = queue.SimpleQueue()
         self._events: queue.SimpleQueue[ClipEvent | None] = queue.SimpleQueue()
-        self._last_callback = time.monotonic()
+        self._last_callback = self._started = time.monotonic()
         self._failure: str | None = None
         self._closed = threading.Event()
         self._lost = False
@@ -312,8 +315,10 @@ class Player:
         if self._lost or self._closed.is_set():
             return
         reason = self._failure
-        if reason is None and time.monotonic() - self._last_callback > STALL_S:
-            reason = f"the audio device stopped responding for over {STALL_S:.0f} s"
+        now = time.monotonic()
+        limit = STALL_S if now - self._started > SETTLE_S else SETTLE_S
+        if reason is None and now - self._last_callback > limit:
+            reason = f"the audio device stopped responding for over {limit:.0f} s"
         if reason is None:
             return
         self._lost = True
