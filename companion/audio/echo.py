@@ -11,9 +11,10 @@ Alignment: both streams are put on the monotonic clock by `companion.audio.clock
 (the DAC time of the player's samples, the ADC time of the microphone's). The canceller reads
 the reference at the microphone block's capture time (a little ahead, `lead_s`), so what remains
 is the acoustic path itself plus the clocks' error, which the filter's length (`tail_s`) covers.
-The reference is read continuously (one cursor, advanced by exactly the samples consumed) and
-re-anchored only when the clocks disagree by more than `reanchor_s`, so the filter never sees the
-reference jitter against the echo.
+The reference is read continuously (one cursor, advanced by the samples consumed). The two
+devices' clocks drift apart, and their time stamps are too rough to follow that, so the echo's lag
+behind the reference is measured from the signals (`LagMeter`) and held where it was first found,
+a frame at a time; the cursor jumps only when the output stream restarts.
 
 Who calls it: the player's callback writes (`PlaybackReference.write`); the listener's thread
 reads through `EchoCanceller.process` before voice detection and recognition.
@@ -39,8 +40,25 @@ class EchoTuning:
 
     history_s: float = 4.0
     """How much of what was played is kept for the canceller to read back."""
-    reanchor_s: float = 0.002
-    """The reference cursor is moved when the clocks disagree by more than this."""
+    reanchor_s: float = 0.5
+    """The reference cursor jumps to the clocks' word when they disagree by more than this (the
+    output stream restarted); smaller disagreements are the devices' drift, which the measured
+    lag follows instead (`measure_every_s`)."""
+    measure_every_s: float = 1.0
+    """How often the echo's lag behind the reference is measured from the signals."""
+    window_s: float = 2.0
+    """How much of both signals a lag measurement compares."""
+    search_s: float = 0.2
+    """The longest lag looked for."""
+    min_match: float = 0.3
+    """A lag is believed only when the signals match at least this well (normalised)."""
+    max_change_s: float = 0.005
+    """A measured lag further than this from the one held is taken for a wrong peak."""
+    follow: float = 0.5
+    """The share of a measured change of lag taken up before the next measurement."""
+    max_slip_per_s: float = 40.0
+    """At most this many frames of the reference a second are skipped or repeated to follow
+    drift (40 at 48 kHz: 830 ppm, above any two sound cards' disagreement)."""
     lead_s: float = 0.01
     """The reference is read this far ahead of the microphone's time stamps, so an error of the
     clocks that makes the echo seem to come before its sound is still covered."""
@@ -109,6 +127,50 @@ class PlaybackReference:
         return out
 
 
+class LagMeter:
+    """How many microphone samples the echo lags the reference, measured every so often."""
+
+    def __init__(self, rate: int, tuning: EchoTuning) -> None:
+        self._keep = round(tuning.window_s * rate)
+        self._every = round(tuning.measure_every_s * rate)
+        self._search = round(tuning.search_s * rate)
+        self._min_match = tuning.min_match
+        self._quiet = tuning.quiet_rms
+        self._near = np.zeros(0, np.float32)
+        self._far = np.zeros(0, np.float32)
+        self._since = 0
+
+    def add(self, near: Samples, far: Samples) -> float | None:
+        """Take a block of each; the lag (fractional samples) when one is measured and clear."""
+        self._near = np.concatenate([self._near, near])[-self._keep :]
+        self._far = np.concatenate([self._far, far])[-self._keep :]
+        self._since += len(near)
+        if self._since < self._every or len(self._near) < self._keep:
+            return None
+        self._since = 0
+        if float(np.sqrt(np.mean(self._far**2))) < self._quiet:
+            return None
+        return self._measure()
+
+    def _measure(self) -> float | None:
+        # Whitened (GCC-PHAT): speech's own periodicity would otherwise give peaks at multiples
+        # of the voice's pitch period as tall as the true one.
+        size = 1 << (2 * self._keep - 1).bit_length()
+        spectrum = np.fft.rfft(self._near, size) * np.conj(np.fft.rfft(self._far, size))
+        spectrum /= np.abs(spectrum) + 1e-12
+        correlation = np.fft.irfft(spectrum, size)[: self._search + 1]
+        k = int(np.argmax(correlation))
+        near, far = self._near[k:], self._far[: len(self._near) - k]
+        energy = float(np.sqrt(np.sum(near**2) * np.sum(far**2)))
+        if energy == 0 or float(np.dot(near, far)) / energy < self._min_match:
+            return None  # not the companion's voice that the microphone hears, or not clearly
+        if 0 < k < self._search:  # between samples: the peak of a parabola through three
+            a, b, c = correlation[k - 1 : k + 2]
+            bend = a - 2 * b + c
+            return k + (0.5 * (a - c) / bend if bend else 0.0)
+        return float(k)
+
+
 class EchoCanceller:
     """Removes the companion's voice from microphone audio at `rate` (16 kHz for recognition).
 
@@ -125,6 +187,9 @@ class EchoCanceller:
         self._far_backlog = np.zeros(0, np.float32)  # resampled reference not yet used
         self._next: float | None = None  # the player frame the next microphone sample meets
         self._fed = 0  # the next player frame for the resampler
+        self._slip = 0.0  # drift to take up, in reference frames (not yet a whole frame)
+        self._lag = LagMeter(rate, self.tuning)
+        self._target: float | None = None  # the lag to hold, in microphone samples
         self._carry_near = np.zeros(0, np.float32)
         self._carry_far = np.zeros(0, np.float32)
         self.speaking = False  # whether the reference of the last block held the voice
@@ -133,6 +198,7 @@ class EchoCanceller:
         """Microphone `block` (mono, at `rate`) whose first sample was captured at `started`
         (monotonic) → the same audio with the echo removed, delayed by a few ms."""
         far = self._far(len(block), started)
+        self._follow_drift(np.asarray(block, np.float32), far)
         self.speaking = bool(len(far)) and float(np.sqrt(np.mean(far**2))) > self.tuning.quiet_rms
         near = np.concatenate([self._carry_near, np.asarray(block, np.float32)])
         far = np.concatenate([self._carry_far, far])
@@ -161,8 +227,19 @@ class EchoCanceller:
         if self._next is None or abs(wanted - self._next) > limit:
             self._next = float(wanted)
             self._fed = wanted
+            self._slip = 0.0
+            self._target = None
+            self._lag = LagMeter(self.rate, self.tuning)
             self._resampler = Resampler(self.reference.rate, self.rate)
             self._far_backlog = np.zeros(0, np.float32)
+        else:
+            # Drift is taken up a frame at a time, never by a jump the filter must relearn.
+            most = self.tuning.max_slip_per_s * n / self.rate
+            step = float(np.clip(self._slip, -most, most))
+            whole = int(step)
+            self._slip -= whole
+            self._fed += whole
+            self._next += whole
         while len(self._far_backlog) < n:
             take = max(1, round((n - len(self._far_backlog)) * ratio))
             fresh = self._resampler.process(self.reference.read(self._fed, take))
@@ -171,3 +248,23 @@ class EchoCanceller:
         far, self._far_backlog = self._far_backlog[:n], self._far_backlog[n:]
         self._next += n * ratio
         return far
+
+    def _follow_drift(self, near: Samples, far: Samples) -> None:
+        """Hold the echo's lag behind the reference where it was first measured.
+
+        The speaker's and the microphone's clocks drift apart (hundreds of ppm between two
+        devices, or a resampling sound server): left alone, the echo would slide along the filter
+        faster than it adapts. The devices' time stamps are too rough to follow it, so the lag is
+        measured from the signals and the reference is read a little earlier or later."""
+        lag = self._lag.add(near, far)
+        if lag is None:
+            return
+        if self._target is None:
+            self._target = lag
+            return
+        change = lag - self._target
+        if abs(change) > self.tuning.max_change_s * self.rate:
+            return  # drift is slow: a jump this large is another reflection, not the path
+        ratio = self.reference.rate / self.rate
+        # A growing lag means the reference runs ahead of its echo: read it later (repeat frames).
+        self._slip -= change * ratio * self.tuning.follow
