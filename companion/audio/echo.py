@@ -8,9 +8,9 @@ subtracts that estimate of the echo. Nothing suppresses what is left: a suppress
 person's words while the companion speaks (WebRTC's AEC3 did; benchmarks/TUNING.md, "Echo").
 
 Alignment: both streams are put on the monotonic clock by `companion.audio.clock.SampleClock`
-(the DAC time of the player's samples, the ADC time of the microphone's). The canceller reads
-the reference at the microphone block's capture time (a little ahead, `lead_s`), so what remains
-is the acoustic path itself plus the clocks' error, which the filter's length (`tail_s`) covers.
+(the DAC time of the player's samples, the ADC time of the microphone's). The canceller first reads
+the reference at the microphone block's capture time; once the echo is found in the signals it is
+placed `hold_s` behind the reference, so the filter's length (`tail_s`) covers the room.
 The reference is read continuously (one cursor, advanced by the samples consumed). The two
 devices' clocks drift apart, and their time stamps are too rough to follow that, so the echo's lag
 behind the reference is measured from the signals (`LagMeter`) and held where it was first found,
@@ -46,22 +46,25 @@ class EchoTuning:
     lag follows instead (`measure_every_s`)."""
     measure_every_s: float = 1.0
     """How often the echo's lag behind the reference is measured from the signals."""
-    window_s: float = 2.0
+    window_s: float = 1.0
     """How much of both signals a lag measurement compares."""
-    search_s: float = 0.2
-    """The longest lag looked for."""
+    search_s: float = 0.5
+    """The longest lag looked for, either way (the first measurement finds where the echo is)."""
+    hold_s: float = 0.01
+    """Where the echo is held behind the reference once found: a little room before it, and
+    little reading ahead of what the player has written (the resampler already needs ~20 ms)."""
     min_match: float = 0.3
     """A lag is believed only when the signals match at least this well (normalised)."""
     max_change_s: float = 0.005
     """A measured lag further than this from the one held is taken for a wrong peak."""
+    deadband_s: float = 0.001
+    """A measured change of lag smaller than this is left alone: measurements wander that much
+    without any drift, and every correction disturbs the filter a little."""
     follow: float = 0.5
     """The share of a measured change of lag taken up before the next measurement."""
     max_slip_per_s: float = 40.0
     """At most this many frames of the reference a second are skipped or repeated to follow
     drift (40 at 48 kHz: 830 ppm, above any two sound cards' disagreement)."""
-    lead_s: float = 0.01
-    """The reference is read this far ahead of the microphone's time stamps, so an error of the
-    clocks that makes the echo seem to come before its sound is still covered."""
     tail_s: float = 0.256
     """How long an echo (the room's reverberation) the adaptive filter models."""
     quiet_rms: float = 1e-4
@@ -158,14 +161,18 @@ class LagMeter:
         size = 1 << (2 * self._keep - 1).bit_length()
         spectrum = np.fft.rfft(self._near, size) * np.conj(np.fft.rfft(self._far, size))
         spectrum /= np.abs(spectrum) + 1e-12
-        correlation = np.fft.irfft(spectrum, size)[: self._search + 1]
-        k = int(np.argmax(correlation))
-        near, far = self._near[k:], self._far[: len(self._near) - k]
+        whole = np.fft.irfft(spectrum, size)
+        lags = np.arange(-self._search, self._search + 1)
+        correlation = whole[lags]  # negative lags wrap around to the end
+        i = int(np.argmax(correlation))
+        k = int(lags[i])
+        near = self._near[max(k, 0) : len(self._near) + min(k, 0)]
+        far = self._far[max(-k, 0) : len(self._far) - max(k, 0)]
         energy = float(np.sqrt(np.sum(near**2) * np.sum(far**2)))
         if energy == 0 or float(np.dot(near, far)) / energy < self._min_match:
             return None  # not the companion's voice that the microphone hears, or not clearly
-        if 0 < k < self._search:  # between samples: the peak of a parabola through three
-            a, b, c = correlation[k - 1 : k + 2]
+        if 0 < i < len(lags) - 1:  # between samples: the peak of a parabola through three
+            a, b, c = correlation[i - 1 : i + 2]
             bend = a - 2 * b + c
             return k + (0.5 * (a - c) / bend if bend else 0.0)
         return float(k)
@@ -218,20 +225,15 @@ class EchoCanceller:
         fed ahead of the microphone until enough has come out: the player has written it by
         then, as it writes a buffer ahead of what the speaker plays."""
         ratio = self.reference.rate / self.rate
-        wanted = self.reference.frame_at(started + self.tuning.lead_s)
+        wanted = self.reference.frame_at(started)
         if wanted is None:
             return np.zeros(n, np.float32)
         limit = self.tuning.reanchor_s * self.reference.rate
         if self._resampler.source_rate != self.reference.rate:  # the output stream was reopened
             self._next = None
         if self._next is None or abs(wanted - self._next) > limit:
-            self._next = float(wanted)
-            self._fed = wanted
-            self._slip = 0.0
-            self._target = None
-            self._lag = LagMeter(self.rate, self.tuning)
-            self._resampler = Resampler(self.reference.rate, self.rate)
-            self._far_backlog = np.zeros(0, np.float32)
+            self._target = None  # find the echo again
+            self._restart(float(wanted))
         else:
             # Drift is taken up a frame at a time, never by a jump the filter must relearn.
             most = self.tuning.max_slip_per_s * n / self.rate
@@ -240,6 +242,7 @@ class EchoCanceller:
             self._slip -= whole
             self._fed += whole
             self._next += whole
+        assert self._next is not None
         while len(self._far_backlog) < n:
             take = max(1, round((n - len(self._far_backlog)) * ratio))
             fresh = self._resampler.process(self.reference.read(self._fed, take))
@@ -249,6 +252,15 @@ class EchoCanceller:
         self._next += n * ratio
         return far
 
+    def _restart(self, frame: float) -> None:
+        """Read the reference from player frame `frame` on, afresh."""
+        self._next = frame
+        self._fed = round(frame)
+        self._slip = 0.0
+        self._lag = LagMeter(self.rate, self.tuning)
+        self._resampler = Resampler(self.reference.rate, self.rate)
+        self._far_backlog = np.zeros(0, np.float32)
+
     def _follow_drift(self, near: Samples, far: Samples) -> None:
         """Hold the echo's lag behind the reference where it was first measured.
 
@@ -257,14 +269,19 @@ class EchoCanceller:
         faster than it adapts. The devices' time stamps are too rough to follow it, so the lag is
         measured from the signals and the reference is read a little earlier or later."""
         lag = self._lag.add(near, far)
-        if lag is None:
+        if lag is None or self._next is None:
             return
+        ratio = self.reference.rate / self.rate
         if self._target is None:
-            self._target = lag
+            # Found: move the reference so the echo sits `hold_s` behind it, in one step (the
+            # filter has learnt nothing yet), and keep it there from now on.
+            self._target = self.tuning.hold_s * self.rate
+            self._restart(self._next - (lag - self._target) * ratio)
             return
         change = lag - self._target
         if abs(change) > self.tuning.max_change_s * self.rate:
             return  # drift is slow: a jump this large is another reflection, not the path
-        ratio = self.reference.rate / self.rate
+        if abs(change) < self.tuning.deadband_s * self.rate:
+            return  # within what one measurement to the next wanders by itself
         # A growing lag means the reference runs ahead of its echo: read it later (repeat frames).
         self._slip -= change * ratio * self.tuning.follow
