@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, ProgressBar, RichLog, Static
 
@@ -67,16 +67,29 @@ class SessionScreen(Screen[None]):
         self._cancelled: tuple[tuple[float, float], float] | None = None  # timer, time left
         self._speech = runner.speech.status()
         self._listen = listener.status()
-        self._reps = 0
         self._paused_shown = False  # the tempo line says PAUSED
+        # The step whose reps are being counted: the board shows them from the first count
+        # until the step changes or a question takes the box.
+        self._counting: int | None = None
 
     def compose(self) -> ComposeResult:
         # Workout files and error messages are shown as written: "[" in them is not markup.
-        for name in ("status", "banner", "where", "target", "instruction", "tempo"):
+        for name in ("status", "banner", "where", "target", "instruction"):
             yield Static(id=name, markup=False)
-        with Horizontal(id="rest"):
-            yield Digits("", id="rest-seconds")
-            yield ProgressBar(id="rest-bar", show_eta=False, show_percentage=False)
+        # In place of the instruction while a counted set or a rest runs: the rep number or the
+        # countdown, in digits large enough to read from a bench two metres away.
+        with Vertical(id="board"):
+            yield Static(id="board-title", markup=False)
+            with Horizontal(id="rep"):
+                yield Static("\nrep", id="rep-label")
+                yield Digits("", id="rep-number")
+                yield Static(id="rep-of")
+            with Horizontal(id="phase-row"):
+                yield Static(id="phase")
+            with Vertical(id="rest"):
+                yield Digits("", id="rest-seconds")
+                yield ProgressBar(id="rest-bar", show_eta=False, show_percentage=False)
+        yield Static(id="tempo", markup=False)
         # min_width: RichLog's default (78) is wider than its 80-column box, so lines would be
         # wrapped past what shows.
         yield RichLog(id="log", max_lines=200, wrap=True, min_width=1)
@@ -177,10 +190,10 @@ class SessionScreen(Screen[None]):
             target.append(f"tempo {view.tempo}")
         # A step's detail (a setup check's fix, the safety rules, where a tempo comes from) is a
         # note that may run to several lines: it goes under the instruction, in the largest box,
-        # not on the one-line row. A rest's is what comes next, a short label, and a question
-        # keeps the box to itself: those stay on the row.
+        # not on the one-line row. A rest's is what comes next: the board's title says it. A
+        # question keeps the box to itself: its detail stays on the row.
         note = view.kind not in (StepKind.REST, StepKind.QUESTION)
-        if view.detail and not note:
+        if view.detail and view.kind is StepKind.QUESTION:  # a rest's is on the board
             target.append(view.detail)
         target_row = self.query_one("#target", Static)
         target_row.update(" · ".join(target))
@@ -195,10 +208,13 @@ class SessionScreen(Screen[None]):
         instruction.update(shown)
         instruction.set_class(view.kind is StepKind.QUESTION, "question")
         instruction.set_class(view.paused, "paused")
+        if view.kind is not StepKind.SET or view.step_index != self._counting:
+            self._counting = None  # a new step, or a question: its words take the box
+        self._show_board(view)
         if view.kind is not StepKind.SET or view.paused:
             self.query_one("#tempo", Static).update("PAUSED" if view.paused else "")
         elif self._paused_shown:
-            # Resumed: a paced set's next count will say where it is; until then, nothing.
+            # Resumed: the board (or the instruction) says the rest.
             self.query_one("#tempo", Static).update("")
         self._paused_shown = view.paused
         if view.paused and self._timer is None and self._cancelled is not None:
@@ -207,11 +223,40 @@ class SessionScreen(Screen[None]):
         self._cancelled = None
         self.refresh_bindings()
 
+    def _show_board(self, view: StepView) -> None:
+        """The board for a rest or a set being counted; the instruction box for anything else."""
+        resting = view.kind is StepKind.REST
+        board = resting or self._counting is not None
+        self.query_one("#instruction").display = not board
+        self.query_one("#board").display = board
+        self.query_one("#board").set_class(view.paused, "paused")
+        self.query_one("#rep").display = not resting
+        self.query_one("#phase-row").display = not resting
+        title = self.query_one("#board-title", Static)
+        if resting:
+            title.update(f"Rest · next: {view.detail}" if view.detail else "Rest")
+        elif view.set_count:
+            side = f" · {view.side} side" if view.side else ""
+            title.update(f"Set {view.set_number} of {view.set_count}{side}")
+        else:
+            title.update("")
+
     def _show_tempo(self, tempo: ShowTempo) -> None:
         view = self.view
-        total = view.reps[1] if view is not None and view.reps is not None else 0
-        phase = tempo.phase if tempo.phase != "lower" else f"lower {tempo.count}"
-        self.query_one("#tempo", Static).update(f"rep {tempo.rep} of {total} · {phase}")
+        if view is None:
+            return
+        total = view.reps[1] if view.reps is not None else 0
+        self.query_one("#rep-number", Digits).update(str(tempo.rep))
+        self.query_one("#rep-of", Static).update(f"\nof {total}")
+        phase = self.query_one("#phase", Static)
+        # The count within the lowering phase tells how far down; the others are one beat.
+        word = tempo.phase.upper() if tempo.phase != "lower" else f"LOWER {tempo.count}"
+        phase.update(word)
+        for name in ("lower", "hold", "up", "top"):
+            phase.set_class(tempo.phase == name, f"phase-{name}")
+        if self._counting != view.step_index:
+            self._counting = view.step_index
+            self._show_board(view)
 
     def _refresh_rest(self) -> None:
         if self._timer is None:
@@ -221,7 +266,7 @@ class SessionScreen(Screen[None]):
         if remaining is None:
             remaining = end - self.runner.clock()
         remaining = max(0.0, remaining)
-        self.query_one("#rest-seconds", Digits).update(f"{remaining:4.0f}")
+        self.query_one("#rest-seconds", Digits).update(f"{remaining:.0f}")
         bar = self.query_one("#rest-bar", ProgressBar)
         bar.update(total=end - start, progress=(end - start) - remaining)
 

@@ -23,6 +23,16 @@ from companion.tui.app import CompanionApp
 from companion.tui.session_screen import SessionScreen
 
 
+class MovedClock:
+    """A clock that stands still until the test moves it (`now`)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def keys_only() -> SpeechIn:
     return NoSpeechIn("voice commands off: keys only in this test")
 
