@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, ProgressBar, RichLog, Static
 
@@ -55,7 +55,15 @@ class SessionScreen(Screen[None]):
         Binding("n", "command('no')", "No"),
         Binding("l", "command('lighter')", "Lighter"),
         Binding("e", "command('easier')", "Easier"),
+        # A note longer than the box scrolls; the box's edge says so (see `_hint_scroll`).
+        Binding("down", "scroll_box('down')", show=False),
+        Binding("up", "scroll_box('up')", show=False),
+        Binding("pagedown", "scroll_box('page_down')", show=False),
+        Binding("pageup", "scroll_box('page_up')", show=False),
     ]
+    # Below 24 rows the log of what was said gives up rows first (see companion.tcss).
+    # (Screen declares it an instance variable, so it cannot be annotated ClassVar here.)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # noqa: RUF012
 
     def __init__(self, runner: SessionRunner, listener: SpeechIn) -> None:
         super().__init__()
@@ -74,8 +82,10 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         # Workout files and error messages are shown as written: "[" in them is not markup.
-        for name in ("status", "banner", "where", "target", "instruction"):
+        for name in ("status", "banner", "where", "target"):
             yield Static(id=name, markup=False)
+        with VerticalScroll(id="instruction-box", can_focus=False):
+            yield Static(id="instruction", markup=False)
         # In place of the instruction while a counted set or a rest runs: the rep number or the
         # countdown, in digits large enough to read from a bench two metres away.
         with Vertical(id="board"):
@@ -92,7 +102,9 @@ class SessionScreen(Screen[None]):
         yield Static(id="tempo", markup=False)
         # min_width: RichLog's default (78) is wider than its 80-column box, so lines would be
         # wrapped past what shows.
-        yield RichLog(id="log", max_lines=200, wrap=True, min_width=1)
+        log = RichLog(id="log", max_lines=200, wrap=True, min_width=1)
+        log.can_focus = False  # the arrow keys scroll the instruction, not the log
+        yield log
         yield Footer()
 
     def on_mount(self) -> None:
@@ -102,6 +114,13 @@ class SessionScreen(Screen[None]):
         self._apply(self.runner.start())
         self._refresh_status()
         self.set_interval(TICK_SECONDS, self._tick)
+        self.watch(self.query_one("#instruction-box"), "scroll_y", self._hint_scroll)
+
+    def on_resize(self) -> None:
+        # Every key the session takes now must show; below 80 columns only the compact footer
+        # has room for them all.
+        self.query_one(Footer).compact = self.size.width < 80
+        self.call_after_refresh(self._hint_scroll)
 
     # ----------------------------------------------------------------- adapter threads
 
@@ -171,7 +190,7 @@ class SessionScreen(Screen[None]):
         self._refresh_rest()
 
     def _show(self, view: StepView) -> None:
-        self.view = view
+        previous, self.view = self.view, view
         unit = view.unit
         where = [view.exercise or view.kind.value.capitalize()]
         if view.round_count:
@@ -204,18 +223,21 @@ class SessionScreen(Screen[None]):
         shown = Text(view.instruction, style="bold")
         if view.detail and note:
             shown.append(f"\n\n{view.detail}")
-        instruction = self.query_one("#instruction", Static)
-        instruction.update(shown)
-        instruction.set_class(view.kind is StepKind.QUESTION, "question")
-        instruction.set_class(view.paused, "paused")
+        self.query_one("#instruction", Static).update(shown)
+        box = self.query_one("#instruction-box", VerticalScroll)
+        box.set_class(view.kind is StepKind.QUESTION, "question")
+        box.set_class(view.paused, "paused")
+        if previous is None or (previous.step_index, previous.kind) != (view.step_index, view.kind):
+            box.scroll_home(animate=False)  # a new text starts at its top
+        self.call_after_refresh(self._hint_scroll)
         if view.kind is not StepKind.SET or view.step_index != self._counting:
             self._counting = None  # a new step, or a question: its words take the box
         self._show_board(view)
         if view.kind is not StepKind.SET or view.paused:
-            self.query_one("#tempo", Static).update("PAUSED" if view.paused else "")
+            self._tempo_line("PAUSED" if view.paused else "")
         elif self._paused_shown:
             # Resumed: the board (or the instruction) says the rest.
-            self.query_one("#tempo", Static).update("")
+            self._tempo_line("")
         self._paused_shown = view.paused
         if view.paused and self._timer is None and self._cancelled is not None:
             self._timer, self._frozen_remaining = self._cancelled
@@ -223,11 +245,33 @@ class SessionScreen(Screen[None]):
         self._cancelled = None
         self.refresh_bindings()
 
+    def _tempo_line(self, text: str) -> None:
+        line = self.query_one("#tempo", Static)
+        line.update(text)
+        line.display = bool(text)  # an empty row is a row the instruction could use
+
+    def action_scroll_box(self, direction: str) -> None:
+        box = self.query_one("#instruction-box", VerticalScroll)
+        getattr(box, f"scroll_{direction}")(animate=False)
+
+    def _hint_scroll(self) -> None:
+        """Say on the box's lower edge that there is more, and which key shows it."""
+        boxes = self.query("#instruction-box").results(VerticalScroll)
+        box = next(boxes, None)
+        if box is None:  # called after a refresh, by when the summary had replaced the screen
+            return
+        if box.max_scroll_y == 0:
+            box.border_subtitle = ""
+        elif box.scroll_y < box.max_scroll_y:
+            box.border_subtitle = "more below: ↓ key"
+        else:
+            box.border_subtitle = "back to the top: ↑ key"
+
     def _show_board(self, view: StepView) -> None:
         """The board for a rest or a set being counted; the instruction box for anything else."""
         resting = view.kind is StepKind.REST
         board = resting or self._counting is not None
-        self.query_one("#instruction").display = not board
+        self.query_one("#instruction-box").display = not board
         self.query_one("#board").display = board
         self.query_one("#board").set_class(view.paused, "paused")
         self.query_one("#rep").display = not resting

@@ -17,7 +17,7 @@ async def test_a_counted_set_shows_the_rep_large_and_gives_the_box_back_to_a_que
     app = make_app(start="hip-thrust", clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await press_next_until(pilot, StepKind.SET)
-        board, box = screen.query_one("#board"), screen.query_one("#instruction")
+        board, box = screen.query_one("#board"), screen.query_one("#instruction-box")
         assert box.display and not board.display  # the set's introduction is read first
         clock.now = START + 25.5  # rep 3 is being lowered (see test_snapshots)
         await pilot.pause(0.3)
@@ -38,7 +38,7 @@ async def test_a_rest_shows_its_countdown_on_the_board_with_what_comes_next() ->
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await press_next_until(pilot, StepKind.REST)
         board = screen.query_one("#board")
-        assert board.display and not screen.query_one("#instruction").display
+        assert board.display and not screen.query_one("#instruction-box").display
         assert screen.query_one("#rest").has_class("shown")
         assert not screen.query_one("#rep").display
         title = str(screen.query_one("#board-title", Static).render())
@@ -47,4 +47,4 @@ async def test_a_rest_shows_its_countdown_on_the_board_with_what_comes_next() ->
         await pilot.pause(0.3)
         assert screen.query_one("#rest-seconds", Digits).value == "65"
         await pilot.press("space")  # the rest is over: the next set's introduction
-        assert screen.query_one("#instruction").display and not board.display
+        assert screen.query_one("#instruction-box").display and not board.display
