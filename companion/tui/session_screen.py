@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Digits, Footer, ProgressBar, RichLog, Static
 
 from companion.app.runner import SessionRunner
@@ -37,6 +38,10 @@ from companion.speech_out.port import SpeechStatus
 from companion.tui.messages import CommandHeard, ListenChanged, SpeechChanged
 
 TICK_SECONDS = 0.05  # the session's own timing is exact; this only bounds screen lag
+HEARD_SECONDS = 4.0  # how long what was heard stays on the status line
+# How long the status line says audio was missed after the microphone last lost some.
+MISSED_AUDIO_SECONDS = 10.0
+MISSED_AUDIO = "missed some audio: the computer is busy"
 
 LEVEL_BARS = " ▁▂▃▄▅▆▇█"
 
@@ -76,13 +81,20 @@ class SessionScreen(Screen[None]):
         self._speech = runner.speech.status()
         self._listen = listener.status()
         self._paused_shown = False  # the tempo line says PAUSED
+        self._heard_timer: Timer | None = None
+        # The microphone's lost-audio count when it last grew, and whether that was recent.
+        self._overflows = 0
+        self._missed_audio: Timer | None = None
         # The step whose reps are being counted: the board shows them from the first count
         # until the step changes or a question takes the box.
         self._counting: int | None = None
 
     def compose(self) -> ComposeResult:
         # Workout files and error messages are shown as written: "[" in them is not markup.
-        for name in ("status", "banner", "where", "target"):
+        with Horizontal(id="status-row"):
+            yield Static(id="status", markup=False)
+            yield Static(id="heard", markup=False)  # what voice commands heard, for a moment
+        for name in ("banner", "where", "target"):
             yield Static(id=name, markup=False)
         with VerticalScroll(id="instruction-box", can_focus=False):
             yield Static(id="instruction", markup=False)
@@ -139,12 +151,33 @@ class SessionScreen(Screen[None]):
 
     def on_listen_changed(self, message: ListenChanged) -> None:
         self._listen = message.status
+        grew = message.status.overflows > self._overflows  # a new listener counts from 0
+        self._overflows = message.status.overflows
+        if grew:
+            # Lost input audio means a command may have gone unheard: say so in plain words
+            # for a while (the count is a detail for `companion doctor`, not for the floor).
+            if self._missed_audio is not None:
+                self._missed_audio.stop()
+            self._missed_audio = self.set_timer(MISSED_AUDIO_SECONDS, self._audio_caught_up)
+        self._refresh_status()
+
+    def _audio_caught_up(self) -> None:
+        self._missed_audio = None
         self._refresh_status()
 
     def on_command_heard(self, message: CommandHeard) -> None:
         heard = message.heard
         self.query_one("#log", RichLog).write(f"heard: {heard.text}")
+        # On the status line too, for a moment: the person sees their words were taken.
+        self.query_one("#heard", Static).update(f'heard: "{heard.text}"')
+        if self._heard_timer is not None:
+            self._heard_timer.stop()
+        self._heard_timer = self.set_timer(HEARD_SECONDS, self._forget_heard)
         self._apply(self.runner.command(heard.command, heard.text))
+
+    def _forget_heard(self) -> None:
+        self._heard_timer = None
+        self.query_one("#heard", Static).update("")
 
     # ----------------------------------------------------------------- keys
 
@@ -321,8 +354,8 @@ class SessionScreen(Screen[None]):
         if listen.on:
             level = LEVEL_BARS[min(len(LEVEL_BARS) - 1, int(listen.level * len(LEVEL_BARS)))]
             mic += f" {level}"
-            if listen.overflows:
-                mic += f" overflows {listen.overflows}"
+            if self._missed_audio is not None:
+                mic += f" · {MISSED_AUDIO}"
         history = "history off" if self.runner.history is None else "history on"
         if self.runner.unwritten:
             history = "history waiting"
