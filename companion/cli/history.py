@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from companion.domain import script
 from companion.domain.effects import Outcome, SessionSummary
 from companion.errors import UserError
+from companion.tui.ending import DID_NOT_FINISH, ending_words
 
 if TYPE_CHECKING:
     from companion.storage.history import History
@@ -124,11 +125,7 @@ def _print_sessions(history: History, limit: int) -> None:
     for session in past:
         summary = session.summary
         when = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        status = (
-            f"ended early: {summary.ending.value}"
-            if summary.ending.early
-            else ("finished" if session.ended_at else "did not finish")
-        )
+        status = ending_words(summary) if session.ended_at else DID_NOT_FINISH
         print(f"{when}  {summary.workout} ({summary.workout_id})  {status}")
         pained = f", stopped by pain {summary.stopped_by_pain}" if summary.stopped_by_pain else ""
         print(f"    sets done {summary.sets_done}, skipped {summary.skipped}{pained}")

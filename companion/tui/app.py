@@ -7,7 +7,7 @@ speech-in adapter), so the UI never knows which concrete adapters are in use.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -17,11 +17,16 @@ from companion.app.runner import SessionRunner
 from companion.crash import crash_message
 from companion.domain.workout import Workout
 from companion.speech_in.port import SpeechIn
-from companion.tui.picker import PickerScreen
+from companion.tui.picker import LastSession, PickerScreen
 from companion.tui.session_screen import SessionScreen
 
 OpenSession = Callable[[Workout], SessionRunner]
 OpenListener = Callable[[], SpeechIn]
+LastSessions = Callable[[], Mapping[str, LastSession]]
+
+
+def no_history() -> Mapping[str, LastSession]:
+    return {}
 
 
 class CompanionApp(App[None]):
@@ -38,7 +43,9 @@ class CompanionApp(App[None]):
         problems: Sequence[str] = (),
         start: str | None = None,
         on_ready: Callable[[], None] | None = None,
+        last_sessions: LastSessions = no_history,
     ) -> None:
+        """`last_sessions` is asked each time the picker shows, so a session just done is there."""
         super().__init__()
         self.workouts = {w.id: w for w in workouts}
         self.problems = list(problems)
@@ -47,6 +54,7 @@ class CompanionApp(App[None]):
         self.start_with = start
         self.runner: SessionRunner | None = None
         self._on_ready = on_ready
+        self.last_sessions = last_sessions
 
     def on_ready(self) -> None:
         """The first screen is on the terminal: background loading may compete for the CPU now."""
@@ -57,7 +65,7 @@ class CompanionApp(App[None]):
         if self.start_with is not None:
             self.action_start(self.start_with)
         else:
-            self.push_screen(PickerScreen(list(self.workouts.values()), self.problems))
+            self.push_screen(self._picker())
 
     def action_start(self, workout_id: str) -> None:
         runner = self.open_session(self.workouts[workout_id])
@@ -69,7 +77,10 @@ class CompanionApp(App[None]):
             self.push_screen(screen)
 
     def action_pick(self) -> None:
-        self.switch_screen(PickerScreen(list(self.workouts.values()), self.problems))
+        self.switch_screen(self._picker())
+
+    def _picker(self) -> PickerScreen:
+        return PickerScreen(list(self.workouts.values()), self.problems, self.last_sessions())
 
     def _fatal_error(self) -> None:
         """Log the traceback and leave with one line instead of Textual's traceback print-out."""

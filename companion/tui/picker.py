@@ -1,8 +1,11 @@
-"""The workout picker: every valid workout, and every file that could not be read."""
+"""The workout picker: every valid workout with its last session, and every file that could not
+be read. The composition root reads history and hands the last sessions in as plain values."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,27 +19,36 @@ from companion.domain.fatigue import estimate_minutes
 from companion.domain.workout import Workout
 
 
+@dataclass(frozen=True)
+class LastSession:
+    """A workout's latest session, as the picker shows it."""
+
+    started: datetime  # local time
+    ending: str  # how it ended, in words (`companion.tui.ending`)
+
+    def line(self) -> str:
+        return f"last: {self.started:%Y-%m-%d} · {self.ending}"
+
+
 class PickerScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
 
-    def __init__(self, workouts: Sequence[Workout], problems: Sequence[str]) -> None:
+    def __init__(
+        self,
+        workouts: Sequence[Workout],
+        problems: Sequence[str],
+        last: Mapping[str, LastSession] | None = None,
+    ) -> None:
+        """`last`: each workout's latest session by workout id; a workout never done has none."""
         super().__init__()
         self.workouts = list(workouts)
         self.problems = list(problems)
+        self.last = dict(last or {})
 
     def compose(self) -> ComposeResult:
         yield Static("Choose a workout (enter to start)", id="title")
         # Titles and names are shown as written in the workout files: "[" in them is not markup.
-        options = [
-            Option(
-                Text.assemble(
-                    f"{w.title}  ·  about {estimate_minutes(w)} min\n  ",
-                    (f"{w.id} · {', '.join(e.name for e in w.equipment) or 'no equipment'}", "dim"),
-                ),
-                id=w.id,
-            )
-            for w in self.workouts
-        ]
+        options = [Option(self._label(w), id=w.id) for w in self.workouts]
         yield OptionList(*options)
         if self.problems:
             yield Static("\n".join(self.problems), id="problems", markup=False)
@@ -45,3 +57,14 @@ class PickerScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
             self.app.call_later(self.app.run_action, f"start('{event.option.id}')")
+
+    def _label(self, workout: Workout) -> Text:
+        equipment = ", ".join(e.name for e in workout.equipment) or "no equipment"
+        label = Text.assemble(
+            f"{workout.title}  ·  about {estimate_minutes(workout)} min\n  ",
+            (f"{workout.id} · {equipment}", "dim"),
+        )
+        last = self.last.get(workout.id)
+        if last is not None:
+            label.append(f"\n  {last.line()}", "dim italic")
+        return label

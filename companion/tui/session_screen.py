@@ -12,8 +12,9 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Digits, Footer, ProgressBar, RichLog, Static
 
 from companion.app.runner import SessionRunner
@@ -37,6 +38,10 @@ from companion.speech_out.port import SpeechStatus
 from companion.tui.messages import CommandHeard, ListenChanged, SpeechChanged
 
 TICK_SECONDS = 0.05  # the session's own timing is exact; this only bounds screen lag
+HEARD_SECONDS = 4.0  # how long what was heard stays on the status line
+# How long the status line says audio was missed after the microphone last lost some.
+MISSED_AUDIO_SECONDS = 10.0
+MISSED_AUDIO = "missed some audio: the computer is busy"
 
 LEVEL_BARS = " ▁▂▃▄▅▆▇█"
 
@@ -55,7 +60,15 @@ class SessionScreen(Screen[None]):
         Binding("n", "command('no')", "No"),
         Binding("l", "command('lighter')", "Lighter"),
         Binding("e", "command('easier')", "Easier"),
+        # A note longer than the box scrolls; the box's edge says so (see `_hint_scroll`).
+        Binding("down", "scroll_box('down')", show=False),
+        Binding("up", "scroll_box('up')", show=False),
+        Binding("pagedown", "scroll_box('page_down')", show=False),
+        Binding("pageup", "scroll_box('page_up')", show=False),
     ]
+    # Below 24 rows the log of what was said gives up rows first (see companion.tcss).
+    # (Screen declares it an instance variable, so it cannot be annotated ClassVar here.)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # noqa: RUF012
 
     def __init__(self, runner: SessionRunner, listener: SpeechIn) -> None:
         super().__init__()
@@ -67,19 +80,43 @@ class SessionScreen(Screen[None]):
         self._cancelled: tuple[tuple[float, float], float] | None = None  # timer, time left
         self._speech = runner.speech.status()
         self._listen = listener.status()
-        self._reps = 0
         self._paused_shown = False  # the tempo line says PAUSED
+        self._heard_timer: Timer | None = None
+        # The microphone's lost-audio count when it last grew, and whether that was recent.
+        self._overflows = 0
+        self._missed_audio: Timer | None = None
+        # The step whose reps are being counted: the board shows them from the first count
+        # until the step changes or a question takes the box.
+        self._counting: int | None = None
 
     def compose(self) -> ComposeResult:
         # Workout files and error messages are shown as written: "[" in them is not markup.
-        for name in ("status", "banner", "where", "target", "instruction", "tempo"):
+        with Horizontal(id="status-row"):
+            yield Static(id="status", markup=False)
+            yield Static(id="heard", markup=False)  # what voice commands heard, for a moment
+        for name in ("banner", "where", "target"):
             yield Static(id=name, markup=False)
-        with Horizontal(id="rest"):
-            yield Digits("", id="rest-seconds")
-            yield ProgressBar(id="rest-bar", show_eta=False, show_percentage=False)
+        with VerticalScroll(id="instruction-box", can_focus=False):
+            yield Static(id="instruction", markup=False)
+        # In place of the instruction while a counted set or a rest runs: the rep number or the
+        # countdown, in digits large enough to read from a bench two metres away.
+        with Vertical(id="board"):
+            yield Static(id="board-title", markup=False)
+            with Horizontal(id="rep"):
+                yield Static("\nrep", id="rep-label")
+                yield Digits("", id="rep-number")
+                yield Static(id="rep-of")
+            with Horizontal(id="phase-row"):
+                yield Static(id="phase")
+            with Vertical(id="rest"):
+                yield Digits("", id="rest-seconds")
+                yield ProgressBar(id="rest-bar", show_eta=False, show_percentage=False)
+        yield Static(id="tempo", markup=False)
         # min_width: RichLog's default (78) is wider than its 80-column box, so lines would be
         # wrapped past what shows.
-        yield RichLog(id="log", max_lines=200, wrap=True, min_width=1)
+        log = RichLog(id="log", max_lines=200, wrap=True, min_width=1)
+        log.can_focus = False  # the arrow keys scroll the instruction, not the log
+        yield log
         yield Footer()
 
     def on_mount(self) -> None:
@@ -89,6 +126,13 @@ class SessionScreen(Screen[None]):
         self._apply(self.runner.start())
         self._refresh_status()
         self.set_interval(TICK_SECONDS, self._tick)
+        self.watch(self.query_one("#instruction-box"), "scroll_y", self._hint_scroll)
+
+    def on_resize(self) -> None:
+        # Every key the session takes now must show; below 80 columns only the compact footer
+        # has room for them all.
+        self.query_one(Footer).compact = self.size.width < 80
+        self.call_after_refresh(self._hint_scroll)
 
     # ----------------------------------------------------------------- adapter threads
 
@@ -107,12 +151,33 @@ class SessionScreen(Screen[None]):
 
     def on_listen_changed(self, message: ListenChanged) -> None:
         self._listen = message.status
+        grew = message.status.overflows > self._overflows  # a new listener counts from 0
+        self._overflows = message.status.overflows
+        if grew:
+            # Lost input audio means a command may have gone unheard: say so in plain words
+            # for a while (the count is a detail for `companion doctor`, not for the floor).
+            if self._missed_audio is not None:
+                self._missed_audio.stop()
+            self._missed_audio = self.set_timer(MISSED_AUDIO_SECONDS, self._audio_caught_up)
+        self._refresh_status()
+
+    def _audio_caught_up(self) -> None:
+        self._missed_audio = None
         self._refresh_status()
 
     def on_command_heard(self, message: CommandHeard) -> None:
         heard = message.heard
         self.query_one("#log", RichLog).write(f"heard: {heard.text}")
+        # On the status line too, for a moment: the person sees their words were taken.
+        self.query_one("#heard", Static).update(f'heard: "{heard.text}"')
+        if self._heard_timer is not None:
+            self._heard_timer.stop()
+        self._heard_timer = self.set_timer(HEARD_SECONDS, self._forget_heard)
         self._apply(self.runner.command(heard.command, heard.text))
+
+    def _forget_heard(self) -> None:
+        self._heard_timer = None
+        self.query_one("#heard", Static).update("")
 
     # ----------------------------------------------------------------- keys
 
@@ -161,7 +226,7 @@ class SessionScreen(Screen[None]):
         self._refresh_rest()
 
     def _show(self, view: StepView) -> None:
-        self.view = view
+        previous, self.view = self.view, view
         unit = view.unit
         where = [view.exercise or view.kind.value.capitalize()]
         if view.round_count:
@@ -180,10 +245,10 @@ class SessionScreen(Screen[None]):
             target.append(f"tempo {view.tempo}")
         # A step's detail (a setup check's fix, the safety rules, where a tempo comes from) is a
         # note that may run to several lines: it goes under the instruction, in the largest box,
-        # not on the one-line row. A rest's is what comes next, a short label, and a question
-        # keeps the box to itself: those stay on the row.
+        # not on the one-line row. A rest's is what comes next: the board's title says it. A
+        # question keeps the box to itself: its detail stays on the row.
         note = view.kind not in (StepKind.REST, StepKind.QUESTION)
-        if view.detail and not note:
+        if view.detail and view.kind is StepKind.QUESTION:  # a rest's is on the board
             target.append(view.detail)
         target_row = self.query_one("#target", Static)
         target_row.update(" · ".join(target))
@@ -194,15 +259,21 @@ class SessionScreen(Screen[None]):
         shown = Text(view.instruction, style="bold")
         if view.detail and note:
             shown.append(f"\n\n{view.detail}")
-        instruction = self.query_one("#instruction", Static)
-        instruction.update(shown)
-        instruction.set_class(view.kind is StepKind.QUESTION, "question")
-        instruction.set_class(view.paused, "paused")
+        self.query_one("#instruction", Static).update(shown)
+        box = self.query_one("#instruction-box", VerticalScroll)
+        box.set_class(view.kind is StepKind.QUESTION, "question")
+        box.set_class(view.paused, "paused")
+        if previous is None or (previous.step_index, previous.kind) != (view.step_index, view.kind):
+            box.scroll_home(animate=False)  # a new text starts at its top
+        self.call_after_refresh(self._hint_scroll)
+        if view.kind is not StepKind.SET or view.step_index != self._counting:
+            self._counting = None  # a new step, or a question: its words take the box
+        self._show_board(view)
         if view.kind is not StepKind.SET or view.paused:
-            self.query_one("#tempo", Static).update("PAUSED" if view.paused else "")
+            self._tempo_line("PAUSED" if view.paused else "")
         elif self._paused_shown:
-            # Resumed: a paced set's next count will say where it is; until then, nothing.
-            self.query_one("#tempo", Static).update("")
+            # Resumed: the board (or the instruction) says the rest.
+            self._tempo_line("")
         self._paused_shown = view.paused
         if view.paused and self._timer is None and self._cancelled is not None:
             self._timer, self._frozen_remaining = self._cancelled
@@ -210,11 +281,62 @@ class SessionScreen(Screen[None]):
         self._cancelled = None
         self.refresh_bindings()
 
+    def _tempo_line(self, text: str) -> None:
+        line = self.query_one("#tempo", Static)
+        line.update(text)
+        line.display = bool(text)  # an empty row is a row the instruction could use
+
+    def action_scroll_box(self, direction: str) -> None:
+        box = self.query_one("#instruction-box", VerticalScroll)
+        getattr(box, f"scroll_{direction}")(animate=False)
+
+    def _hint_scroll(self) -> None:
+        """Say on the box's lower edge that there is more, and which key shows it."""
+        boxes = self.query("#instruction-box").results(VerticalScroll)
+        box = next(boxes, None)
+        if box is None:  # called after a refresh, by when the summary had replaced the screen
+            return
+        if box.max_scroll_y == 0:
+            box.border_subtitle = ""
+        elif box.scroll_y < box.max_scroll_y:
+            box.border_subtitle = "more below: ↓ key"
+        else:
+            box.border_subtitle = "back to the top: ↑ key"
+
+    def _show_board(self, view: StepView) -> None:
+        """The board for a rest or a set being counted; the instruction box for anything else."""
+        resting = view.kind is StepKind.REST
+        board = resting or self._counting is not None
+        self.query_one("#instruction-box").display = not board
+        self.query_one("#board").display = board
+        self.query_one("#board").set_class(view.paused, "paused")
+        self.query_one("#rep").display = not resting
+        self.query_one("#phase-row").display = not resting
+        title = self.query_one("#board-title", Static)
+        if resting:
+            title.update(f"Rest · next: {view.detail}" if view.detail else "Rest")
+        elif view.set_count:
+            side = f" · {view.side} side" if view.side else ""
+            title.update(f"Set {view.set_number} of {view.set_count}{side}")
+        else:
+            title.update("")
+
     def _show_tempo(self, tempo: ShowTempo) -> None:
         view = self.view
-        total = view.reps[1] if view is not None and view.reps is not None else 0
-        phase = tempo.phase if tempo.phase != "lower" else f"lower {tempo.count}"
-        self.query_one("#tempo", Static).update(f"rep {tempo.rep} of {total} · {phase}")
+        if view is None:
+            return
+        total = view.reps[1] if view.reps is not None else 0
+        self.query_one("#rep-number", Digits).update(str(tempo.rep))
+        self.query_one("#rep-of", Static).update(f"\nof {total}")
+        phase = self.query_one("#phase", Static)
+        # The count within the lowering phase tells how far down; the others are one beat.
+        word = tempo.phase.upper() if tempo.phase != "lower" else f"LOWER {tempo.count}"
+        phase.update(word)
+        for name in ("lower", "hold", "up", "top"):
+            phase.set_class(tempo.phase == name, f"phase-{name}")
+        if self._counting != view.step_index:
+            self._counting = view.step_index
+            self._show_board(view)
 
     def _refresh_rest(self) -> None:
         if self._timer is None:
@@ -224,7 +346,7 @@ class SessionScreen(Screen[None]):
         if remaining is None:
             remaining = end - self.runner.clock()
         remaining = max(0.0, remaining)
-        self.query_one("#rest-seconds", Digits).update(f"{remaining:4.0f}")
+        self.query_one("#rest-seconds", Digits).update(f"{remaining:.0f}")
         bar = self.query_one("#rest-bar", ProgressBar)
         bar.update(total=end - start, progress=(end - start) - remaining)
 
@@ -235,8 +357,8 @@ class SessionScreen(Screen[None]):
         if listen.on:
             level = LEVEL_BARS[min(len(LEVEL_BARS) - 1, int(listen.level * len(LEVEL_BARS)))]
             mic += f" {level}"
-            if listen.overflows:
-                mic += f" overflows {listen.overflows}"
+            if self._missed_audio is not None:
+                mic += f" · {MISSED_AUDIO}"
         history = "history off" if self.runner.history is None else "history on"
         if self.runner.unwritten:
             history = "history waiting"

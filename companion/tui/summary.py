@@ -1,8 +1,8 @@
-"""The summary screen: what was done, what was skipped, and any pain reported."""
+"""The summary screen: how the session ended, every set with its reps and load, and any pain
+reported."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import ClassVar
 
 from rich.table import Table
@@ -15,35 +15,52 @@ from textual.widgets import Footer, Static
 
 from companion.domain import script
 from companion.domain.effects import Outcome, SessionSummary, SetRecord
+from companion.tui.ending import ending_words, plainly_finished
+
+# What the notes column says of a set that did not simply run to its end.
+NOTES = {
+    Outcome.DONE: "",
+    Outcome.FORM: "ended: position lost",
+    Outcome.PAIN: "stopped by pain",
+    Outcome.SKIPPED: "skipped",
+}
 
 
 def summary_table(summary: SessionSummary) -> Table:
+    """Every set, exercise by exercise in the order they came, each with its reps and load: a set
+    stopped by pain and done again lighter shows twice, at each load."""
     table = Table(expand=True, box=None, pad_edge=False)
     table.add_column("Exercise", ratio=3)
-    table.add_column("Sets", justify="right")
+    table.add_column("Set")
     table.add_column("Reps", justify="right")
-    table.add_column("Load", ratio=2)
+    table.add_column("Load", justify="right")
     table.add_column("Notes", ratio=2)
-    by_exercise: dict[str, list[SetRecord]] = defaultdict(list)
+    by_exercise: dict[str, list[SetRecord]] = {}
     for record in summary.sets:
-        by_exercise[record.variant or record.exercise].append(record)
-    for name, records in by_exercise.items():
-        done = [r for r in records if r.outcome.counts_as_done]
-        lifted = [r for r in records if r.outcome is not Outcome.SKIPPED]
-        loads = sorted({script.format_load(r.load, r.unit) for r in lifted})
-        notes = []
-        for outcome in (Outcome.SKIPPED, Outcome.PAIN, Outcome.FORM):
-            count = sum(1 for r in records if r.outcome is outcome)
-            if count:
-                notes.append(f"{count} {outcome.value}")
-        table.add_row(
-            Text(name),  # as written in the workout file, not markup
-            f"{len(done)}/{len(records)}",
-            ", ".join("?" if r.reps_done is None else str(r.reps_done) for r in done) or "–",
-            ", ".join(loads) or "–",
-            ", ".join(notes),
-        )
+        by_exercise.setdefault(record.exercise_id, []).append(record)
+    for records in by_exercise.values():
+        named = ""
+        for record in records:
+            # The name heads its exercise's rows, and again where a regression took over.
+            name = record.variant or record.exercise
+            side = f" {record.side}" if record.side else ""
+            table.add_row(
+                Text("" if name == named else name),  # as written in the workout file
+                f"{record.set_number} of {record.set_count}{side}",
+                _reps(record),
+                "–"
+                if record.outcome is Outcome.SKIPPED
+                else script.format_load(record.load, record.unit),
+                NOTES[record.outcome],
+            )
+            named = name
     return table
+
+
+def _reps(record: SetRecord) -> str:
+    if record.outcome.counts_as_done:
+        return "?" if record.reps_done is None else str(record.reps_done)  # "?": nobody counted
+    return str(record.reps_done) if record.reps_done else "–"
 
 
 def pain_lines(summary: SessionSummary) -> list[str]:
@@ -73,10 +90,8 @@ class SummaryScreen(Screen[None]):
         title = f"{summary.workout}: {', '.join(counts)}"
         yield Static(title, id="title", markup=False)
         with VerticalScroll(id="table"):
-            if summary.ending.early:
-                yield Static(
-                    f"Ended early: {summary.ending.value}", classes="warning", markup=False
-                )
+            ended = "" if plainly_finished(summary) else "warning"
+            yield Static(script.sentence(ending_words(summary)), classes=ended, markup=False)
             yield Static(summary_table(summary))
             for line in pain_lines(summary):
                 yield Static(line, classes="warning", markup=False)

@@ -23,6 +23,16 @@ from companion.tui.app import CompanionApp
 from companion.tui.session_screen import SessionScreen
 
 
+class MovedClock:
+    """A clock that stands still until the test moves it (`now`)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def keys_only() -> SpeechIn:
     return NoSpeechIn("voice commands off: keys only in this test")
 
@@ -31,13 +41,19 @@ def make_app(
     start: str | None = None,
     clock: Callable[[], float] = time.monotonic,
     open_listener: Callable[[], SpeechIn] = keys_only,
+    history_off: str = "",
 ) -> CompanionApp:
+    """`history_off`: run without history, for the reason given (a third banner line)."""
     library = load_library()
 
     def open_session(workout: Workout) -> SessionRunner:
-        history = History.open(paths.history_db())
+        history = None if history_off else History.open(paths.history_db())
         return SessionRunner(
-            workout, SilentSpeechOut("speech off: muted for the test"), history, clock=clock
+            workout,
+            SilentSpeechOut("speech off: muted for the test"),
+            history,
+            history_note=history_off,
+            clock=clock,
         )
 
     return CompanionApp(

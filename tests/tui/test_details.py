@@ -4,6 +4,7 @@ check's fix, where a tempo comes from) are shown whole, not cut off at the end o
 from __future__ import annotations
 
 import pytest
+from textual.containers import ScrollableContainer
 from textual.widgets import RichLog, Static
 
 from companion import paths
@@ -15,10 +16,14 @@ from .appkit import make_app, press_next_until
 
 
 def fits(widget: Static) -> bool:
-    """Whether the widget's whole content, wrapped to its width, fits its height."""
+    """Whether the widget's whole content, wrapped to its width, fits its height, and shows
+    without scrolling the box it is in."""
     region = widget.content_region
     needed = widget.get_content_height(region.size, widget.app.size, region.width)
-    return needed <= region.height
+    scrolled = any(
+        box.max_scroll_y > 0 for box in widget.ancestors if isinstance(box, ScrollableContainer)
+    )
+    return needed <= region.height and not scrolled
 
 
 @pytest.mark.parametrize("workout", [w.id for w in load_library().workouts])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from companion import paths
 from companion.domain.effects import Outcome, StepKind
@@ -92,3 +94,24 @@ async def test_second_pain_in_an_exercise_ends_it() -> None:
         outcomes = [s.outcome for s in app.screen.summary.sets]
         assert outcomes == [Outcome.PAIN, Outcome.PAIN, Outcome.SKIPPED, Outcome.SKIPPED]
     assert stored_pain() == [(False, "reduce"), (False, "end-exercise")]
+
+
+async def test_a_session_pain_ended_is_not_called_finished(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Pain, lighter, pain again: the hip thrust ends there, and so does the session. The summary
+    and `companion history` say pain ended it, not that it finished."""
+    from companion.cli import main
+
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_first_set(pilot)
+        await pilot.press("h", "n", "l", "h", "n")
+        assert isinstance(app.screen, SummaryScreen)
+        shown = [str(s.render()) for s in app.screen.query(Static)]
+        assert shown[1] == "Pain ended Barbell hip thrust."
+    capsys.readouterr()
+    assert main(["history"]) == 0
+    (headline, *_) = capsys.readouterr().out.splitlines()
+    assert headline.endswith("(hip-thrust)  pain ended Barbell hip thrust")
+    assert "finished" not in headline

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 from textual.app import App
 from textual.widgets import Static
@@ -24,14 +25,22 @@ def thrust(number: int, outcome: Outcome, reps: int | None) -> SetRecord:
     )
 
 
+def rows(summary: SessionSummary) -> list[tuple[str, ...]]:
+    """The summary table's cells, row by row, as text."""
+    table = summary_table(summary)
+    cells = ([str(cell) for cell in column.cells] for column in table.columns)
+    return list(zip(*cells, strict=True))
+
+
 def test_a_set_nobody_counted_shows_a_question_mark_not_zero() -> None:
     sets = (thrust(1, Outcome.DONE, 10), thrust(2, Outcome.FORM, None), thrust(3, Outcome.DONE, 0))
     summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ending=Ending.FINISHED)
+    assert [row[2] for row in rows(summary)] == ["10", "?", "0"]  # reps, set by set
+    assert [row[4] for row in rows(summary)] == ["", "ended: position lost", ""]
     console = Console(record=True, width=80)
     console.print(summary_table(summary))
     (row,) = [line for line in console.export_text().splitlines() if "Hip thrust" in line]
-    assert "10, ?, 0" in row
-    assert "1 form" in row
+    assert "1 of 3" in row and "10" in row  # the name heads its exercise's first set
 
 
 def test_each_pain_report_says_where_and_what_came_of_it() -> None:
@@ -63,10 +72,56 @@ def test_a_set_stopped_by_pain_is_not_a_set_done() -> None:
     )
     summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ending=Ending.FINISHED)
     assert (summary.sets_done, summary.skipped, summary.stopped_by_pain) == (3, 0, 1)
-    console = Console(record=True, width=80)
-    console.print(summary_table(summary))
-    (row,) = [line for line in console.export_text().splitlines() if "Hip thrust" in line]
-    assert "3/4" in row and "12, 10, 10" in row and "1 pain" in row
+    assert [row[1:3] + row[4:] for row in rows(summary)] == [
+        ("1 of 3", "12", ""),
+        ("2 of 3", "–", "stopped by pain"),
+        ("2 of 3", "10", ""),
+        ("3 of 3", "10", ""),
+    ]  # three sets, the second twice: not "3/4"
+
+
+def test_each_set_shows_its_own_load_and_the_regression_by_name() -> None:
+    """After pain the hip thrust read "Sets 2/4 · Reps 12, 0 · Load 85 lb, 95 lb": loads sorted,
+    not per set. Each set now has its row, in order, with its load."""
+    lighter = SetRecord("hip-thrust", "Hip thrust", 2, 3, "", 0, (8, 12), 9, 85.0, Unit.LB,
+                        Outcome.DONE)  # fmt: skip
+    bridge = SetRecord("hip-thrust", "Hip thrust", 3, 3, "", 0, (8, 12), 12, None, Unit.LB,
+                       Outcome.DONE, variant="Glute bridge")  # fmt: skip
+    sets = (thrust(1, Outcome.DONE, 12), thrust(2, Outcome.PAIN, None), lighter, bridge)
+    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=(), ending=Ending.FINISHED)
+    assert [(row[0], row[3]) for row in rows(summary)] == [
+        ("Hip thrust", "95 lb"),
+        ("", "95 lb"),
+        ("", "85 lb"),
+        ("Glute bridge", "bodyweight"),
+    ]
+
+
+def pained(action: PainAction) -> PainReport:
+    return PainReport(1, "hip-thrust", "Hip thrust", 2, "", red_flags=False, action=action)
+
+
+@pytest.mark.parametrize(
+    ("ending", "pain", "said"),
+    [
+        (Ending.FINISHED, (), "Finished."),
+        (Ending.FINISHED, (pained(PainAction.REDUCE),), "Finished after a pain report."),
+        (Ending.FINISHED, (pained(PainAction.END_EXERCISE),), "Pain ended Hip thrust."),
+        (Ending.FINISHED, (pained(PainAction.SKIP),), "Pain ended Hip thrust."),
+        (Ending.STOPPED, (), "Ended early: stopped before the end."),
+    ],
+)
+async def test_the_summary_says_how_the_session_ended(
+    ending: Ending, pain: tuple[PainReport, ...], said: str
+) -> None:
+    sets = (thrust(1, Outcome.DONE, 12), thrust(2, Outcome.PAIN, None))
+    summary = SessionSummary("test", "Test", Unit.LB, sets=sets, pain=pain, ending=ending)
+    app = App[None]()
+    async with app.run_test() as pilot:
+        await app.push_screen(SummaryScreen(summary))
+        await pilot.pause()
+        shown = [str(s.render()) for s in app.screen.query(Static)]
+    assert shown[1] == said  # under the title
 
 
 async def test_the_title_counts_sets_done_skipped_and_stopped_by_pain() -> None:
