@@ -37,6 +37,9 @@ class Outcome(Enum):
     SKIPPED = "skipped"
     PAIN = "pain"  # stopped by a pain report
     FORM = "form"  # ended when position was lost (technique-limited)
+    # Ended before its reps were counted out (by next, or halted by an emergency word), with
+    # some reps counted: real work, but not the set (one with no rep counted is SKIPPED).
+    ENDED = "ended-early"
 
     @property
     def counts_as_done(self) -> bool:

@@ -25,6 +25,7 @@ class Command(Enum):
     NO = "no"
     LIGHTER = "lighter"  # pain follow-up: carry on with a reduced load
     EASIER = "easier"  # pain follow-up: swap in the regression
+    HALT = "halt"  # an emergency word ("stop", "help"): everything halts, then "are you hurt?"
 
 
 @dataclass(frozen=True)

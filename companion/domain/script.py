@@ -128,6 +128,7 @@ def briefing(workout: Workout) -> str:
     if kit:
         parts.append("You need: " + ", ".join(kit) + ".")
     parts.append("If anything hurts, say pain, and we stop at once.")
+    parts.append(HALT_BRIEFING)
     parts.append("Say next when you are ready.")
     return " ".join(parts)
 
@@ -206,6 +207,9 @@ def rest_calls(seconds: int) -> list[tuple[float, str]]:
     return calls
 
 
+HALT_BRIEFING = "Say stop at any moment to halt everything."
+HURT_QUESTION = "Are you hurt? Say yes or no."
+NOT_HURT = "Say resume to go on, or end workout to finish."
 PAUSED = "Paused. Say resume when you are ready."
 RESUMED = "Resuming."
 STOP_QUESTION = "Say yes to end the workout, or no to carry on."
@@ -306,6 +310,8 @@ def speakable_phrases(workout: Workout) -> set[str]:
         PAUSED,
         RESUMED,
         STOP_QUESTION,
+        HURT_QUESTION,
+        NOT_HURT,
         STOPPED,
         FINISHED,
         pain_question(workout, in_set=True),

@@ -72,21 +72,28 @@ class Mode(Enum):
     """What the session is doing, which decides what each command does (see `MOVES`).
 
     A question is asked over what was going on, and answering it returns there: the pain
-    questions over the workout, running or paused, and the stop question over any of these,
-    a pain question included. `Session.modes` holds that nesting, innermost last.
+    questions (or, after an emergency word, whether the person is hurt) over the workout,
+    running or paused, and the stop question over any of these, a pain question included.
+    `Session.modes` holds that nesting, innermost last.
     """
 
     WAITING = "waiting"  # not started
     RUNNING = "running"  # steps and their timed speech go on
     PAUSED = "paused"
     ASKING_STOP = "asking-stop"  # "say yes to end the workout"
+    ASKING_HURT = "asking-hurt"  # after an emergency word ("stop", "help"): are you hurt?
     ASKING_RED_FLAGS = "asking-red-flags"  # after a pain report: any warning signs?
     OFFERING_OPTIONS = "offering-options"  # no warning signs: lighter, easier or skip
     FINISHED = "finished"
 
     @property
     def asking(self) -> bool:
-        return self in (Mode.ASKING_STOP, Mode.ASKING_RED_FLAGS, Mode.OFFERING_OPTIONS)
+        return self in (
+            Mode.ASKING_STOP,
+            Mode.ASKING_HURT,
+            Mode.ASKING_RED_FLAGS,
+            Mode.OFFERING_OPTIONS,
+        )
 
 
 # The commands that answer a question, in the order the screen lists them.
@@ -111,7 +118,7 @@ class Session:
         self._loads = dict(loads or {})
         self.index = 0
         # The mode, over the modes it returns to: [WAITING], [FINISHED], or RUNNING or PAUSED
-        # under at most one pain question under at most the stop question.
+        # under at most one pain or hurt question under at most the stop question.
         self._modes: list[Mode] = [Mode.WAITING]
         self._frozen_at = 0.0  # when the step's timeline stopped; read only while not RUNNING
         self._alarms: list[Alarm] = []
@@ -127,7 +134,8 @@ class Session:
         self._ended: set[str] = set()
         self._cue_turn: dict[str, int] = {}
         self._pain_exercise: Exercise | None = None
-        self._set_stopped = False  # the current set was ended by a pain report
+        self._set_stopped = False  # the current set was ended by a pain report or a halt
+        self._halted_by = ""  # the emergency word heard, kept for a pain report it leads to
 
     # ----------------------------------------------------------------- public surface
 
@@ -459,6 +467,16 @@ class Session:
         self._records.append(record)
         out.append(RecordSet(record))
 
+    def _record_cut_short(self, out: list[Effect]) -> None:
+        """Record the set in progress, ended before its end, as it stood: with the reps the
+        companion counted in it, ended early; with none counted, skipped (a set the person
+        paces was never said to be done, with "next")."""
+        reps = self._counted()
+        if reps:
+            self._record_set(Outcome.ENDED, reps, out)
+        else:
+            self._record_set(Outcome.SKIPPED, 0, out)
+
     def _finish(self, ending: Ending, now: float, out: list[Effect]) -> None:
         if ending.early:
             self._record_unfinished(out)
@@ -483,14 +501,9 @@ class Session:
         history, the summary and the next session's loads know they were not done: a missed
         set is no set at the top of the range, and an exercise never reached keeps its load.
 
-        The set in progress counts as done with the reps the companion counted in it; a set
-        it did not count was never said to be done ("next"), so it is recorded skipped."""
+        The set in progress is recorded as it stood (`_record_cut_short`)."""
         if self.step.kind is StepKind.SET and not self._set_stopped:
-            reps = self._counted()
-            if reps:
-                self._record_set(Outcome.DONE, reps, out)
-            else:
-                self._record_set(Outcome.SKIPPED, 0, out)
+            self._record_cut_short(out)
         for step in self.plan[self.index + 1 :]:
             if step.kind is StepKind.SET:
                 self._record_set(Outcome.SKIPPED, 0, out, step)
@@ -541,6 +554,9 @@ class Session:
 
     def _resume(self, event: CommandGiven, out: list[Effect]) -> None:
         self._modes = [Mode.RUNNING]
+        if self._set_stopped:  # halted, and recorded as it stood: the set starts again
+            self._enter(event.now, out)
+            return
         self._thaw(event.now, out)
         self._say(script.RESUMED, out, remember=False)
         out.append(Show(self._view()))
@@ -577,6 +593,8 @@ class Session:
         question = self.mode
         if question is Mode.ASKING_STOP:
             text = script.STOP_QUESTION
+        elif question is Mode.ASKING_HURT:
+            text = script.HURT_QUESTION
         elif question is Mode.ASKING_RED_FLAGS:
             text = script.pain_question(self.workout, in_set=self.step.kind is StepKind.SET)
         else:
@@ -588,24 +606,70 @@ class Session:
 
     # ----------------------------------------------------------------- pain
 
+    def _ask_instead(self, question: Mode, now: float, out: list[Effect]) -> None:
+        """Ask `question` in place of an open stop or hurt question (it answers them; time is
+        frozen already), or else over what is going on."""
+        if not self.mode.asking:
+            self._ask(question, now, out)
+            return
+        while self.mode in (Mode.ASKING_STOP, Mode.ASKING_HURT):
+            self._modes.pop()
+        self._modes.append(question)
+        self._pose(out)
+
     def _report_pain(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._take_pain_report(event.heard, event.now, out)
+
+    def _hurt(self, event: CommandGiven, out: list[Effect]) -> None:
+        """Yes, hurt, after an emergency word: a pain report, in the words that halted."""
+        self._take_pain_report(self._halted_by, event.now, out)
+
+    def _take_pain_report(self, heard: str, now: float, out: list[Effect]) -> None:
         step = self.step
         self._pain_exercise = exercise = pain.exercise_of(step)
         out.append(CancelSpeech(None))
-        report = pain.report(len(self._pain) + 1, step, event.heard)
+        report = pain.report(len(self._pain) + 1, step, heard)
         self._pain.append(report)
         out.append(RecordPain(report))  # stored before anything else is said
-        if step.kind is StepKind.SET:
+        if step.kind is StepKind.SET and not self._set_stopped:  # a halt recorded it already
             self._record_set(Outcome.PAIN, self._counted(), out)
             self._set_stopped = True
         if exercise is not None:
             self._pain_count[exercise.id] = self._pain_count.get(exercise.id, 0) + 1
-        if self.mode is Mode.ASKING_STOP:
-            # The report answers the stop question, and takes its place (time is frozen).
-            self._modes[-1] = Mode.ASKING_RED_FLAGS
+        self._ask_instead(Mode.ASKING_RED_FLAGS, now, out)
+
+    # ----------------------------------------------------------------- emergency words
+
+    def _halt(self, event: CommandGiven, out: list[Effect]) -> None:
+        """An emergency word: speech cut, counts and timers frozen, the set in progress recorded
+        as it stood, then "are you hurt?". Over the pain questions, which it would lead to, it
+        cuts speech and asks the open one again."""
+        out.append(CancelSpeech(None))
+        if any(
+            m in (Mode.ASKING_HURT, Mode.ASKING_RED_FLAGS, Mode.OFFERING_OPTIONS)
+            for m in self._modes
+        ):
+            if self.mode is Mode.ASKING_STOP:
+                self._modes.pop()
             self._pose(out)
-        else:
-            self._ask(Mode.ASKING_RED_FLAGS, event.now, out)
+            return
+        self._halted_by = event.heard
+        if self.mode is Mode.RUNNING:
+            self._freeze(event.now, out)
+        if self.step.kind is StepKind.SET and not self._set_stopped:
+            self._record_cut_short(out)
+            self._set_stopped = True
+        if self.mode is Mode.ASKING_STOP:  # the hurt question takes its place
+            self._modes.pop()
+        self._modes.append(Mode.ASKING_HURT)
+        self._pose(out)
+
+    def _not_hurt(self, _: CommandGiven, out: list[Effect]) -> None:
+        """Not hurt: the session stays halted, as a pause, until resume (which starts a halted
+        set again) or the stop question."""
+        self._modes = [Mode.PAUSED]
+        self._say(script.NOT_HURT, out, remember=False)
+        out.append(Show(self._view()))
 
     def _red_flags(self, event: CommandGiven, out: list[Effect]) -> None:
         self._update_pain(red_flags=True, action=PainAction.END_SESSION, out=out)
@@ -781,6 +845,7 @@ class Move:
 _REPEAT = Move(Session._repeat, when=Session._has_instruction)
 _PAIN = Move(Session._report_pain)
 _ASK_STOP = Move(Session._ask_stop)
+_HALT = Move(Session._halt)
 
 MOVES: dict[Mode, dict[Command, Move]] = {
     Mode.WAITING: {},
@@ -792,24 +857,36 @@ MOVES: dict[Mode, dict[Command, Move]] = {
         Command.REPEAT: _REPEAT,
         Command.PAIN: _PAIN,
         Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.PAUSED: {
         Command.RESUME: Move(Session._resume),
         Command.REPEAT: _REPEAT,
         Command.PAIN: _PAIN,
         Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.ASKING_STOP: {
         Command.YES: Move(Session._stop),
         Command.NO: Move(Session._carry_on),
         Command.REPEAT: _REPEAT,
         Command.PAIN: Move(Session._report_pain, when=Session._no_pain_question_open),
+        Command.HALT: _HALT,
+    },
+    Mode.ASKING_HURT: {
+        Command.YES: Move(Session._hurt),
+        Command.NO: Move(Session._not_hurt),
+        Command.PAIN: _PAIN,  # "ouch": hurt, said another way
+        Command.REPEAT: _REPEAT,
+        Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.ASKING_RED_FLAGS: {
         Command.YES: Move(Session._red_flags),
         Command.NO: Move(Session._no_red_flags),
         Command.REPEAT: _REPEAT,
         Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.OFFERING_OPTIONS: {
         Command.LIGHTER: Move(Session._lighter, when=Session._lighter_offered),
@@ -817,6 +894,7 @@ MOVES: dict[Mode, dict[Command, Move]] = {
         Command.SKIP: Move(Session._skip_after_pain),
         Command.REPEAT: _REPEAT,
         Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.FINISHED: {},
 }

@@ -482,3 +482,52 @@ def test_skip_in_a_rest_skips_what_the_rest_named_past_an_ended_exercise() -> No
         ("b", Outcome.SKIPPED),
         ("c", Outcome.SKIPPED),
     ]
+
+
+# ------------------------------------------------------------------ emergency words
+
+
+def test_an_emergency_word_in_a_paced_set_freezes_the_counts_until_resumed() -> None:
+    """"stop" in a counted set: no count or rep comes while the person is asked whether they
+    are hurt, nor after "no" until resume; resume starts the halted set again from rep one."""
+    session = Session(bare(RDL))
+    feed(session, Start(0.0), cmd(Command.NEXT, 1.0))  # the RDL set from 1.0
+    feed(session, Tick(13.0))  # rep one counted by 12.13
+    halted = session.handle(cmd(Command.HALT, 13.0, "stop"))
+    assert halted[0] == CancelSpeech(None)
+    assert [(r.record.outcome, r.record.reps_done) for r in of(RecordSet, halted)] == [
+        (Outcome.ENDED, 1)
+    ]
+    assert said(halted)[-1] == script.HURT_QUESTION
+    not_hurt = feed(session, cmd(Command.NO, 14.0), Tick(200.0))
+    assert said(not_hurt) == [script.NOT_HURT]
+    assert of(RecordSet, not_hurt) == [] and session.paused
+    resumed = feed(session, cmd(Command.RESUME, 300.0))
+    assert said(resumed)[0].startswith("Romanian deadlift.")
+    assert min(e.at for e in of(Speak, resumed) if e.at is not None) > 300.0
+    feed(session, Tick(400.0))
+    assert [(r.outcome, r.reps_done) for r in session.records] == [
+        (Outcome.ENDED, 1),
+        (Outcome.DONE, 3),
+    ]
+
+
+def test_hurt_after_an_emergency_word_asks_the_pain_questions() -> None:
+    session = in_thrust_set()
+    feed(session, cmd(Command.HALT, 5.0, "help"))
+    effects = feed(session, cmd(Command.YES, 6.0))
+    assert of(RecordPain, effects)[0].report.heard == "help"
+    assert asked(session) == [Mode.ASKING_RED_FLAGS]
+    ended = feed(session, cmd(Command.YES, 7.0))
+    assert of(Finished, ended)[0].summary.ending is Ending.PAIN_RED_FLAGS
+    # The halted set is on record once, as it stood.
+    assert [r.outcome for r in session.records if r.set_number == 1][:1] == [Outcome.SKIPPED]
+    assert sum(1 for r in session.records if r.exercise_id == "hip-thrust") == 2
+
+
+def test_not_hurt_then_end_workout_ends_it() -> None:
+    session = in_thrust_set()
+    feed(session, cmd(Command.HALT, 5.0), cmd(Command.NO, 6.0), cmd(Command.STOP, 7.0))
+    effects = feed(session, cmd(Command.YES, 8.0))
+    assert of(Finished, effects)[0].summary.ending is Ending.STOPPED
+    assert [r.set_number for r in session.records if r.exercise_id == "hip-thrust"] == [1, 2]

@@ -250,7 +250,8 @@ def test_the_briefing_names_each_substitute() -> None:
     )
     assert build_plan(workout)[0].text == (
         "Test session. You need: barbell or kettlebell or two dumbbells, mat (optional). "
-        "If anything hurts, say pain, and we stop at once. Say next when you are ready."
+        "If anything hurts, say pain, and we stop at once. Say stop at any moment to halt "
+        "everything. Say next when you are ready."
     )
 
 
