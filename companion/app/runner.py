@@ -14,13 +14,14 @@ from collections.abc import Callable
 
 from companion.domain.effects import (
     CancelSpeech,
+    CorrectSet,
     Effect,
     Finished,
     RecordPain,
     RecordSet,
     Speak,
 )
-from companion.domain.events import Command, CommandGiven, Start, Tick
+from companion.domain.events import Command, CommandGiven, RepsGiven, Start, Tick
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
 from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
@@ -30,7 +31,7 @@ from companion.storage.history import History, HistoryBusy, HistoryUnavailable
 
 Clock = Callable[[], float]
 # What goes into history: the session's start, then its sets, pain reports and end.
-Write = Start | RecordSet | RecordPain | Finished
+Write = Start | RecordSet | CorrectSet | RecordPain | Finished
 
 
 class SessionRunner:
@@ -66,6 +67,10 @@ class SessionRunner:
     def command(self, command: Command, heard: str = "") -> list[Effect]:
         return self._carry_out(self.session.handle(CommandGiven(command, self.clock(), heard)))
 
+    def reps(self, count: int) -> list[Effect]:
+        """How many reps the person did in the set they paced and just ended."""
+        return self._carry_out(self.session.handle(RepsGiven(count, self.clock())))
+
     def _history_off(self, err: HistoryUnavailable) -> None:
         self.history = None
         self.unwritten.clear()
@@ -79,7 +84,7 @@ class SessionRunner:
                 )
             elif isinstance(effect, CancelSpeech):
                 self.speech.cancel(effect.group)
-            elif isinstance(effect, RecordSet | RecordPain | Finished):
+            elif isinstance(effect, RecordSet | CorrectSet | RecordPain | Finished):
                 self._store(effect)
         return effects
 
@@ -110,6 +115,8 @@ class SessionRunner:
         assert self.session_id is not None  # the start is written before anything after it
         if isinstance(write, RecordSet):
             history.record_set(self.session_id, write.record, self.workout)
+        elif isinstance(write, CorrectSet):
+            history.correct_set(self.session_id, write.record)
         elif isinstance(write, RecordPain):
             history.record_pain(self.session_id, write.report)
         else:

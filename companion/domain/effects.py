@@ -164,6 +164,14 @@ class RecordSet:
 
 
 @dataclass(frozen=True)
+class CorrectSet:
+    """The reps of a set recorded a moment ago, as the person then gave them: replaces the last
+    record of the same set (exercise, set number, side, round)."""
+
+    record: SetRecord
+
+
+@dataclass(frozen=True)
 class RecordPain:
     """Stored before anything else is said; re-sent with the answer and the action taken."""
 
@@ -219,6 +227,7 @@ Effect = (
     | CancelTimer
     | ShowTempo
     | RecordSet
+    | CorrectSet
     | RecordPain
     | Finished
 )

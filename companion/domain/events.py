@@ -45,4 +45,12 @@ class CommandGiven:
     heard: str = ""  # the words, when it came by voice
 
 
-SessionEvent = Start | Tick | CommandGiven
+@dataclass(frozen=True)
+class RepsGiven:
+    """How many reps the person did in the set they pace and just ended, said or typed."""
+
+    count: int
+    now: float
+
+
+SessionEvent = Start | Tick | CommandGiven | RepsGiven

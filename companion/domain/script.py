@@ -214,6 +214,17 @@ PAUSED = "Paused. Say resume when you are ready."
 RESUMED = "Resuming."
 STOP_QUESTION = "Say yes to end the workout, or no to carry on."
 STOPPED = "Workout ended."
+
+
+def reps_question(target: int) -> str:
+    """Asked after a set the person paces: silence keeps the target, and the question says so."""
+    return f"How many reps? Say the number, or we keep {target}."
+
+
+def reps_noted(count: int) -> str:
+    return f"{count} reps."
+
+
 FINISHED = "That is the workout. Well done."
 # The warning signs a pain report asks about when a workout lists none of its own: those of the
 # hip-thrust article (sharp, radiating or lasting pain; numbness or tingling in the legs).
@@ -335,6 +346,8 @@ def speakable_phrases(workout: Workout) -> set[str]:
         phrases.update(c.text for c in exercise.cues)
         phrases.update(c.text for c in exercise.mistakes)
         phrases.update(count_word(n) for n in range(1, exercise.tempo.eccentric + 1))
+        if not exercise.tempo.paced or exercise.regression is not None:  # a regression is unpaced
+            phrases.add(reps_question(exercise.rep_target))
         for side in exercise.sides:
             phrases.add(switch_sides(side, exercise.switch_sides))
         rests = {exercise.rest_seconds, workout.rest_between_exercises, workout.rest_between_rounds}

@@ -26,6 +26,7 @@ from companion.domain import pain, script
 from companion.domain.effects import (
     CancelSpeech,
     CancelTimer,
+    CorrectSet,
     Effect,
     Ending,
     Finished,
@@ -44,7 +45,7 @@ from companion.domain.effects import (
     StepKind,
     StepView,
 )
-from companion.domain.events import Command, CommandGiven, SessionEvent, Start
+from companion.domain.events import Command, CommandGiven, RepsGiven, SessionEvent, Start
 from companion.domain.plan import Step, build_plan, label
 from companion.domain.progression import LoadPlan
 from companion.domain.timeline import (
@@ -65,6 +66,8 @@ from companion.domain.timeline import (
 from companion.domain.workout import CueMoment, Exercise, Regression, Workout
 
 REST_TIMER = "rest"
+# How long after "how many reps?" is said an answer is still taken; silence keeps the target.
+REPS_ANSWER_S = 8.0
 SESSION_GROUP = "session"  # speech that belongs to no step: questions, pause, safety
 
 
@@ -136,6 +139,9 @@ class Session:
         self._pain_exercise: Exercise | None = None
         self._set_stopped = False  # the current set was ended by a pain report or a halt
         self._halted_by = ""  # the emergency word heard, kept for a pain report it leads to
+        # After a set the person paces: which record "how many reps?" may still correct, and
+        # until when. The session goes on meanwhile (the rest starts); silence keeps the target.
+        self._reps_asked: tuple[int, float] | None = None
 
     # ----------------------------------------------------------------- public surface
 
@@ -182,7 +188,9 @@ class Session:
                 self._enter(event.now, out)
             return out
         self._run_due(event.now, out)
-        if isinstance(event, CommandGiven):
+        if isinstance(event, RepsGiven):
+            self._give_reps(event, out)
+        elif isinstance(event, CommandGiven):
             move = MOVES[self.mode].get(event.command)
             if move is not None and move.when(self):
                 move.make(self, event, out)
@@ -519,12 +527,40 @@ class Session:
         if self.step.kind is StepKind.SET:
             exercise = self.step.exercise
             assert exercise is not None
-            self._record_set(
-                Outcome.DONE,
-                self._reps_done if self._counts(exercise) else exercise.rep_target,
-                out,
-            )
+            if self._counts(exercise):
+                # Ended before its last rep was counted (the set ends itself at its last rep).
+                self._record_cut_short(out)
+            else:
+                self._record_set(Outcome.DONE, exercise.rep_target, out)
+                self._advance(event.now, out)
+                self._ask_reps(exercise.rep_target, event.now, out)
+                return
         self._advance(event.now, out)
+
+    def _ask_reps(self, target: int, now: float, out: list[Effect]) -> None:
+        """Ask how many reps the set the person paced and just ended came to, after the next
+        step's first words. The target is on record until an answer corrects it; the session
+        goes on meanwhile. Not asked once the session has finished: nothing could answer."""
+        if self.finished:
+            return
+        text = script.reps_question(target)
+        out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
+        self._reps_asked = (len(self._records) - 1, now + self._seconds(text) + REPS_ANSWER_S)
+
+    def _give_reps(self, event: RepsGiven, out: list[Effect]) -> None:
+        """An answer to "how many reps?": corrects the set's record while the question is open
+        (a second answer corrects the first); otherwise there is nothing to answer."""
+        if self._reps_asked is None or self.finished or event.count < 0:
+            return
+        index, until = self._reps_asked
+        if event.now > until:
+            self._reps_asked = None
+            return
+        outcome = Outcome.DONE if event.count > 0 else Outcome.SKIPPED
+        record = replace(self._records[index], reps_done=event.count, outcome=outcome)
+        self._records[index] = record
+        out.append(CorrectSet(record))
+        out.append(Speak(script.reps_noted(event.count), Priority.INSTRUCTION, group=SESSION_GROUP))
 
     def _skip(self, event: CommandGiven, out: list[Effect]) -> None:
         step = self.step

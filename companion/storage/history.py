@@ -216,6 +216,25 @@ class History:
         with self._write() as db:
             _insert(db, "sets", row)
 
+    def correct_set(self, session_id: int, record: SetRecord) -> None:
+        """The reps (and so the outcome) of the latest stored row of the same set, as the person
+        gave them after it was recorded."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE sets SET reps_done = ?, outcome = ? WHERE id = (SELECT MAX(id) FROM sets"
+                " WHERE session_id = ? AND exercise_id = ? AND set_number = ? AND side = ?"
+                " AND round_number = ?)",
+                (
+                    record.reps_done,
+                    record.outcome.value,
+                    session_id,
+                    record.exercise_id,
+                    record.set_number,
+                    record.side,
+                    record.round_number,
+                ),
+            )
+
     def record_pain(self, session_id: int, report: PainReport) -> None:
         """Insert the report, or update it when the session re-sends it with the answer."""
         row = {"session_id": session_id, **_pain_columns(report), "reported_at": _now()}

@@ -32,7 +32,7 @@ def summary_table(summary: SessionSummary) -> Table:
         lifted = [r for r in records if r.outcome is not Outcome.SKIPPED]
         loads = sorted({script.format_load(r.load, r.unit) for r in lifted})
         notes = []
-        for outcome in (Outcome.SKIPPED, Outcome.PAIN, Outcome.FORM):
+        for outcome in (Outcome.SKIPPED, Outcome.ENDED, Outcome.PAIN, Outcome.FORM):
             count = sum(1 for r in records if r.outcome is outcome)
             if count:
                 notes.append(f"{count} {outcome.value}")

@@ -227,7 +227,8 @@ def test_next_ends_a_paced_set_early_with_the_reps_done_so_far() -> None:
     session, _, first = paced(RDL)
     feed(session, Tick(first + 7 + 7 + 3))  # two reps done, the third going down
     effects = session.handle(cmd(Command.NEXT, first + 17))
-    assert effects[0] == RecordSet(replace(session.records[0], reps_done=2, outcome=Outcome.DONE))
+    # Ended early, with the reps counted (issue 26): not "done".
+    assert effects[0] == RecordSet(replace(session.records[0], reps_done=2, outcome=Outcome.ENDED))
     assert CancelSpeech("step-1") in effects  # the rest of the counts are dropped
     assert session.records[0].reps_done == 2
 

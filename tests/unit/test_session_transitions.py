@@ -210,7 +210,7 @@ ROWS = [
          instr("Rest thirty seconds. Next: Hip thrust.", "step-3"),
          StartTimer("rest", RDL_END, RDL_END + 30))),
     Row("paced-next-early", RDL_FIRST, (*RDL_SET, Tick(14.0)), cmd(N.NEXT, 14.0), 3,
-        StepKind.REST, (RecordSet(rdl_set(Outcome.DONE, 1)), CancelSpeech("step-2"))),
+        StepKind.REST, (RecordSet(rdl_set(Outcome.ENDED, 1)), CancelSpeech("step-2"))),
     Row("paced-form", RDL_FIRST, (*RDL_SET, Tick(21.0)), cmd(N.FORM, 21.0), 3, StepKind.REST,
         (RecordSet(rdl_set(Outcome.FORM, 2)), CancelSpeech("step-2"),
          Speak(script.FORM_ENDED, Priority.INSTRUCTION, group="session"))),
