@@ -5,18 +5,24 @@ second, plus each key or heard command). Speech effects go to a `SpeechOut`, rec
 what the screen needs comes back to the app as the list of effects. History failures never stop a
 session: history turns off and the screen says why. When another program holds the file's write
 lock, the records wait in order and are written with the next one.
+
+A session is history once something was done in it: its row is written with its first set that
+was not skipped, or its first pain report (with the skipped sets before it). A launch and quit,
+or a session ended before any of that, leaves no row.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from companion.domain.effects import (
     CancelSpeech,
     CorrectSet,
     Effect,
     Finished,
+    Outcome,
     RecordPain,
     RecordSet,
     Speak,
@@ -30,8 +36,9 @@ from companion.speech_out.port import SpeechOut
 from companion.storage.history import History, HistoryBusy, HistoryUnavailable
 
 Clock = Callable[[], float]
-# What goes into history: the session's start, then its sets, pain reports and end.
-Write = Start | RecordSet | CorrectSet | RecordPain | Finished
+# What goes into history: sets, corrections and pain reports, then the end; the session's row is
+# written before the first of them.
+Write = RecordSet | CorrectSet | RecordPain | Finished
 
 
 class SessionRunner:
@@ -55,10 +62,13 @@ class SessionRunner:
         self.history_note = history_note
         self.session_id: int | None = None
         self.unwritten: list[Write] = []  # held back while the file is locked; oldest first
+        self.started_at: datetime | None = None  # wall clock, for the row written later
+        self._kept = False  # something worth keeping was done: the session is history
+        self._held: list[Write] = []  # skipped sets before that, kept if it comes
 
     def start(self) -> list[Effect]:
         start = Start(self.clock())
-        self._store(start)
+        self.started_at = datetime.now(UTC)
         return self._carry_out(self.session.handle(start))
 
     def tick(self) -> list[Effect]:
@@ -74,6 +84,7 @@ class SessionRunner:
     def _history_off(self, err: HistoryUnavailable) -> None:
         self.history = None
         self.unwritten.clear()
+        self._held.clear()
         self.history_note = f"history is off: {err}"
 
     def _carry_out(self, effects: list[Effect]) -> list[Effect]:
@@ -91,6 +102,14 @@ class SessionRunner:
     def _store(self, write: Write) -> None:
         if self.history is None:
             return
+        if not self._kept:
+            if not _worth_keeping(write):
+                # Held until something is done; a session that ends first is no history.
+                self._held = [] if isinstance(write, Finished) else [*self._held, write]
+                return
+            self._kept = True
+            self.unwritten.extend(self._held)
+            self._held.clear()
         self.unwritten.append(write)
         try:
             while self.unwritten:
@@ -109,10 +128,8 @@ class SessionRunner:
         self.history_note = ""
 
     def _write(self, history: History, write: Write) -> None:
-        if isinstance(write, Start):
-            self.session_id = history.start_session(self.workout)
-            return
-        assert self.session_id is not None  # the start is written before anything after it
+        if self.session_id is None:  # the session's row, before its first record
+            self.session_id = history.start_session(self.workout, self.started_at)
         if isinstance(write, RecordSet):
             history.record_set(self.session_id, write.record, self.workout)
         elif isinstance(write, CorrectSet):
@@ -121,3 +138,10 @@ class SessionRunner:
             history.record_pain(self.session_id, write.report)
         else:
             history.finish_session(self.session_id, write.summary)
+
+
+def _worth_keeping(write: Write) -> bool:
+    """Whether `write` makes the session history: a set not skipped, or a pain report."""
+    if isinstance(write, RecordPain):
+        return True
+    return isinstance(write, RecordSet) and write.record.outcome is not Outcome.SKIPPED

@@ -184,12 +184,15 @@ class History:
 
     # ----------------------------------------------------------------- writing
 
-    def start_session(self, workout: Workout) -> int:
+    def start_session(self, workout: Workout, started_at: datetime | None = None) -> int:
+        """`started_at`: when the session began, when its row is written later (the runner
+        writes it with the first thing worth keeping); now by default."""
+        when = started_at.isoformat(timespec="seconds") if started_at is not None else _now()
         row = {
             "workout_id": workout.id,
             "workout": workout.title,
             "unit": workout.unit.value,
-            "started_at": _now(),
+            "started_at": when,
         }
         with self._write() as db:
             cursor = _insert(db, "sessions", row)

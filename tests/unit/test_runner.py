@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from sample_workouts import THRUST, straight
+from sample_workouts import RDL, THRUST, straight
 
 from companion.app.runner import SessionRunner
 from companion.domain.effects import Priority, RecordSet
@@ -117,6 +117,11 @@ def test_records_still_locked_out_at_the_end_are_reported_lost(tmp_path: Path) -
     other.execute("BEGIN IMMEDIATE")
     runner = SessionRunner(straight(THRUST), Voice(), history)
     runner.start()
+    # The session's row is written with its first set (a session with nothing done is no
+    # history), so a set is done before the end.
+    while runner.session.step.kind.value != "set":
+        runner.command(Command.NEXT)
+    runner.command(Command.NEXT)
     assert runner.session_id is None and len(runner.unwritten) == 1
     runner.command(Command.STOP)
     runner.command(Command.YES)
@@ -124,3 +129,31 @@ def test_records_still_locked_out_at_the_end_are_reported_lost(tmp_path: Path) -
     assert runner.history_note.startswith("history is incomplete: ")
     assert runner.history_note.endswith("records could not be saved")
     other.execute("ROLLBACK")
+
+
+def test_a_session_with_nothing_done_is_not_history(tmp_path: Path) -> None:
+    """Launch and quit, or stop before any set: no "did not finish · sets done 0" row."""
+    history = History.open(tmp_path / "h.sqlite3")
+    SessionRunner(straight(THRUST), Voice(), history).start()  # launched, then closed
+    stopped = SessionRunner(straight(THRUST), Voice(), history)
+    stopped.start()
+    stopped.command(Command.STOP)
+    stopped.command(Command.YES)  # every set recorded skipped
+    assert stopped.session.finished
+    assert history.sessions() == [] and stopped.session_id is None
+
+
+def test_the_session_row_comes_with_the_first_thing_done(tmp_path: Path) -> None:
+    history = History.open(tmp_path / "h.sqlite3")
+    runner = SessionRunner(straight(THRUST, RDL), Voice(), history)
+    runner.start()
+    while runner.session.step.kind.value != "set":
+        runner.command(Command.NEXT)
+    assert history.sessions() == []
+    runner.command(Command.SKIP)  # hip thrust sets 1 and 2 skipped: held
+    assert history.sessions() == []
+    runner.command(Command.PAIN, heard="ouch")  # in the RDL set: worth keeping
+    (past,) = history.sessions()
+    assert runner.started_at is not None
+    assert past.started_at == runner.started_at.replace(microsecond=0)
+    assert [s.outcome.value for s in past.summary.sets] == ["skipped", "skipped", "pain"]
