@@ -135,7 +135,7 @@ class Session:
         self._regressed: dict[str, Regression] = {}
         self._pain_count: dict[str, int] = {}
         self._ended: set[str] = set()
-        self._cue_turn: dict[str, int] = {}
+        self._cue_turn: dict[tuple[str, str], int] = {}  # (exercise id, name as done): turn
         self._pain_exercise: Exercise | None = None
         self._set_stopped = False  # the current set was ended by a pain report or a halt
         self._halted_by = ""  # the emergency word heard, kept for a pain report it leads to
@@ -296,6 +296,11 @@ class Session:
         if exercise is not None and exercise.id in self._ended and step.kind is not StepKind.REST:
             self._skip_exercise(exercise, self.index, now, out)
             return
+        # The regression does both sides at once; a set stopped to swap it in is done again.
+        if self._side_dropped(step) and not self._set_stopped:
+            self.index += 1
+            self._enter(now, out)
+            return
         self._alarms = []
         self._reps_done = 0
         self._set_stopped = False
@@ -327,9 +332,10 @@ class Session:
 
     def _start_set(self, exercise: Exercise, now: float, out: list[Effect]) -> None:
         step = self.step
-        before = [c.text for c in exercise.cues_at(CueMoment.BEFORE_SET)]
+        done = self._as_done(exercise)
+        before = [c.text for c in done.cues_at(CueMoment.BEFORE_SET)]
         if exercise.id in self._regressed:
-            before = [self._regressed[exercise.id].text]
+            before.insert(0, self._regressed[exercise.id].text)
         load = self.current_load(exercise)
         plan = self._loads.get(exercise.id)
         # The opener ("today 135 pounds, up 5") belongs to the exercise's first set only (the
@@ -344,10 +350,10 @@ class Session:
         if first and exercise.end_set_when:
             before.append(script.end_set(exercise))
         intro = script.set_intro(
-            self._exercise_name(exercise),
+            done.name,
             step.set_number,
             step.set_count,
-            step.side,
+            self._side(step),
             exercise.reps,
             load,
             self.workout.unit,
@@ -363,13 +369,15 @@ class Session:
     def _reminder(self, exercise: Exercise, within: float | None = None) -> str | None:
         """The next reminder about `exercise`: one pass through them per session, then quiet.
         None, keeping it for later, when it would take longer than `within` seconds to say."""
-        said = reminders(exercise, self._counts(exercise), self._words_per_minute)
-        turn = self._cue_turn.get(exercise.id, 0)
+        done = self._as_done(exercise)
+        said = reminders(done, self._counts(exercise), self._words_per_minute)
+        key = (exercise.id, done.name)  # a regression's reminders are its own, from the first
+        turn = self._cue_turn.get(key, 0)
         if turn >= len(said):
             return None
         if within is not None and self._seconds(said[turn]) > within:
             return None
-        self._cue_turn[exercise.id] = turn + 1
+        self._cue_turn[key] = turn + 1
         return said[turn]
 
     def _next_reminder(self, at: float, out: list[Effect]) -> None:
@@ -400,18 +408,48 @@ class Session:
         self._schedule(rest(self._rest_end, seconds), out)
 
     def _after_rest(self) -> Step:
-        """The step a rest leads to, passing over exercises that pain has ended."""
+        """The step a rest leads to, passing over exercises that pain has ended and the sides a
+        regression does together."""
         for step in self.plan[self.index + 1 :]:
             ended = step.exercise is not None and step.exercise.id in self._ended
-            if step.kind is not StepKind.REST and not ended:
+            if step.kind is not StepKind.REST and not ended and not self._side_dropped(step):
                 return step
         return self.plan[-1]
 
     def _rest_next_label(self) -> str:
         following = self._after_rest()
-        if following is self.plan[self.index + 1]:
+        swapped = following.exercise is not None and following.exercise.id in self._regressed
+        if following is self.plan[self.index + 1] and not swapped:
             return self.step.next_label  # the plan's own label (a side switch words it its way)
+        if swapped:
+            assert following.exercise is not None
+            following = replace(
+                following, exercise=self._as_done(following.exercise), side=self._side(following)
+            )
         return label(following, self.step.exercise)
+
+    # ----------------------------------------------------------------- a regression swapped in
+
+    def _as_done(self, exercise: Exercise) -> Exercise:
+        """`exercise`, or the regression done in its place for the rest of the session."""
+        return exercise.swapped() if exercise.id in self._regressed else exercise
+
+    def _side(self, step: Step) -> str:
+        """The side a step trains: none when a regression does both sides together."""
+        exercise = step.exercise
+        if exercise is None or not step.side or self._as_done(exercise).per_side:
+            return step.side
+        return ""
+
+    def _side_dropped(self, step: Step) -> bool:
+        """A step a two-legged regression has no use for: the sets of the sides after the first,
+        and the side switches before them."""
+        exercise = step.exercise
+        if exercise is None or not exercise.per_side or self._as_done(exercise).per_side:
+            return False
+        if step.kind is StepKind.REST:
+            return step.side_switch
+        return step.kind is StepKind.SET and step.side != exercise.trained_sides[0]
 
     def _skip_exercise(self, exercise: Exercise, start: int, now: float, out: list[Effect]) -> None:
         """Record the exercise's sets from `start` on as skipped and move past its block, and
@@ -421,7 +459,7 @@ class Session:
             step = self.plan[i]
             ours = step.exercise is not None and step.exercise.id in (exercise.id, *self._ended)
             if step.kind is StepKind.REST or ours:
-                if ours and step.kind is StepKind.SET:
+                if ours and step.kind is StepKind.SET and not self._side_dropped(step):
                     self._record_set(Outcome.SKIPPED, 0, out, step)
                 i += 1
                 continue
@@ -435,10 +473,6 @@ class Session:
 
     # ----------------------------------------------------------------- records
 
-    def _exercise_name(self, exercise: Exercise) -> str:
-        regression = self._regressed.get(exercise.id)
-        return regression.name if regression is not None else exercise.name
-
     def _set_record(self, step: Step, outcome: Outcome, reps: int | None) -> SetRecord:
         assert step.exercise is not None
         exercise = step.exercise
@@ -448,7 +482,7 @@ class Session:
             exercise=exercise.name,
             set_number=step.set_number,
             set_count=step.set_count,
-            side=step.side,
+            side=self._side(step),
             round_number=step.round_number,
             reps_target=exercise.reps,
             reps_done=reps,
@@ -513,7 +547,7 @@ class Session:
         if self.step.kind is StepKind.SET and not self._set_stopped:
             self._record_cut_short(out)
         for step in self.plan[self.index + 1 :]:
-            if step.kind is StepKind.SET:
+            if step.kind is StepKind.SET and not self._side_dropped(step):
                 self._record_set(Outcome.SKIPPED, 0, out, step)
 
     # ----------------------------------------------------------------- moves
@@ -843,10 +877,10 @@ class Session:
             kind=kind,
             workout=self.workout.title,
             instruction=self._instruction,
-            exercise=self._exercise_name(exercise) if exercise is not None else "",
+            exercise=self._as_done(exercise).name if exercise is not None else "",
             set_number=step.set_number,
             set_count=step.set_count,
-            side=step.side,
+            side=self._side(step),
             round_number=step.round_number,
             round_count=step.round_count,
             reps=exercise.reps if exercise is not None and step.kind is StepKind.SET else None,

@@ -536,3 +536,25 @@ def test_nothing_shown_or_said_speaks_of_the_article(stem: str) -> None:
     shown = [text for step in build_plan(workout) for text in (step.text, step.detail)]
     for text in [*shown, *script.speakable_phrases(workout)]:
         assert "article" not in text.lower(), text
+
+
+def test_the_runner_circuits_two_legged_regressions_are_not_per_side() -> None:
+    runner = load_library().get("runner-posterior-chain")
+    for exercise_id in ("single-leg-glute-bridge", "kickstand-deadlift"):
+        exercise = runner.exercise(exercise_id)
+        assert exercise.per_side and exercise.regression is not None
+        assert exercise.regression.per_side is False
+        assert not exercise.swapped().per_side and exercise.swapped().trained_sides == ("",)
+
+
+def test_a_regression_may_bring_its_own_sides_and_cues(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + '\n[exercises.regression]\nname = "Easier"\ntext = "Do less."\nsource = "src"\n'
+        + 'per_side = false\n[[exercises.regression.cues]]\ntext = "Slowly."\nsource = "src"\n'
+    )
+    result = load_file(write(tmp_path, text))
+    assert result.workout is not None, result.problems
+    regression = result.workout.exercises[-1].regression
+    assert regression is not None and regression.per_side is False
+    assert [c.text for c in regression.cues] == ["Slowly."]

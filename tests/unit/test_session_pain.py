@@ -40,7 +40,7 @@ from companion.domain.events import Command, Start, Tick
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Mode, Session
 from companion.domain.timeline import LEAD_GAP, speech_seconds
-from companion.domain.workout import SafetyRule, Workout
+from companion.domain.workout import Cue, Regression, SafetyRule, Workout
 
 # straight(THRUST, RDL): 0 briefing, 1 warm-up, 2 setup, 3 set 1/2, 4 rest, 5 set 2/2,
 # 6 rest, 7 RDL, 8 summary
@@ -531,3 +531,52 @@ def test_not_hurt_then_end_workout_ends_it() -> None:
     effects = feed(session, cmd(Command.YES, 8.0))
     assert of(Finished, effects)[0].summary.ending is Ending.STOPPED
     assert [r.set_number for r in session.records if r.exercise_id == "hip-thrust"] == [1, 2]
+
+
+# ------------------------------------------------------------------ a regression is a whole swap
+
+SWAPPABLE_BRIDGE = replace(
+    BRIDGE,
+    cues=(Cue("Level hips.", "ht"),),
+    regression=Regression(
+        "Glute bridge, both feet down",
+        "Both feet planted.",
+        "ht",
+        per_side=False,
+        cues=(Cue("Push through both heels.", "ht"),),
+    ),
+)
+
+
+def test_a_two_legged_regression_replaces_the_one_legged_exercise_for_the_session() -> None:
+    """Runner circuit: single-leg glute bridge → glute bridge. Its own sides (none), its own
+    name everywhere, its own cues, and round 2 keeps it (issue 26)."""
+    session = Session(circuit(SWAPPABLE_BRIDGE, RDL))
+    feed(session, Start(0.0), cmd(Command.NEXT, 1.0))  # round 1, left side
+    assert session.step.side == "left"
+    feed(session, cmd(Command.PAIN, 2.0), cmd(Command.NO, 3.0))
+    effects = feed(session, cmd(Command.EASIER, 4.0))
+    intro = said(effects)[-1]
+    assert intro == "Glute bridge, both feet down. 10 reps. Both feet planted."
+    assert of(Show, effects)[-1].view.side == ""
+    # Done: the right side is not asked for; the rest names what really comes next.
+    rest = feed(session, cmd(Command.NEXT, 5.0))
+    assert said(rest)[0] == "Rest fifteen seconds. Next: Romanian deadlift."
+    reminders: list[str] = []
+    views = []
+    for t in range(6, 40):
+        step_effects = feed(session, Tick(float(t * 30)), cmd(Command.NEXT, float(t * 30)))
+        reminders += [s.text for s in of(Speak, step_effects) if s.priority is Priority.CHATTER]
+        views += [e.view for e in of(Show, step_effects)]
+        if session.finished:
+            break
+    names = {v.exercise for v in views if v.kind is StepKind.SET}
+    assert names == {"Glute bridge, both feet down", "Romanian deadlift"}
+    assert all(v.side == "" for v in views)
+    assert "Level hips." not in reminders and "Push through both heels." in reminders
+    bridge = [r for r in session.records if r.exercise_id == "sl-bridge"]
+    assert [(r.round_number, r.side, r.variant) for r in bridge] == [
+        (1, "left", ""),  # stopped by pain, one-legged
+        (1, "", "Glute bridge, both feet down"),
+        (2, "", "Glute bridge, both feet down"),
+    ]
