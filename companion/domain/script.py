@@ -101,15 +101,55 @@ def say_number(value: float) -> str:
     return "a half" if whole == "0" else f"{whole} and a half"
 
 
-def load_note(load: float, previous: float, reason: str, unit: Unit) -> str:
-    """How the next session opens an exercise: "today 135 pounds, up 5 from last time"."""
+def load_note(load: float, previous: float, reason: str, unit: Unit, because: str = "") -> str:
+    """How the next session opens an exercise: "today 135 pounds, up 5 from last time", or with
+    a held load, why: "today 85 pounds, same as last time: you reported pain on this 12 days
+    ago"."""
     today = f"today {say_load(load, unit)}"
     change = say_number(abs(load - previous))
     if reason == "up":
         return f"{today}, up {change} from last time"
     if reason == "down":
         return f"{today}, down {change} after the pain report"
-    return f"{today}, same as last time"
+    return f"{today}, same as last time" + (f": {because}" if because else "")
+
+
+# Why a load is held, as said (keyed by `progression.Suggestion.why`).
+_HELD_BECAUSE = {
+    "position was lost": "position was lost",
+    "not every set at the top": "not every set reached the top of the range",
+    "not every set done": "not every set was done",
+    "no sets done": "no sets were done",
+}
+
+
+def held_because(why: str, pain_days_ago: int | None = None, when: str = "last time") -> str:
+    """Why a load stays where it is, in words; "" when there is nothing to explain. `when`: the
+    session the reason is about, as the listener knows it ("last time", "today")."""
+    if why == "earlier pain on record":
+        if pain_days_ago is None:
+            return "you reported pain on this recently"
+        if pain_days_ago == 0:
+            return "you reported pain on this earlier today"
+        if pain_days_ago == 1:
+            return "you reported pain on this yesterday"
+        return f"you reported pain on this {pain_days_ago} days ago"
+    because = _HELD_BECAUSE.get(why)
+    return f"{because} {when}" if because else ""
+
+
+def next_time(name: str, load: float | None, change: float, unit: Unit, why: str) -> str:
+    """A line of the summary: "Hip thrust: 140 lb next time, up 5: every set at the top."."""
+    if load is None:
+        return f"{name}: bodyweight."
+    shown = format_load(load, unit)
+    if change > 0:
+        moved = f", up {change:g}"
+    elif change < 0:
+        moved = f", down {-change:g}"
+    else:
+        moved = ", the same"
+    return f"{name}: {shown} next time{moved}: {why}."
 
 
 def rep_words(reps: tuple[int, int]) -> str:
