@@ -23,7 +23,8 @@ class Command(Enum):
     FORM = "form"  # "losing position": ends the set as technique-limited
     YES = "yes"
     NO = "no"
-    LIGHTER = "lighter"  # pain follow-up: carry on with a reduced load
+    LIGHTER = "lighter"  # a plate step lighter; after pain: carry on with a reduced load
+    HEAVIER = "heavier"  # a plate step heavier
     EASIER = "easier"  # pain follow-up: swap in the regression
     HALT = "halt"  # an emergency word ("stop", "help"): everything halts, then "are you hurt?"
 

@@ -261,6 +261,13 @@ def reps_question(target: int) -> str:
     return f"How many reps? Say the number, or we keep {target}."
 
 
+def load_changed(heavier: bool, load: float, unit: Unit, in_set: bool) -> str:
+    """Said when the person asks for a plate step more or less: the new load and, in a set,
+    that the set waits for them to change the plates."""
+    said = f"{'Heavier' if heavier else 'Lighter'}: {say_load(load, unit)}."
+    return f"{said} Say next when the plates are changed." if in_set else said
+
+
 def reps_noted(count: int) -> str:
     return f"{count} reps."
 

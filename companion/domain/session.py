@@ -47,7 +47,7 @@ from companion.domain.effects import (
 )
 from companion.domain.events import Command, CommandGiven, RepsGiven, SessionEvent, Start
 from companion.domain.plan import Step, build_plan, label
-from companion.domain.progression import LoadPlan
+from companion.domain.progression import PLATE_STEP, LoadPlan
 from companion.domain.timeline import (
     CUE_INTERVAL,
     DEFAULT_WORDS_PER_MINUTE,
@@ -142,6 +142,7 @@ class Session:
         # After a set the person paces: which record "how many reps?" may still correct, and
         # until when. The session goes on meanwhile (the rest starts); silence keeps the target.
         self._reps_asked: tuple[int, float] | None = None
+        self._changing_plates = False  # a set waits for "next" after a load change
 
     # ----------------------------------------------------------------- public surface
 
@@ -304,6 +305,7 @@ class Session:
         self._alarms = []
         self._reps_done = 0
         self._set_stopped = False
+        self._changing_plates = False
         if step.kind is StepKind.SUMMARY:
             self._finish(Ending.FINISHED, now, out)
             return
@@ -558,6 +560,9 @@ class Session:
         out.append(Speak(self._instruction, Priority.INSTRUCTION, group=SESSION_GROUP))
 
     def _next(self, event: CommandGiven, out: list[Effect]) -> None:
+        if self._changing_plates:  # the plates are changed: the set starts at its new load
+            self._enter(event.now, out)
+            return
         if self.step.kind is StepKind.SET:
             exercise = self.step.exercise
             assert exercise is not None
@@ -595,6 +600,52 @@ class Session:
         self._records[index] = record
         out.append(CorrectSet(record))
         out.append(Speak(script.reps_noted(event.count), Priority.INSTRUCTION, group=SESSION_GROUP))
+
+    # ----------------------------------------------------------------- load changes
+
+    def _load_to_change(self) -> tuple[Exercise, float] | None:
+        """The exercise whose load "lighter" or "heavier" changes now (the set's, or in a rest
+        the next one's), and its load; None without a load to change."""
+        if self.step.kind is StepKind.SET:
+            exercise = self.step.exercise
+        elif self.step.kind is StepKind.REST:
+            exercise = self._after_rest().exercise
+        else:
+            return None
+        load = self.current_load(exercise) if exercise is not None else None
+        return (exercise, load) if exercise is not None and load is not None else None
+
+    def _can_go_lighter(self) -> bool:
+        change = self._load_to_change()
+        return change is not None and change[1] - PLATE_STEP[self.workout.unit] > 0
+
+    def _can_go_heavier(self) -> bool:
+        return self._load_to_change() is not None
+
+    def _lighter_now(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._change_load(-PLATE_STEP[self.workout.unit], out)
+
+    def _heavier_now(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._change_load(PLATE_STEP[self.workout.unit], out)
+
+    def _change_load(self, step: float, out: list[Effect]) -> None:
+        """A plate step more or less, said with the new load. In a set, the counts stop and the
+        set waits for "next" (the plates take as long as they take), then starts again; reps
+        counted before the change are on record as a set ended early."""
+        change = self._load_to_change()
+        assert change is not None
+        exercise, load = change
+        in_set = self.step.kind is StepKind.SET
+        if in_set:
+            out.append(CancelSpeech(self._group))
+            self._alarms = []
+            if self._counted():
+                self._record_cut_short(out)
+            self._changing_plates = True
+        self._load_override[exercise.id] = load + step
+        text = script.load_changed(step > 0, load + step, self.workout.unit, in_set)
+        out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
+        out.append(Show(self._view()))
 
     def _skip(self, event: CommandGiven, out: list[Effect]) -> None:
         step = self.step
@@ -923,6 +974,8 @@ MOVES: dict[Mode, dict[Command, Move]] = {
         Command.NEXT: Move(Session._next),
         Command.SKIP: Move(Session._skip),
         Command.FORM: Move(Session._form, when=Session._in_set),
+        Command.LIGHTER: Move(Session._lighter_now, when=Session._can_go_lighter),
+        Command.HEAVIER: Move(Session._heavier_now, when=Session._can_go_heavier),
         Command.PAUSE: Move(Session._pause),
         Command.REPEAT: _REPEAT,
         Command.PAIN: _PAIN,

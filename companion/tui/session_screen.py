@@ -54,6 +54,7 @@ class SessionScreen(Screen[None]):
         Binding("y", "command('yes')", "Yes"),
         Binding("n", "command('no')", "No"),
         Binding("l", "command('lighter')", "Lighter"),
+        Binding("u", "command('heavier')", "Heavier"),
         Binding("e", "command('easier')", "Easier"),
     ]
 

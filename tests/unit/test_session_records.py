@@ -100,3 +100,21 @@ def test_a_corrected_set_is_stored_corrected(tmp_path: Path) -> None:
     assert runner.session_id is not None
     (stored,) = history.session_sets(runner.session_id)
     assert (stored.outcome, stored.reps_done) == (Outcome.DONE, 6)
+
+
+def test_lighter_in_a_paced_set_stops_the_counts_until_next() -> None:
+    session = Session(bare(RDL))
+    feed(session, Start(0.0), cmd(Command.NEXT, 1.0), Tick(13.0))  # rep one counted
+    effects = session.handle(cmd(Command.LIGHTER, 13.0))
+    assert said(effects) == ["Lighter: 60 pounds. Say next when the plates are changed."]
+    assert [(r.record.outcome, r.record.reps_done) for r in of(RecordSet, effects)] == [
+        (Outcome.ENDED, 1)
+    ]
+    assert session.handle(Tick(120.0)) == []  # no count, no end: the plates take their time
+    restarted = session.handle(cmd(Command.NEXT, 120.0))
+    assert said(restarted)[0] == "Romanian deadlift. 3 reps at 60 pounds."
+    feed(session, Tick(200.0))
+    assert [(r.outcome, r.reps_done, r.load) for r in session.records] == [
+        (Outcome.ENDED, 1, 65.0),
+        (Outcome.DONE, 3, 60.0),
+    ]

@@ -197,6 +197,17 @@ ROWS = [
     Row("set-yes-ignored", THRUST_FIRST, IN_SET, cmd(N.YES, 4.0), 3, StepKind.SET, only=True),
     Row("set-resume-ignored", THRUST_FIRST, IN_SET, cmd(N.RESUME, 4.0), 3, StepKind.SET,
         only=True),
+    Row("set-lighter", THRUST_FIRST, IN_SET, cmd(N.LIGHTER, 4.0), 3, StepKind.SET,
+        (CancelSpeech("step-3"),
+         Speak("Lighter: 90 pounds. Say next when the plates are changed.",
+               Priority.INSTRUCTION, group="session"), Show), only=True),
+    Row("set-heavier-then-next-starts-it-again", THRUST_FIRST,
+        (*IN_SET, cmd(N.HEAVIER, 4.0)), cmd(N.NEXT, 30.0), 3, StepKind.SET,
+        (instr("Hip thrust. Set 1 of 2. 8 to 10 reps at 100 pounds. Ribs down.", "step-3"),
+         Show), only=True),
+    Row("rest-heavier", THRUST_FIRST, IN_REST, cmd(N.HEAVIER, 10.0), 4, StepKind.REST,
+        (Speak("Heavier: 100 pounds.", Priority.INSTRUCTION, group="session"), Show),
+        only=True),
     Row("set-easier-ignored", THRUST_FIRST, IN_SET, cmd(N.EASIER, 4.0), 3, StepKind.SET,
         only=True),
     Row("set-unpaced-waits", THRUST_FIRST, IN_SET, Tick(3.5), 3, StepKind.SET, only=True),
@@ -461,13 +472,14 @@ def test_the_table_workouts_are_the_documented_plans() -> None:
 # ------------------------------------------------------------------ the commands allowed
 
 EVERYWHERE = frozenset({N.REPEAT, N.PAIN, N.STOP, N.HALT})
+LOAD = frozenset({N.LIGHTER, N.HEAVIER})  # a plate step, in a set or a rest with a load
 STATES = {
     "before-start": (THRUST_FIRST, BEFORE_START, frozenset()),
     "briefing": (THRUST_FIRST, BRIEFING, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
     "setup": (THRUST_FIRST, SETUP, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
-    "set": (THRUST_FIRST, IN_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE),
-    "paced-set": (RDL_FIRST, RDL_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE),
-    "rest": (THRUST_FIRST, IN_REST, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
+    "set": (THRUST_FIRST, IN_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE | LOAD),
+    "paced-set": (RDL_FIRST, RDL_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE | LOAD),
+    "rest": (THRUST_FIRST, IN_REST, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE | LOAD),
     "paused": (THRUST_FIRST, PAUSED_SET, {N.RESUME} | EVERYWHERE),
     "stop-asked": (THRUST_FIRST, STOP_ASKED, {N.YES, N.NO, N.REPEAT, N.PAIN, N.HALT}),
     "paused-stop-asked": (THRUST_FIRST, (*PAUSED_SET, cmd(N.STOP, 6.0)),
