@@ -178,8 +178,17 @@ def end_set(exercise: Exercise) -> str:
     return sentence(f"end the set when {exercise.end_set_when}") if exercise.end_set_when else ""
 
 
+# Words that keep their capital inside a sentence ("the Romanian deadlift").
+PROPER_WORDS = frozenset({"romanian"})
+
+
+def in_sentence(name: str) -> str:
+    """An exercise's name inside a sentence: lower case, but for proper words ("Romanian")."""
+    return " ".join(w.capitalize() if w in PROPER_WORDS else w for w in name.lower().split())
+
+
 def setup_intro(exercise: Exercise) -> str:
-    return f"Setup for the {exercise.name.lower()}."
+    return f"Setup for the {in_sentence(exercise.name)}."
 
 
 def technique(exercise: Exercise) -> str:
@@ -192,7 +201,7 @@ def technique(exercise: Exercise) -> str:
         how = _pacing(exercise.tempo) + "."
     else:
         return ""
-    return f"How the {exercise.name.lower()} goes: {how}"
+    return f"How the {in_sentence(exercise.name)} goes: {how}"
 
 
 def _pacing(tempo: Tempo) -> str:
@@ -318,7 +327,7 @@ def pain_options(new_load: str | None, regression: str | None) -> str:
     if new_load is not None:
         choices.append(f"say lighter to carry on at {new_load}")
     if regression is not None:
-        choices.append(f"say easier to switch to the {regression.lower()}")
+        choices.append(f"say easier to switch to the {in_sentence(regression)}")
     choices.append("say skip to skip this exercise")
     return (
         "You can "

@@ -349,8 +349,6 @@ class Session:
         )
         if plan is not None and plan.note and first and not changed:
             before.insert(0, script.sentence(plan.note))
-        if first and exercise.end_set_when:
-            before.append(script.end_set(exercise))
         intro = script.set_intro(
             done.name,
             step.set_number,
@@ -361,12 +359,18 @@ class Session:
             self.workout.unit,
             before,
         )
-        self._say(intro, out)
+        said = intro
+        if first and exercise.end_set_when:
+            # Said at the first set only. The screen shows it under every set (the step's
+            # detail), so the instruction shown leaves it out rather than show it twice.
+            said = f"{intro} {script.end_set(exercise)}"
+        self._say(said, out, remember=False)
+        self._last_instruction = intro
         if self._counts(exercise):
-            rep_one = now + self._seconds(intro) + LEAD_GAP
+            rep_one = now + self._seconds(said) + LEAD_GAP
             self._schedule(paced_set(exercise, rep_one, self._words_per_minute), out)
         else:
-            self._alarms.append(CueDue(now + self._seconds(intro) + CUE_INTERVAL))
+            self._alarms.append(CueDue(now + self._seconds(said) + CUE_INTERVAL))
 
     def _reminder(self, exercise: Exercise, within: float | None = None) -> str | None:
         """The next reminder about `exercise`: one pass through them per session, then quiet.
@@ -923,7 +927,13 @@ class Session:
         tempo = ""
         if exercise is not None and self._counts(exercise) and step.kind is StepKind.SET:
             t = exercise.tempo
-            tempo = f"{t.eccentric}s down · {t.pause}s hold · {t.concentric}s up · {t.top}s top"
+            phases = (
+                (t.eccentric, "down"),
+                (t.pause, "hold"),
+                (t.concentric, "up"),
+                (t.top, "top"),
+            )
+            tempo = " · ".join(f"{seconds}s {name}" for seconds, name in phases if seconds)
         return StepView(
             kind=kind,
             workout=self.workout.title,

@@ -200,7 +200,7 @@ def test_a_cue_longer_than_its_phase_takes_the_place_of_the_calls_after_it() -> 
 def test_view_shows_the_tempo_of_a_paced_set() -> None:
     _, effects, _ = paced(RDL)
     view = of(Show, effects)[-1].view
-    assert view.tempo == "5s down · 0s hold · 1s up · 1s top"
+    assert view.tempo == "5s down · 1s up · 1s top"  # no "0s hold" (issue 26)
     assert view.reps == (3, 3)
 
 
