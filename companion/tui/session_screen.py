@@ -53,8 +53,9 @@ class SessionScreen(Screen[None]):
         Binding("x", "command('stop')", "Stop"),
         Binding("y", "command('yes')", "Yes"),
         Binding("n", "command('no')", "No"),
-        Binding("l", "command('lighter')", "Lighter"),
-        Binding("u", "command('heavier')", "Heavier"),
+        # Short labels: in a set these two join seven other keys in an 80-column footer.
+        Binding("l", "command('lighter')", "Light"),
+        Binding("u", "command('heavier')", "Heavy"),
         Binding("e", "command('easier')", "Easier"),
     ]
 
