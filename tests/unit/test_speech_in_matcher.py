@@ -33,7 +33,8 @@ def test_emergency_words_halt_or_report_pain() -> None:
         assert vocabulary.command_for(phrase) is Command.HALT, phrase
     for phrase in ("ouch", "ow"):
         assert vocabulary.command_for(phrase) is Command.PAIN, phrase
-    assert vocabulary.command_for("wait") is Command.PAUSE
+    # Not "wait": Moonshine hears the count "one" as "wait" (tests/audio/test_listen_moonshine).
+    assert vocabulary.command_for("wait") is None
     assert vocabulary.command_for("stop workout") is Command.STOP
     assert vocabulary.command_for("end workout") is Command.STOP
 
