@@ -9,6 +9,10 @@ write lock, or the disk is full, the records wait, in order, and are tried again
 with a growing pause, written with the next record, and at the latest when the app quits
 (`flush`, a bounded wait the wiring says on the terminal). What still waits then stays in the
 journal, which the next session, or `companion history`, writes.
+
+A session is history once something was done in it: its row is written with its first set that
+was not skipped, or its first pain report (with the skipped sets before it). A launch and quit,
+or a session ended before any of that, leaves no row.
 """
 
 from __future__ import annotations
@@ -20,13 +24,15 @@ from datetime import UTC, datetime
 
 from companion.domain.effects import (
     CancelSpeech,
+    CorrectSet,
     Effect,
     Finished,
+    Outcome,
     RecordPain,
     RecordSet,
     Speak,
 )
-from companion.domain.events import Command, CommandGiven, Start, Tick
+from companion.domain.events import Command, CommandGiven, RepsGiven, Start, Tick
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
 from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
@@ -38,6 +44,7 @@ from companion.storage.history import (
     History,
     HistoryBusy,
     HistoryUnavailable,
+    correct_entry,
     end_entry,
     pain_entry,
     set_entry,
@@ -46,8 +53,9 @@ from companion.storage.history import (
 from companion.storage.journal import Journal, journal_path
 
 Clock = Callable[[], float]
-# What goes into history: the session's start, then its sets, pain reports and end.
-Write = Start | RecordSet | RecordPain | Finished
+# What goes into history: sets, corrections and pain reports, then the end; the session's row is
+# written before the first of them.
+Write = RecordSet | CorrectSet | RecordPain | Finished
 
 # After a write had to wait, the next try comes this many seconds later, then twice as long each
 # time, up to RETRY_MAX_S: a lock held for minutes is not asked about ten times a second.
@@ -86,10 +94,15 @@ class SessionRunner:
         self._retry_at = 0.0  # when waiting records are tried again (runner clock)
         self._backoff = RETRY_FIRST_S
         self._unkept = ""  # why the journal could not keep the last record
+        self.started_at: datetime | None = None  # wall clock, for the row written later
+        self._kept = False  # something worth keeping was done: the session is history
+        self._held: list[Write] = []  # skipped sets before that, kept if it comes
 
     def start(self) -> list[Effect]:
         start = Start(self.clock())
-        self._store(start)
+        self.started_at = datetime.now(UTC)
+        if self.unwritten and self.history is not None:  # an earlier session's, from the journal
+            self._write_waiting(BUSY_WAIT_S)
         return self._carry_out(self.session.handle(start))
 
     def tick(self) -> list[Effect]:
@@ -99,8 +112,9 @@ class SessionRunner:
 
     @property
     def pending(self) -> int:
-        """How many records wait to be written."""
-        return len(self.unwritten)
+        """How many records (sets, pain reports, ends) wait to be written; a session's row, which
+        waits with its first record, is not one of them."""
+        return sum(1 for entry in self.unwritten if entry.kind != "start")
 
     def flush(self, timeout: float) -> bool:
         """Tries to write what waits for at most `timeout` seconds; whether nothing waits now.
@@ -117,9 +131,14 @@ class SessionRunner:
     def command(self, command: Command, heard: str = "") -> list[Effect]:
         return self._carry_out(self.session.handle(CommandGiven(command, self.clock(), heard)))
 
+    def reps(self, count: int) -> list[Effect]:
+        """How many reps the person did in the set they paced and just ended."""
+        return self._carry_out(self.session.handle(RepsGiven(count, self.clock())))
+
     def _history_off(self, err: HistoryUnavailable) -> None:
         self.history = None
         self.unwritten.clear()
+        self._held.clear()
         self.history_note = f"history is off: {err}"
 
     def _carry_out(self, effects: list[Effect]) -> list[Effect]:
@@ -130,28 +149,42 @@ class SessionRunner:
                 )
             elif isinstance(effect, CancelSpeech):
                 self.speech.cancel(effect.group)
-            elif isinstance(effect, RecordSet | RecordPain | Finished):
+            elif isinstance(effect, RecordSet | CorrectSet | RecordPain | Finished):
                 self._store(effect)
         return effects
 
     def _store(self, write: Write) -> None:
         if self.history is None or self.journal is None:
             return
-        entry = self._entry(write)
+        if not self._kept:
+            if not _worth_keeping(write):
+                # Held until something is done; a session that ends first is no history.
+                self._held = [] if isinstance(write, Finished) else [*self._held, write]
+                return
+            self._kept = True
+            self._keep(start_entry(self._key, self.workout, self.started_at))
+            for held in self._held:
+                self._keep(self._entry(held))
+            self._held.clear()
+        self._keep(self._entry(write))
+        self._write_waiting(BUSY_WAIT_S)
+
+    def _keep(self, entry: Entry) -> None:
+        """`entry` waits for SQLite, and the journal holds it meanwhile."""
+        assert self.journal is not None
         self.unwritten.append(entry)
         try:  # first, so that a crash while it waits for SQLite cannot lose it
             self.journal.append(entry)
             self._unkept = ""
         except OSError as err:  # a full disk: SQLite may still take it, or it waits in memory
             self._unkept = f" ({self.journal.path} cannot keep it: {err.strerror or err})"
-        self._write_waiting(BUSY_WAIT_S)
 
     def _entry(self, write: Write) -> Entry:
-        if isinstance(write, Start):
-            return start_entry(self._key, self.workout)
         self._numbered += 1
         if isinstance(write, RecordSet):
             return set_entry(self._key, self._numbered, write.record, self.workout)
+        if isinstance(write, CorrectSet):
+            return correct_entry(self._key, self._numbered, write.record)
         if isinstance(write, RecordPain):
             return pain_entry(self._key, self._numbered, write.report)
         return end_entry(self._key, self._numbered, write.summary)
@@ -170,7 +203,7 @@ class SessionRunner:
         except HistoryBusy as err:
             self._retry_at = self.clock() + self._backoff
             self._backoff = min(2 * self._backoff, RETRY_MAX_S)
-            held = f"{len(self.unwritten)} record{'' if len(self.unwritten) == 1 else 's'}"
+            held = f"{self.pending} record{'' if self.pending == 1 else 's'}"
             if self.session.finished:  # nothing comes after it to write them with
                 self.history_note = (
                     f"history is incomplete: {err}; {self.journal.path} keeps what waits, written"
@@ -190,3 +223,10 @@ class SessionRunner:
         with suppress(OSError, HistoryUnavailable):  # else left: a replay writes nothing twice
             self.journal.clear(self.history)
         return True
+
+
+def _worth_keeping(write: Write) -> bool:
+    """Whether `write` makes the session history: a set not skipped, or a pain report."""
+    if isinstance(write, RecordPain):
+        return True
+    return isinstance(write, RecordSet) and write.record.outcome is not Outcome.SKIPPED

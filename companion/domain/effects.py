@@ -37,6 +37,9 @@ class Outcome(Enum):
     SKIPPED = "skipped"
     PAIN = "pain"  # stopped by a pain report
     FORM = "form"  # ended when position was lost (technique-limited)
+    # Ended before its reps were counted out (by next, or halted by an emergency word), with
+    # some reps counted: real work, but not the set (one with no rep counted is SKIPPED).
+    ENDED = "ended-early"
 
     @property
     def counts_as_done(self) -> bool:
@@ -161,6 +164,14 @@ class RecordSet:
 
 
 @dataclass(frozen=True)
+class CorrectSet:
+    """The reps of a set recorded a moment ago, as the person then gave them: replaces the last
+    record of the same set (exercise, set number, side, round)."""
+
+    record: SetRecord
+
+
+@dataclass(frozen=True)
 class RecordPain:
     """Stored before anything else is said; re-sent with the answer and the action taken."""
 
@@ -216,6 +227,7 @@ Effect = (
     | CancelTimer
     | ShowTempo
     | RecordSet
+    | CorrectSet
     | RecordPain
     | Finished
 )

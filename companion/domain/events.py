@@ -23,8 +23,10 @@ class Command(Enum):
     FORM = "form"  # "losing position": ends the set as technique-limited
     YES = "yes"
     NO = "no"
-    LIGHTER = "lighter"  # pain follow-up: carry on with a reduced load
+    LIGHTER = "lighter"  # a plate step lighter; after pain: carry on with a reduced load
+    HEAVIER = "heavier"  # a plate step heavier
     EASIER = "easier"  # pain follow-up: swap in the regression
+    HALT = "halt"  # an emergency word ("stop", "help"): everything halts, then "are you hurt?"
 
 
 @dataclass(frozen=True)
@@ -44,4 +46,12 @@ class CommandGiven:
     heard: str = ""  # the words, when it came by voice
 
 
-SessionEvent = Start | Tick | CommandGiven
+@dataclass(frozen=True)
+class RepsGiven:
+    """How many reps the person did in the set they pace and just ended, said or typed."""
+
+    count: int
+    now: float
+
+
+SessionEvent = Start | Tick | CommandGiven | RepsGiven

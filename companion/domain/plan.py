@@ -30,6 +30,7 @@ class Step:
     round_count: int = 0
     seconds: int = 0  # rest length
     next_label: str = ""  # rest: what comes after it
+    side_switch: bool = False  # a rest between the sides of one set
 
 
 def _exercise_intro(exercise: Exercise, round_number: int, round_count: int) -> list[Step]:
@@ -75,6 +76,7 @@ def _sets(exercise: Exercise, sets: int, round_number: int, round_count: int) ->
                         next_label=f"{exercise.name}, {side} side",
                         round_number=round_number,
                         round_count=round_count,
+                        side_switch=True,
                     )
                 )
             steps.append(

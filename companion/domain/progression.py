@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from companion.domain import script
-from companion.domain.effects import Outcome, PainReport, SetRecord
+from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Exercise, Progression, Unit, Workout
 
 # The smallest step that can be loaded: a pair of 1.25 kg plates, or 2.5 lb plates on each side.
@@ -141,11 +141,80 @@ def suggest(
     return Suggestion(last + step, step, "up", previous=last, why="every set at the top")
 
 
-def note(suggestion: Suggestion, unit: Unit) -> str:
-    """The opener for the exercise's first set; empty when there is nothing to compare with."""
+def note(suggestion: Suggestion, unit: Unit, pain_days_ago: int | None = None) -> str:
+    """The opener for the exercise's first set; empty when there is nothing to compare with. A
+    held load says why (`pain_days_ago`: how long ago the pain on record that holds it was)."""
     if suggestion.load is None or suggestion.previous is None:
         return ""
-    return script.load_note(suggestion.load, suggestion.previous, suggestion.reason, unit)
+    because = script.held_because(suggestion.why, pain_days_ago)
+    return script.load_note(
+        suggestion.load, suggestion.previous, suggestion.reason, unit, because=because
+    )
+
+
+DAY_S = 24 * 60 * 60
+
+
+def _recent_pain(pain_on_record: Iterable[PainOnRecord], now: float) -> dict[str, int]:
+    """Exercise id → whole days since its latest pain report within PAIN_MEMORY_S of `now`."""
+    since = now - PAIN_MEMORY_S
+    latest: dict[str, float] = {}
+    for p in pain_on_record:
+        if p.reported_at >= since:
+            latest[p.exercise_id] = max(latest.get(p.exercise_id, p.reported_at), p.reported_at)
+    return {e: max(0, int((now - at) // DAY_S)) for e, at in latest.items()}
+
+
+@dataclass(frozen=True)
+class LoadAdvice:
+    """Next time's load for one exercise and why, for the summary screen."""
+
+    exercise_id: str
+    exercise: str
+    load: float | None  # None: bodyweight
+    change: float
+    reason: Reason
+    text: str  # "Hip thrust: 140 lb next time, up 5: every set at the top."
+
+
+def next_time(
+    workout: Workout,
+    summary: SessionSummary,
+    pain_on_record: Iterable[PainOnRecord] = (),
+    now: float = 0.0,
+) -> list[LoadAdvice]:
+    """What the next session of `workout` will start each exercise at after `summary`, and why:
+    the rules `plan_loads` applies, with `pain_on_record` (POSIX seconds, as of `now`) from
+    before this session."""
+    recent = _recent_pain(pain_on_record, now)
+    advice = []
+    for exercise in workout.exercises:
+        suggestion = suggest(
+            exercise,
+            workout.unit,
+            summary.sets,
+            summary.pain,
+            exercise.id in recent,
+            workout.passes,
+        )
+        advice.append(
+            LoadAdvice(
+                exercise.id,
+                exercise.name,
+                suggestion.load,
+                suggestion.change,
+                suggestion.reason,
+                script.next_time(
+                    exercise.name,
+                    suggestion.load,
+                    suggestion.change,
+                    workout.unit,
+                    script.held_because(suggestion.why, recent.get(exercise.id), "today")
+                    or suggestion.why,
+                ),
+            )
+        )
+    return advice
 
 
 def plan_loads(
@@ -158,8 +227,7 @@ def plan_loads(
     """Today's load and opener for every exercise of `workout`, from the last session's records;
     an exercise with pain on record within PAIN_MEMORY_S of `now` (POSIX seconds) does not go
     up."""
-    since = now - PAIN_MEMORY_S
-    recent_pain = {p.exercise_id for p in pain_on_record if p.reported_at >= since}
+    recent_pain = _recent_pain(pain_on_record, now)
     plans: dict[str, LoadPlan] = {}
     for exercise in workout.exercises:
         suggestion = suggest(
@@ -170,5 +238,6 @@ def plan_loads(
             exercise.id in recent_pain,
             workout.passes,
         )
-        plans[exercise.id] = LoadPlan(suggestion.load, note(suggestion, workout.unit))
+        days = recent_pain.get(exercise.id)
+        plans[exercise.id] = LoadPlan(suggestion.load, note(suggestion, workout.unit, days))
     return plans

@@ -101,15 +101,55 @@ def say_number(value: float) -> str:
     return "a half" if whole == "0" else f"{whole} and a half"
 
 
-def load_note(load: float, previous: float, reason: str, unit: Unit) -> str:
-    """How the next session opens an exercise: "today 135 pounds, up 5 from last time"."""
+def load_note(load: float, previous: float, reason: str, unit: Unit, because: str = "") -> str:
+    """How the next session opens an exercise: "today 135 pounds, up 5 from last time", or with
+    a held load, why: "today 85 pounds, same as last time: you reported pain on this 12 days
+    ago"."""
     today = f"today {say_load(load, unit)}"
     change = say_number(abs(load - previous))
     if reason == "up":
         return f"{today}, up {change} from last time"
     if reason == "down":
         return f"{today}, down {change} after the pain report"
-    return f"{today}, same as last time"
+    return f"{today}, same as last time" + (f": {because}" if because else "")
+
+
+# Why a load is held, as said (keyed by `progression.Suggestion.why`).
+_HELD_BECAUSE = {
+    "position was lost": "position was lost",
+    "not every set at the top": "not every set reached the top of the range",
+    "not every set done": "not every set was done",
+    "no sets done": "no sets were done",
+}
+
+
+def held_because(why: str, pain_days_ago: int | None = None, when: str = "last time") -> str:
+    """Why a load stays where it is, in words; "" when there is nothing to explain. `when`: the
+    session the reason is about, as the listener knows it ("last time", "today")."""
+    if why == "earlier pain on record":
+        if pain_days_ago is None:
+            return "you reported pain on this recently"
+        if pain_days_ago == 0:
+            return "you reported pain on this earlier today"
+        if pain_days_ago == 1:
+            return "you reported pain on this yesterday"
+        return f"you reported pain on this {pain_days_ago} days ago"
+    because = _HELD_BECAUSE.get(why)
+    return f"{because} {when}" if because else ""
+
+
+def next_time(name: str, load: float | None, change: float, unit: Unit, why: str) -> str:
+    """A line of the summary: "Hip thrust: 140 lb next time, up 5: every set at the top."."""
+    if load is None:
+        return f"{name}: bodyweight."
+    shown = format_load(load, unit)
+    if change > 0:
+        moved = f", up {change:g}"
+    elif change < 0:
+        moved = f", down {-change:g}"
+    else:
+        moved = ", the same"
+    return f"{name}: {shown} next time{moved}: {why}."
 
 
 def rep_words(reps: tuple[int, int]) -> str:
@@ -128,6 +168,7 @@ def briefing(workout: Workout) -> str:
     if kit:
         parts.append("You need: " + ", ".join(kit) + ".")
     parts.append("If anything hurts, say pain, and we stop at once.")
+    parts.append(HALT_BRIEFING)
     parts.append("Say next when you are ready.")
     return " ".join(parts)
 
@@ -137,8 +178,17 @@ def end_set(exercise: Exercise) -> str:
     return sentence(f"end the set when {exercise.end_set_when}") if exercise.end_set_when else ""
 
 
+# Words that keep their capital inside a sentence ("the Romanian deadlift").
+PROPER_WORDS = frozenset({"romanian"})
+
+
+def in_sentence(name: str) -> str:
+    """An exercise's name inside a sentence: lower case, but for proper words ("Romanian")."""
+    return " ".join(w.capitalize() if w in PROPER_WORDS else w for w in name.lower().split())
+
+
 def setup_intro(exercise: Exercise) -> str:
-    return f"Setup for the {exercise.name.lower()}."
+    return f"Setup for the {in_sentence(exercise.name)}."
 
 
 def technique(exercise: Exercise) -> str:
@@ -151,7 +201,7 @@ def technique(exercise: Exercise) -> str:
         how = _pacing(exercise.tempo) + "."
     else:
         return ""
-    return f"How the {exercise.name.lower()} goes: {how}"
+    return f"How the {in_sentence(exercise.name)} goes: {how}"
 
 
 def _pacing(tempo: Tempo) -> str:
@@ -206,10 +256,31 @@ def rest_calls(seconds: int) -> list[tuple[float, str]]:
     return calls
 
 
+HALT_BRIEFING = "Say stop at any moment to halt everything."
+HURT_QUESTION = "Are you hurt? Say yes or no."
+NOT_HURT = "Say resume to go on, or end workout to finish."
 PAUSED = "Paused. Say resume when you are ready."
 RESUMED = "Resuming."
 STOP_QUESTION = "Say yes to end the workout, or no to carry on."
 STOPPED = "Workout ended."
+
+
+def reps_question(target: int) -> str:
+    """Asked after a set the person paces: silence keeps the target, and the question says so."""
+    return f"How many reps? Say the number, or we keep {target}."
+
+
+def load_changed(heavier: bool, load: float, unit: Unit, in_set: bool) -> str:
+    """Said when the person asks for a plate step more or less: the new load and, in a set,
+    that the set waits for them to change the plates."""
+    said = f"{'Heavier' if heavier else 'Lighter'}: {say_load(load, unit)}."
+    return f"{said} Say next when the plates are changed." if in_set else said
+
+
+def reps_noted(count: int) -> str:
+    return f"{count} reps."
+
+
 FINISHED = "That is the workout. Well done."
 # The warning signs a pain report asks about when a workout lists none of its own: those of the
 # hip-thrust article (sharp, radiating or lasting pain; numbness or tingling in the legs).
@@ -256,7 +327,7 @@ def pain_options(new_load: str | None, regression: str | None) -> str:
     if new_load is not None:
         choices.append(f"say lighter to carry on at {new_load}")
     if regression is not None:
-        choices.append(f"say easier to switch to the {regression.lower()}")
+        choices.append(f"say easier to switch to the {in_sentence(regression)}")
     choices.append("say skip to skip this exercise")
     return (
         "You can "
@@ -306,6 +377,8 @@ def speakable_phrases(workout: Workout) -> set[str]:
         PAUSED,
         RESUMED,
         STOP_QUESTION,
+        HURT_QUESTION,
+        NOT_HURT,
         STOPPED,
         FINISHED,
         pain_question(workout, in_set=True),
@@ -329,6 +402,8 @@ def speakable_phrases(workout: Workout) -> set[str]:
         phrases.update(c.text for c in exercise.cues)
         phrases.update(c.text for c in exercise.mistakes)
         phrases.update(count_word(n) for n in range(1, exercise.tempo.eccentric + 1))
+        if not exercise.tempo.paced or exercise.regression is not None:  # a regression is unpaced
+            phrases.add(reps_question(exercise.rep_target))
         for side in exercise.sides:
             phrases.add(switch_sides(side, exercise.switch_sides))
         rests = {exercise.rest_seconds, workout.rest_between_exercises, workout.rest_between_rounds}

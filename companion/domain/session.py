@@ -26,6 +26,7 @@ from companion.domain import pain, script
 from companion.domain.effects import (
     CancelSpeech,
     CancelTimer,
+    CorrectSet,
     Effect,
     Ending,
     Finished,
@@ -44,9 +45,9 @@ from companion.domain.effects import (
     StepKind,
     StepView,
 )
-from companion.domain.events import Command, CommandGiven, SessionEvent, Start
+from companion.domain.events import Command, CommandGiven, RepsGiven, SessionEvent, Start
 from companion.domain.plan import Step, build_plan, label
-from companion.domain.progression import LoadPlan
+from companion.domain.progression import PLATE_STEP, LoadPlan
 from companion.domain.timeline import (
     CUE_INTERVAL,
     DEFAULT_WORDS_PER_MINUTE,
@@ -65,6 +66,8 @@ from companion.domain.timeline import (
 from companion.domain.workout import CueMoment, Exercise, Regression, Workout
 
 REST_TIMER = "rest"
+# How long after "how many reps?" is said an answer is still taken; silence keeps the target.
+REPS_ANSWER_S = 8.0
 SESSION_GROUP = "session"  # speech that belongs to no step: questions, pause, safety
 
 
@@ -72,21 +75,28 @@ class Mode(Enum):
     """What the session is doing, which decides what each command does (see `MOVES`).
 
     A question is asked over what was going on, and answering it returns there: the pain
-    questions over the workout, running or paused, and the stop question over any of these,
-    a pain question included. `Session.modes` holds that nesting, innermost last.
+    questions (or, after an emergency word, whether the person is hurt) over the workout,
+    running or paused, and the stop question over any of these, a pain question included.
+    `Session.modes` holds that nesting, innermost last.
     """
 
     WAITING = "waiting"  # not started
     RUNNING = "running"  # steps and their timed speech go on
     PAUSED = "paused"
     ASKING_STOP = "asking-stop"  # "say yes to end the workout"
+    ASKING_HURT = "asking-hurt"  # after an emergency word ("stop", "help"): are you hurt?
     ASKING_RED_FLAGS = "asking-red-flags"  # after a pain report: any warning signs?
     OFFERING_OPTIONS = "offering-options"  # no warning signs: lighter, easier or skip
     FINISHED = "finished"
 
     @property
     def asking(self) -> bool:
-        return self in (Mode.ASKING_STOP, Mode.ASKING_RED_FLAGS, Mode.OFFERING_OPTIONS)
+        return self in (
+            Mode.ASKING_STOP,
+            Mode.ASKING_HURT,
+            Mode.ASKING_RED_FLAGS,
+            Mode.OFFERING_OPTIONS,
+        )
 
 
 # The commands that answer a question, in the order the screen lists them.
@@ -111,7 +121,7 @@ class Session:
         self._loads = dict(loads or {})
         self.index = 0
         # The mode, over the modes it returns to: [WAITING], [FINISHED], or RUNNING or PAUSED
-        # under at most one pain question under at most the stop question.
+        # under at most one pain or hurt question under at most the stop question.
         self._modes: list[Mode] = [Mode.WAITING]
         self._frozen_at = 0.0  # when the step's timeline stopped; read only while not RUNNING
         self._alarms: list[Alarm] = []
@@ -125,9 +135,14 @@ class Session:
         self._regressed: dict[str, Regression] = {}
         self._pain_count: dict[str, int] = {}
         self._ended: set[str] = set()
-        self._cue_turn: dict[str, int] = {}
+        self._cue_turn: dict[tuple[str, str], int] = {}  # (exercise id, name as done): turn
         self._pain_exercise: Exercise | None = None
-        self._set_stopped = False  # the current set was ended by a pain report
+        self._set_stopped = False  # the current set was ended by a pain report or a halt
+        self._halted_by = ""  # the emergency word heard, kept for a pain report it leads to
+        # After a set the person paces: which record "how many reps?" may still correct, and
+        # until when. The session goes on meanwhile (the rest starts); silence keeps the target.
+        self._reps_asked: tuple[int, float] | None = None
+        self._changing_plates = False  # a set waits for "next" after a load change
 
     # ----------------------------------------------------------------- public surface
 
@@ -174,7 +189,9 @@ class Session:
                 self._enter(event.now, out)
             return out
         self._run_due(event.now, out)
-        if isinstance(event, CommandGiven):
+        if isinstance(event, RepsGiven):
+            self._give_reps(event, out)
+        elif isinstance(event, CommandGiven):
             move = MOVES[self.mode].get(event.command)
             if move is not None and move.when(self):
                 move.make(self, event, out)
@@ -280,9 +297,15 @@ class Session:
         if exercise is not None and exercise.id in self._ended and step.kind is not StepKind.REST:
             self._skip_exercise(exercise, self.index, now, out)
             return
+        # The regression does both sides at once; a set stopped to swap it in is done again.
+        if self._side_dropped(step) and not self._set_stopped:
+            self.index += 1
+            self._enter(now, out)
+            return
         self._alarms = []
         self._reps_done = 0
         self._set_stopped = False
+        self._changing_plates = False
         if step.kind is StepKind.SUMMARY:
             self._finish(Ending.FINISHED, now, out)
             return
@@ -311,9 +334,10 @@ class Session:
 
     def _start_set(self, exercise: Exercise, now: float, out: list[Effect]) -> None:
         step = self.step
-        before = [c.text for c in exercise.cues_at(CueMoment.BEFORE_SET)]
+        done = self._as_done(exercise)
+        before = [c.text for c in done.cues_at(CueMoment.BEFORE_SET)]
         if exercise.id in self._regressed:
-            before = [self._regressed[exercise.id].text]
+            before.insert(0, self._regressed[exercise.id].text)
         load = self.current_load(exercise)
         plan = self._loads.get(exercise.id)
         # The opener ("today 135 pounds, up 5") belongs to the exercise's first set only (the
@@ -325,35 +349,41 @@ class Session:
         )
         if plan is not None and plan.note and first and not changed:
             before.insert(0, script.sentence(plan.note))
-        if first and exercise.end_set_when:
-            before.append(script.end_set(exercise))
         intro = script.set_intro(
-            self._exercise_name(exercise),
+            done.name,
             step.set_number,
             step.set_count,
-            step.side,
+            self._side(step),
             exercise.reps,
             load,
             self.workout.unit,
             before,
         )
-        self._say(intro, out)
+        said = intro
+        if first and exercise.end_set_when:
+            # Said at the first set only. The screen shows it under every set (the step's
+            # detail), so the instruction shown leaves it out rather than show it twice.
+            said = f"{intro} {script.end_set(exercise)}"
+        self._say(said, out, remember=False)
+        self._last_instruction = intro
         if self._counts(exercise):
-            rep_one = now + self._seconds(intro) + LEAD_GAP
+            rep_one = now + self._seconds(said) + LEAD_GAP
             self._schedule(paced_set(exercise, rep_one, self._words_per_minute), out)
         else:
-            self._alarms.append(CueDue(now + self._seconds(intro) + CUE_INTERVAL))
+            self._alarms.append(CueDue(now + self._seconds(said) + CUE_INTERVAL))
 
     def _reminder(self, exercise: Exercise, within: float | None = None) -> str | None:
         """The next reminder about `exercise`: one pass through them per session, then quiet.
         None, keeping it for later, when it would take longer than `within` seconds to say."""
-        said = reminders(exercise, self._counts(exercise), self._words_per_minute)
-        turn = self._cue_turn.get(exercise.id, 0)
+        done = self._as_done(exercise)
+        said = reminders(done, self._counts(exercise), self._words_per_minute)
+        key = (exercise.id, done.name)  # a regression's reminders are its own, from the first
+        turn = self._cue_turn.get(key, 0)
         if turn >= len(said):
             return None
         if within is not None and self._seconds(said[turn]) > within:
             return None
-        self._cue_turn[exercise.id] = turn + 1
+        self._cue_turn[key] = turn + 1
         return said[turn]
 
     def _next_reminder(self, at: float, out: list[Effect]) -> None:
@@ -384,18 +414,48 @@ class Session:
         self._schedule(rest(self._rest_end, seconds), out)
 
     def _after_rest(self) -> Step:
-        """The step a rest leads to, passing over exercises that pain has ended."""
+        """The step a rest leads to, passing over exercises that pain has ended and the sides a
+        regression does together."""
         for step in self.plan[self.index + 1 :]:
             ended = step.exercise is not None and step.exercise.id in self._ended
-            if step.kind is not StepKind.REST and not ended:
+            if step.kind is not StepKind.REST and not ended and not self._side_dropped(step):
                 return step
         return self.plan[-1]
 
     def _rest_next_label(self) -> str:
         following = self._after_rest()
-        if following is self.plan[self.index + 1]:
+        swapped = following.exercise is not None and following.exercise.id in self._regressed
+        if following is self.plan[self.index + 1] and not swapped:
             return self.step.next_label  # the plan's own label (a side switch words it its way)
+        if swapped:
+            assert following.exercise is not None
+            following = replace(
+                following, exercise=self._as_done(following.exercise), side=self._side(following)
+            )
         return label(following, self.step.exercise)
+
+    # ----------------------------------------------------------------- a regression swapped in
+
+    def _as_done(self, exercise: Exercise) -> Exercise:
+        """`exercise`, or the regression done in its place for the rest of the session."""
+        return exercise.swapped() if exercise.id in self._regressed else exercise
+
+    def _side(self, step: Step) -> str:
+        """The side a step trains: none when a regression does both sides together."""
+        exercise = step.exercise
+        if exercise is None or not step.side or self._as_done(exercise).per_side:
+            return step.side
+        return ""
+
+    def _side_dropped(self, step: Step) -> bool:
+        """A step a two-legged regression has no use for: the sets of the sides after the first,
+        and the side switches before them."""
+        exercise = step.exercise
+        if exercise is None or not exercise.per_side or self._as_done(exercise).per_side:
+            return False
+        if step.kind is StepKind.REST:
+            return step.side_switch
+        return step.kind is StepKind.SET and step.side != exercise.trained_sides[0]
 
     def _skip_exercise(self, exercise: Exercise, start: int, now: float, out: list[Effect]) -> None:
         """Record the exercise's sets from `start` on as skipped and move past its block, and
@@ -405,7 +465,7 @@ class Session:
             step = self.plan[i]
             ours = step.exercise is not None and step.exercise.id in (exercise.id, *self._ended)
             if step.kind is StepKind.REST or ours:
-                if ours and step.kind is StepKind.SET:
+                if ours and step.kind is StepKind.SET and not self._side_dropped(step):
                     self._record_set(Outcome.SKIPPED, 0, out, step)
                 i += 1
                 continue
@@ -419,10 +479,6 @@ class Session:
 
     # ----------------------------------------------------------------- records
 
-    def _exercise_name(self, exercise: Exercise) -> str:
-        regression = self._regressed.get(exercise.id)
-        return regression.name if regression is not None else exercise.name
-
     def _set_record(self, step: Step, outcome: Outcome, reps: int | None) -> SetRecord:
         assert step.exercise is not None
         exercise = step.exercise
@@ -432,7 +488,7 @@ class Session:
             exercise=exercise.name,
             set_number=step.set_number,
             set_count=step.set_count,
-            side=step.side,
+            side=self._side(step),
             round_number=step.round_number,
             reps_target=exercise.reps,
             reps_done=reps,
@@ -459,6 +515,16 @@ class Session:
         self._records.append(record)
         out.append(RecordSet(record))
 
+    def _record_cut_short(self, out: list[Effect]) -> None:
+        """Record the set in progress, ended before its end, as it stood: with the reps the
+        companion counted in it, ended early; with none counted, skipped (a set the person
+        paces was never said to be done, with "next")."""
+        reps = self._counted()
+        if reps:
+            self._record_set(Outcome.ENDED, reps, out)
+        else:
+            self._record_set(Outcome.SKIPPED, 0, out)
+
     def _finish(self, ending: Ending, now: float, out: list[Effect]) -> None:
         if ending.early:
             self._record_unfinished(out)
@@ -483,16 +549,11 @@ class Session:
         history, the summary and the next session's loads know they were not done: a missed
         set is no set at the top of the range, and an exercise never reached keeps its load.
 
-        The set in progress counts as done with the reps the companion counted in it; a set
-        it did not count was never said to be done ("next"), so it is recorded skipped."""
+        The set in progress is recorded as it stood (`_record_cut_short`)."""
         if self.step.kind is StepKind.SET and not self._set_stopped:
-            reps = self._counted()
-            if reps:
-                self._record_set(Outcome.DONE, reps, out)
-            else:
-                self._record_set(Outcome.SKIPPED, 0, out)
+            self._record_cut_short(out)
         for step in self.plan[self.index + 1 :]:
-            if step.kind is StepKind.SET:
+            if step.kind is StepKind.SET and not self._side_dropped(step):
                 self._record_set(Outcome.SKIPPED, 0, out, step)
 
     # ----------------------------------------------------------------- moves
@@ -503,15 +564,92 @@ class Session:
         out.append(Speak(self._instruction, Priority.INSTRUCTION, group=SESSION_GROUP))
 
     def _next(self, event: CommandGiven, out: list[Effect]) -> None:
+        if self._changing_plates:  # the plates are changed: the set starts at its new load
+            self._enter(event.now, out)
+            return
         if self.step.kind is StepKind.SET:
             exercise = self.step.exercise
             assert exercise is not None
-            self._record_set(
-                Outcome.DONE,
-                self._reps_done if self._counts(exercise) else exercise.rep_target,
-                out,
-            )
+            if self._counts(exercise):
+                # Ended before its last rep was counted (the set ends itself at its last rep).
+                self._record_cut_short(out)
+            else:
+                self._record_set(Outcome.DONE, exercise.rep_target, out)
+                self._advance(event.now, out)
+                self._ask_reps(exercise.rep_target, event.now, out)
+                return
         self._advance(event.now, out)
+
+    def _ask_reps(self, target: int, now: float, out: list[Effect]) -> None:
+        """Ask how many reps the set the person paced and just ended came to, after the next
+        step's first words. The target is on record until an answer corrects it; the session
+        goes on meanwhile. Not asked once the session has finished: nothing could answer."""
+        if self.finished:
+            return
+        text = script.reps_question(target)
+        out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
+        self._reps_asked = (len(self._records) - 1, now + self._seconds(text) + REPS_ANSWER_S)
+
+    def _give_reps(self, event: RepsGiven, out: list[Effect]) -> None:
+        """An answer to "how many reps?": corrects the set's record while the question is open
+        (a second answer corrects the first); otherwise there is nothing to answer."""
+        if self._reps_asked is None or self.finished or event.count < 0:
+            return
+        index, until = self._reps_asked
+        if event.now > until:
+            self._reps_asked = None
+            return
+        outcome = Outcome.DONE if event.count > 0 else Outcome.SKIPPED
+        record = replace(self._records[index], reps_done=event.count, outcome=outcome)
+        self._records[index] = record
+        out.append(CorrectSet(record))
+        out.append(Speak(script.reps_noted(event.count), Priority.INSTRUCTION, group=SESSION_GROUP))
+
+    # ----------------------------------------------------------------- load changes
+
+    def _load_to_change(self) -> tuple[Exercise, float] | None:
+        """The exercise whose load "lighter" or "heavier" changes now (the set's, or in a rest
+        the next one's), and its load; None without a load to change."""
+        if self.step.kind is StepKind.SET:
+            exercise = self.step.exercise
+        elif self.step.kind is StepKind.REST:
+            exercise = self._after_rest().exercise
+        else:
+            return None
+        load = self.current_load(exercise) if exercise is not None else None
+        return (exercise, load) if exercise is not None and load is not None else None
+
+    def _can_go_lighter(self) -> bool:
+        change = self._load_to_change()
+        return change is not None and change[1] - PLATE_STEP[self.workout.unit] > 0
+
+    def _can_go_heavier(self) -> bool:
+        return self._load_to_change() is not None
+
+    def _lighter_now(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._change_load(-PLATE_STEP[self.workout.unit], out)
+
+    def _heavier_now(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._change_load(PLATE_STEP[self.workout.unit], out)
+
+    def _change_load(self, step: float, out: list[Effect]) -> None:
+        """A plate step more or less, said with the new load. In a set, the counts stop and the
+        set waits for "next" (the plates take as long as they take), then starts again; reps
+        counted before the change are on record as a set ended early."""
+        change = self._load_to_change()
+        assert change is not None
+        exercise, load = change
+        in_set = self.step.kind is StepKind.SET
+        if in_set:
+            out.append(CancelSpeech(self._group))
+            self._alarms = []
+            if self._counted():
+                self._record_cut_short(out)
+            self._changing_plates = True
+        self._load_override[exercise.id] = load + step
+        text = script.load_changed(step > 0, load + step, self.workout.unit, in_set)
+        out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
+        out.append(Show(self._view()))
 
     def _skip(self, event: CommandGiven, out: list[Effect]) -> None:
         step = self.step
@@ -541,6 +679,9 @@ class Session:
 
     def _resume(self, event: CommandGiven, out: list[Effect]) -> None:
         self._modes = [Mode.RUNNING]
+        if self._set_stopped:  # halted, and recorded as it stood: the set starts again
+            self._enter(event.now, out)
+            return
         self._thaw(event.now, out)
         self._say(script.RESUMED, out, remember=False)
         out.append(Show(self._view()))
@@ -577,6 +718,8 @@ class Session:
         question = self.mode
         if question is Mode.ASKING_STOP:
             text = script.STOP_QUESTION
+        elif question is Mode.ASKING_HURT:
+            text = script.HURT_QUESTION
         elif question is Mode.ASKING_RED_FLAGS:
             text = script.pain_question(self.workout, in_set=self.step.kind is StepKind.SET)
         else:
@@ -588,24 +731,70 @@ class Session:
 
     # ----------------------------------------------------------------- pain
 
+    def _ask_instead(self, question: Mode, now: float, out: list[Effect]) -> None:
+        """Ask `question` in place of an open stop or hurt question (it answers them; time is
+        frozen already), or else over what is going on."""
+        if not self.mode.asking:
+            self._ask(question, now, out)
+            return
+        while self.mode in (Mode.ASKING_STOP, Mode.ASKING_HURT):
+            self._modes.pop()
+        self._modes.append(question)
+        self._pose(out)
+
     def _report_pain(self, event: CommandGiven, out: list[Effect]) -> None:
+        self._take_pain_report(event.heard, event.now, out)
+
+    def _hurt(self, event: CommandGiven, out: list[Effect]) -> None:
+        """Yes, hurt, after an emergency word: a pain report, in the words that halted."""
+        self._take_pain_report(self._halted_by, event.now, out)
+
+    def _take_pain_report(self, heard: str, now: float, out: list[Effect]) -> None:
         step = self.step
         self._pain_exercise = exercise = pain.exercise_of(step)
         out.append(CancelSpeech(None))
-        report = pain.report(len(self._pain) + 1, step, event.heard)
+        report = pain.report(len(self._pain) + 1, step, heard)
         self._pain.append(report)
         out.append(RecordPain(report))  # stored before anything else is said
-        if step.kind is StepKind.SET:
+        if step.kind is StepKind.SET and not self._set_stopped:  # a halt recorded it already
             self._record_set(Outcome.PAIN, self._counted(), out)
             self._set_stopped = True
         if exercise is not None:
             self._pain_count[exercise.id] = self._pain_count.get(exercise.id, 0) + 1
-        if self.mode is Mode.ASKING_STOP:
-            # The report answers the stop question, and takes its place (time is frozen).
-            self._modes[-1] = Mode.ASKING_RED_FLAGS
+        self._ask_instead(Mode.ASKING_RED_FLAGS, now, out)
+
+    # ----------------------------------------------------------------- emergency words
+
+    def _halt(self, event: CommandGiven, out: list[Effect]) -> None:
+        """An emergency word: speech cut, counts and timers frozen, the set in progress recorded
+        as it stood, then "are you hurt?". Over the pain questions, which it would lead to, it
+        cuts speech and asks the open one again."""
+        out.append(CancelSpeech(None))
+        if any(
+            m in (Mode.ASKING_HURT, Mode.ASKING_RED_FLAGS, Mode.OFFERING_OPTIONS)
+            for m in self._modes
+        ):
+            if self.mode is Mode.ASKING_STOP:
+                self._modes.pop()
             self._pose(out)
-        else:
-            self._ask(Mode.ASKING_RED_FLAGS, event.now, out)
+            return
+        self._halted_by = event.heard
+        if self.mode is Mode.RUNNING:
+            self._freeze(event.now, out)
+        if self.step.kind is StepKind.SET and not self._set_stopped:
+            self._record_cut_short(out)
+            self._set_stopped = True
+        if self.mode is Mode.ASKING_STOP:  # the hurt question takes its place
+            self._modes.pop()
+        self._modes.append(Mode.ASKING_HURT)
+        self._pose(out)
+
+    def _not_hurt(self, _: CommandGiven, out: list[Effect]) -> None:
+        """Not hurt: the session stays halted, as a pause, until resume (which starts a halted
+        set again) or the stop question."""
+        self._modes = [Mode.PAUSED]
+        self._say(script.NOT_HURT, out, remember=False)
+        out.append(Show(self._view()))
 
     def _red_flags(self, event: CommandGiven, out: list[Effect]) -> None:
         self._update_pain(red_flags=True, action=PainAction.END_SESSION, out=out)
@@ -738,15 +927,21 @@ class Session:
         tempo = ""
         if exercise is not None and self._counts(exercise) and step.kind is StepKind.SET:
             t = exercise.tempo
-            tempo = f"{t.eccentric}s down · {t.pause}s hold · {t.concentric}s up · {t.top}s top"
+            phases = (
+                (t.eccentric, "down"),
+                (t.pause, "hold"),
+                (t.concentric, "up"),
+                (t.top, "top"),
+            )
+            tempo = " · ".join(f"{seconds}s {name}" for seconds, name in phases if seconds)
         return StepView(
             kind=kind,
             workout=self.workout.title,
             instruction=self._instruction,
-            exercise=self._exercise_name(exercise) if exercise is not None else "",
+            exercise=self._as_done(exercise).name if exercise is not None else "",
             set_number=step.set_number,
             set_count=step.set_count,
-            side=step.side,
+            side=self._side(step),
             round_number=step.round_number,
             round_count=step.round_count,
             reps=exercise.reps if exercise is not None and step.kind is StepKind.SET else None,
@@ -781,6 +976,7 @@ class Move:
 _REPEAT = Move(Session._repeat, when=Session._has_instruction)
 _PAIN = Move(Session._report_pain)
 _ASK_STOP = Move(Session._ask_stop)
+_HALT = Move(Session._halt)
 
 MOVES: dict[Mode, dict[Command, Move]] = {
     Mode.WAITING: {},
@@ -788,28 +984,42 @@ MOVES: dict[Mode, dict[Command, Move]] = {
         Command.NEXT: Move(Session._next),
         Command.SKIP: Move(Session._skip),
         Command.FORM: Move(Session._form, when=Session._in_set),
+        Command.LIGHTER: Move(Session._lighter_now, when=Session._can_go_lighter),
+        Command.HEAVIER: Move(Session._heavier_now, when=Session._can_go_heavier),
         Command.PAUSE: Move(Session._pause),
         Command.REPEAT: _REPEAT,
         Command.PAIN: _PAIN,
         Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.PAUSED: {
         Command.RESUME: Move(Session._resume),
         Command.REPEAT: _REPEAT,
         Command.PAIN: _PAIN,
         Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.ASKING_STOP: {
         Command.YES: Move(Session._stop),
         Command.NO: Move(Session._carry_on),
         Command.REPEAT: _REPEAT,
         Command.PAIN: Move(Session._report_pain, when=Session._no_pain_question_open),
+        Command.HALT: _HALT,
+    },
+    Mode.ASKING_HURT: {
+        Command.YES: Move(Session._hurt),
+        Command.NO: Move(Session._not_hurt),
+        Command.PAIN: _PAIN,  # "ouch": hurt, said another way
+        Command.REPEAT: _REPEAT,
+        Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.ASKING_RED_FLAGS: {
         Command.YES: Move(Session._red_flags),
         Command.NO: Move(Session._no_red_flags),
         Command.REPEAT: _REPEAT,
         Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.OFFERING_OPTIONS: {
         Command.LIGHTER: Move(Session._lighter, when=Session._lighter_offered),
@@ -817,6 +1027,7 @@ MOVES: dict[Mode, dict[Command, Move]] = {
         Command.SKIP: Move(Session._skip_after_pain),
         Command.REPEAT: _REPEAT,
         Command.STOP: _ASK_STOP,
+        Command.HALT: _HALT,
     },
     Mode.FINISHED: {},
 }

@@ -6,7 +6,7 @@ frozen: a workout never changes while a session runs. No I/O here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 
@@ -126,6 +126,10 @@ class Regression:
     name: str
     text: str
     source: str
+    # Whether it is done one side at a time; None: as the exercise it replaces. A two-legged
+    # regression of a one-legged exercise does each set once, both sides together.
+    per_side: bool | None = None
+    cues: tuple[Cue, ...] = ()  # its own form cues; the replaced exercise's do not apply
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,27 @@ class Exercise:
 
     def cues_at(self, moment: CueMoment) -> tuple[Cue, ...]:
         return tuple(c for c in self.cues if c.moment is moment)
+
+    def swapped(self) -> Exercise:
+        """The regression as the exercise done in this one's place: its own name, sides and cues,
+        paced by the person, bodyweight; the same id, so records and pain reports stay this
+        exercise's (a record names the regression as its variant)."""
+        regression = self.regression
+        assert regression is not None
+        per_side = self.per_side if regression.per_side is None else regression.per_side
+        return replace(
+            self,
+            name=regression.name,
+            per_side=per_side and bool(self.sides),
+            load=None,
+            tempo=Tempo(),
+            setup=(),
+            steps=(),
+            cues=regression.cues,
+            mistakes=(),
+            end_set_when="",
+            regression=None,
+        )
 
 
 @dataclass(frozen=True)

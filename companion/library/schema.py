@@ -221,7 +221,13 @@ SETUP_CHECK = {"text": required(TEXT), "source": SOURCE_REF, "fix": TEXT}
 
 CUE = {"text": required(TEXT), "source": SOURCE_REF, "moment": enum_field(CueMoment)}
 
-REGRESSION = {"name": required(LINE), "text": required(TEXT), "source": SOURCE_REF}
+REGRESSION = {
+    "name": required(LINE),
+    "text": required(TEXT),
+    "source": SOURCE_REF,
+    "per_side": BOOL,  # left out: as the exercise it replaces
+    "cues": array_of(table_of(CUE)),
+}
 
 PROGRESSION = {
     "text": required(TEXT),
@@ -582,7 +588,13 @@ def _exercise(table: dict[str, Any], unit: Unit) -> Exercise:
         end_set_when=table.get("end_set_when", ""),
         switch_sides=table.get("switch_sides", ""),
         regression=(
-            Regression(regression["name"], regression["text"], regression["source"])
+            Regression(
+                regression["name"],
+                regression["text"],
+                regression["source"],
+                per_side=regression.get("per_side"),
+                cues=tuple(_cue(c) for c in regression.get("cues", ())),
+            )
             if regression is not None
             else None
         ),

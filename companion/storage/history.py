@@ -126,6 +126,7 @@ ENTRY_COLUMNS = {
         "number", "exercise_id", "exercise", "set_number", "side", "heard", "new_load",
         "red_flags", "action", "reported_at",
     ),
+    "correct": ("exercise_id", "set_number", "side", "round_number", "reps_done", "outcome"),
     "end": ("ended_at", "ended_early"),
 }  # fmt: skip
 
@@ -155,8 +156,8 @@ class Entry:
         return f"{self.session}#{self.number}"
 
 
-def start_entry(session: str, workout: Workout) -> Entry:
-    return Entry(session, 0, "start", _session_columns(workout))
+def start_entry(session: str, workout: Workout, started_at: datetime | None = None) -> Entry:
+    return Entry(session, 0, "start", _session_columns(workout, started_at))
 
 
 def set_entry(session: str, number: int, record: SetRecord, workout: Workout) -> Entry:
@@ -165,6 +166,10 @@ def set_entry(session: str, number: int, record: SetRecord, workout: Workout) ->
 
 def pain_entry(session: str, number: int, report: PainReport) -> Entry:
     return Entry(session, number, "pain", _pain_row(report))
+
+
+def correct_entry(session: str, number: int, record: SetRecord) -> Entry:
+    return Entry(session, number, "correct", _correction_row(record))
 
 
 def end_entry(session: str, number: int, summary: SessionSummary) -> Entry:
@@ -318,15 +323,23 @@ class History:
 
     # ----------------------------------------------------------------- writing
 
-    def start_session(self, workout: Workout) -> int:
+    def start_session(self, workout: Workout, started_at: datetime | None = None) -> int:
+        """`started_at`: when the session began, when its row is written later (the runner
+        writes it with the first thing worth keeping); now by default."""
         with self._write() as db:
-            return _start(db, _session_columns(workout))
+            return _start(db, _session_columns(workout, started_at))
 
     def record_set(
         self, session_id: int, record: SetRecord, workout: Workout | None = None
     ) -> None:
         with self._write() as db:
             _insert(db, "sets", {"session_id": session_id, **_set_row(record, workout)})
+
+    def correct_set(self, session_id: int, record: SetRecord) -> None:
+        """The reps (and so the outcome) of the latest stored row of the same set, as the person
+        gave them after it was recorded."""
+        with self._write() as db:
+            _correct(db, session_id, _correction_row(record))
 
     def record_pain(self, session_id: int, report: PainReport) -> None:
         """Insert the report, or update it when the session re-sends it with the answer."""
@@ -356,6 +369,8 @@ class History:
                     _insert(db, "sets", {"session_id": session_id, **entry.row})
                 elif entry.kind == "pain":
                     _upsert_pain(db, session_id, entry.row)
+                elif entry.kind == "correct":
+                    _correct(db, session_id, entry.row)
                 else:
                     _end(db, session_id, entry.row)
             db.execute(
@@ -574,13 +589,36 @@ def _session_of(db: sqlite3.Connection, key: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def _session_columns(workout: Workout) -> dict[str, object]:
+def _session_columns(workout: Workout, started_at: datetime | None = None) -> dict[str, object]:
+    when = started_at.isoformat(timespec="seconds") if started_at is not None else _now()
     return {
         "workout_id": workout.id,
         "workout": workout.title,
         "unit": workout.unit.value,
-        "started_at": _now(),
+        "started_at": when,
     }
+
+
+def _correction_row(record: SetRecord) -> dict[str, object]:
+    """Which stored set a correction is for, and its reps and outcome as the person gave them."""
+    return {
+        "reps_done": record.reps_done,
+        "outcome": record.outcome.value,
+        "exercise_id": record.exercise_id,
+        "set_number": record.set_number,
+        "side": record.side,
+        "round_number": record.round_number,
+    }
+
+
+def _correct(db: sqlite3.Connection, session_id: int, row: dict[str, object]) -> None:
+    """The reps (and so the outcome) of the latest stored row of the same set."""
+    db.execute(
+        "UPDATE sets SET reps_done = :reps_done, outcome = :outcome WHERE id = (SELECT MAX(id)"
+        " FROM sets WHERE session_id = :session_id AND exercise_id = :exercise_id AND"
+        " set_number = :set_number AND side = :side AND round_number = :round_number)",
+        {**row, "session_id": session_id},
+    )
 
 
 def _set_row(record: SetRecord, workout: Workout | None) -> dict[str, object]:

@@ -48,7 +48,7 @@ LEVEL_BARS = " ▁▂▃▄▅▆▇█"
 
 class SessionScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "command('next')", "Next"),
+        Binding("space", "command('next')", "Next", key_display="␣"),
         Binding("r", "command('repeat')", "Repeat"),
         Binding("p", "command('pause')", "Pause"),
         Binding("c", "command('resume')", "Resume"),
@@ -58,7 +58,9 @@ class SessionScreen(Screen[None]):
         Binding("x", "command('stop')", "Stop"),
         Binding("y", "command('yes')", "Yes"),
         Binding("n", "command('no')", "No"),
-        Binding("l", "command('lighter')", "Lighter"),
+        # Short labels: in a set these two join seven other keys in an 80-column footer.
+        Binding("l", "command('lighter')", "Light"),
+        Binding("u", "command('heavier')", "Heavy"),
         Binding("e", "command('easier')", "Easier"),
         # A note longer than the box scrolls; the box's edge says so (see `_hint_scroll`).
         Binding("down", "scroll_box('down')", show=False),

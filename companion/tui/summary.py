@@ -23,6 +23,7 @@ NOTES = {
     Outcome.FORM: "ended: position lost",
     Outcome.PAIN: "stopped by pain",
     Outcome.SKIPPED: "skipped",
+    Outcome.ENDED: "ended early",
 }
 
 

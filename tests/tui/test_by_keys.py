@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Digits, Static
 from textual.widgets._footer import FooterKey
 
@@ -31,12 +32,14 @@ MAX_PRESSES = 400
 @pytest.mark.parametrize("workout_id", ["runner-posterior-chain", "hip-thrust", "hinge-back"])
 async def test_whole_workout_by_keys(workout_id: str) -> None:
     workout = load_library().get(workout_id)
-    app = make_app(start=workout_id)
+    now = [1000.0]
+    app = make_app(start=workout_id, clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, SessionScreen)
         presses = 0
         while not isinstance(app.screen, SummaryScreen):
             assert presses < MAX_PRESSES, "the session never reached its summary"
+            await let_a_paced_set_count_itself_out(pilot, now)
             await pilot.press("space")
             presses += 1
         summary = app.screen.summary
@@ -48,6 +51,21 @@ async def test_whole_workout_by_keys(workout_id: str) -> None:
     assert row.summary.workout_id == workout_id
     assert row.summary.sets_done == workout.total_sets
     assert row.ended_at is not None
+
+
+async def let_a_paced_set_count_itself_out(pilot: Pilot[None], now: list[float]) -> None:
+    """A paced set is done when its last rep is counted: ended at once with next it would be on
+    record as skipped (issue 26). Its time passes on the test's clock instead."""
+    screen = pilot.app.screen
+    while (
+        isinstance(screen, SessionScreen)
+        and screen.view is not None
+        and screen.view.kind is StepKind.SET
+        and screen.view.tempo
+    ):
+        now[0] += 60
+        await pilot.pause(0.1)
+        screen = pilot.app.screen
 
 
 async def test_picker_starts_the_chosen_workout() -> None:
@@ -178,12 +196,15 @@ async def test_a_phrase_that_could_not_be_said_is_shown_while_speech_goes_on() -
 
 
 async def test_a_locked_history_file_shows_as_waiting_while_the_session_goes_on() -> None:
-    app = make_app(start="hip-thrust")
+    now = [1000.0]
+    app = make_app(start="hip-thrust", clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         other = sqlite3.connect(paths.history_db(), isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another program is writing
         try:
             await press_next_until(pilot, StepKind.SET)
+            # A set done (not skipped) makes the session history, which must then wait.
+            await let_a_paced_set_count_itself_out(pilot, now)
             screen = await press_next_until(pilot, StepKind.REST)
             await pilot.pause()
             status = str(screen.query_one("#status", Static).render())

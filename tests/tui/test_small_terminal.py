@@ -31,7 +31,7 @@ def footer_whole(screen: SessionScreen) -> bool:
     footer = screen.query_one(Footer)
     keys = list(screen.query(FooterKey))
     return (
-        footer.region.y == height - 1
+        footer.region.bottom == height
         and bool(keys)
         and all(key.region.right <= width and key.region.width > 0 for key in keys)
     )

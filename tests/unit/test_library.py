@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from companion import paths
+from companion.domain import script
 from companion.domain.effects import StepKind
 from companion.domain.plan import build_plan
 from companion.domain.workout import CueMoment, Fatigue, Format, Pattern, Unit
@@ -178,7 +179,7 @@ def test_runner_circuit_follows_the_third_article() -> None:
     runner = load_library().get("runner-posterior-chain")
     assert runner.format is Format.CIRCUIT
     assert runner.rounds == 3 and runner.rest_between_rounds == 90
-    assert "our choice" in runner.defaults_note
+    assert "our defaults" in runner.defaults_note  # issue 26's wording
     ids = [e.id for e in runner.exercises]
     assert ids == [
         "single-leg-glute-bridge",
@@ -523,6 +524,37 @@ def test_a_broken_user_version_of_a_bundled_workout_is_not_swapped_for_the_bundl
 @pytest.mark.parametrize("stem", SHIPPED)
 def test_the_briefing_says_which_numbers_are_our_choice(stem: str) -> None:
     workout = load_library().get(stem)
-    assert "our choice" in workout.defaults_note
+    assert "our defaults" in workout.defaults_note  # issue 26's wording
     briefing = build_plan(workout)[0]
     assert briefing.kind is StepKind.BRIEFING and briefing.detail.endswith(workout.defaults_note)
+
+
+@pytest.mark.parametrize("stem", SHIPPED)
+def test_nothing_shown_or_said_speaks_of_the_article(stem: str) -> None:
+    """The person never read "the article": the sources are for the file's readers (issue 26)."""
+    workout = load_library().get(stem)
+    shown = [text for step in build_plan(workout) for text in (step.text, step.detail)]
+    for text in [*shown, *script.speakable_phrases(workout)]:
+        assert "article" not in text.lower(), text
+
+
+def test_the_runner_circuits_two_legged_regressions_are_not_per_side() -> None:
+    runner = load_library().get("runner-posterior-chain")
+    for exercise_id in ("single-leg-glute-bridge", "kickstand-deadlift"):
+        exercise = runner.exercise(exercise_id)
+        assert exercise.per_side and exercise.regression is not None
+        assert exercise.regression.per_side is False
+        assert not exercise.swapped().per_side and exercise.swapped().trained_sides == ("",)
+
+
+def test_a_regression_may_bring_its_own_sides_and_cues(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + '\n[exercises.regression]\nname = "Easier"\ntext = "Do less."\nsource = "src"\n'
+        + 'per_side = false\n[[exercises.regression.cues]]\ntext = "Slowly."\nsource = "src"\n'
+    )
+    result = load_file(write(tmp_path, text))
+    assert result.workout is not None, result.problems
+    regression = result.workout.exercises[-1].regression
+    assert regression is not None and regression.per_side is False
+    assert [c.text for c in regression.cues] == ["Slowly."]

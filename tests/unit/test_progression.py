@@ -19,7 +19,7 @@ from sample_workouts import (
     straight,
 )
 
-from companion.domain.effects import Outcome, PainAction, PainReport, SetRecord
+from companion.domain.effects import Outcome, PainAction, PainReport, SessionSummary, SetRecord
 from companion.domain.events import Command, Start
 from companion.domain.progression import (
     PAIN_MEMORY_S,
@@ -28,6 +28,7 @@ from companion.domain.progression import (
     PainOnRecord,
     Suggestion,
     increment,
+    next_time,
     plan_loads,
     reduce_load,
     suggest,
@@ -255,7 +256,12 @@ def test_plan_loads_says_up_same_and_down() -> None:
     pain = [pain_in(thrust)]
     assert plan_loads(workout, sets, pain, (), NOW) == {
         "hip-thrust": LoadPlan(140.0, "today 140 pounds, up 5 from last time"),
-        "rdl": LoadPlan(135.0, "today 135 pounds, same as last time"),
+        # A held load says why (issue 26).
+        "rdl": LoadPlan(
+            135.0,
+            "today 135 pounds, same as last time: "
+            "not every set reached the top of the range last time",
+        ),
         "thrust-2": LoadPlan(120.0, "today 120 pounds, down 15 after the pain report"),
         "sl-bridge": LoadPlan(None, ""),
     }
@@ -265,7 +271,12 @@ def test_plan_loads_holds_where_pain_is_on_record() -> None:
     workout = straight(BARBELL)
     earlier = [PainOnRecord("hip-thrust", NOW - 3 * DAY_S)]
     plans = plan_loads(workout, top_sets(BARBELL), [], earlier, NOW)
-    assert plans == {"hip-thrust": LoadPlan(135.0, "today 135 pounds, same as last time")}
+    # A held load says why (issue 26): the pain on record, and when.
+    assert plans == {
+        "hip-thrust": LoadPlan(
+            135.0, "today 135 pounds, same as last time: you reported pain on this 3 days ago"
+        )
+    }
 
 
 def test_pain_on_record_holds_the_load_for_pain_memory_and_no_longer() -> None:
@@ -322,7 +333,7 @@ def test_a_session_stopped_part_way_raises_nothing_and_keeps_the_loads_not_reach
     feed(session, cmd(Command.STOP, 16.0), cmd(Command.YES, 17.0))  # one 7 s rep counted
     assert session.finished
     assert [(r.exercise_id, r.set_number, r.outcome, r.reps_done) for r in session.records] == [
-        ("rdl", 1, Outcome.DONE, 1),
+        ("rdl", 1, Outcome.ENDED, 1),
         ("hip-thrust", 1, Outcome.SKIPPED, 0),
         ("hip-thrust", 2, Outcome.SKIPPED, 0),
     ]
@@ -343,3 +354,24 @@ def test_a_circuit_needs_its_sets_in_every_round() -> None:
     sets = top_sets(BARBELL)  # all of one round, half of two
     assert suggest(BARBELL, Unit.LB, sets, [], False, passes=1).reason == "up"
     assert suggest(BARBELL, Unit.LB, sets, [], False, passes=2).reason == "hold"
+
+
+def test_the_summary_says_next_times_load_and_why() -> None:
+    rdl = replace(RDL, load=135.0)
+    workout = straight(BARBELL, rdl, BRIDGE)
+    summary = SessionSummary(
+        "test", "Test", Unit.LB, (*top_sets(BARBELL), record(rdl, 2, number=1)), ()
+    )
+    earlier = [PainOnRecord("rdl", NOW - 12 * DAY_S)]
+    advice = next_time(workout, summary, earlier, NOW)
+    assert [(a.exercise_id, a.load, a.reason) for a in advice] == [
+        ("hip-thrust", 140.0, "up"),
+        ("rdl", 135.0, "hold"),
+        ("sl-bridge", None, "hold"),
+    ]
+    assert [a.text for a in advice] == [
+        "Hip thrust: 140 lb next time, up 5: every set at the top.",
+        "Romanian deadlift: 135 lb next time, the same: "
+        "not every set reached the top of the range today.",
+        "Single-leg glute bridge: bodyweight.",
+    ]

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sample_workouts import THRUST, straight
+from sample_workouts import RDL, THRUST, straight
 from test_history import record
 
 from companion.app.runner import SessionRunner
@@ -105,7 +105,7 @@ def test_a_write_lock_held_by_another_program_delays_records_without_losing_them
         runner.command(Command.NEXT)
     runner.command(Command.NEXT)  # set 1 ends: its record must wait
     assert runner.history is history
-    assert len(runner.unwritten) == 1
+    assert runner.pending == 1  # the set (the session's row waits with it)
     assert runner.history_note == (
         f"history is waiting: {db} is locked by another program that is writing to it;"
         " 1 record kept until it is free"
@@ -127,7 +127,12 @@ def test_records_still_locked_out_at_the_end_are_reported_lost(tmp_path: Path) -
     other.execute("BEGIN IMMEDIATE")
     runner = SessionRunner(straight(THRUST), Voice(), history)
     runner.start()
-    assert runner.session_id is None and len(runner.unwritten) == 1
+    # The session's row is written with its first set (a session with nothing done is no
+    # history), so a set is done before the end.
+    while runner.session.step.kind.value != "set":
+        runner.command(Command.NEXT)
+    runner.command(Command.NEXT)
+    assert runner.session_id is None and runner.pending == 1
     runner.command(Command.STOP)
     runner.command(Command.YES)
     assert runner.session.finished
@@ -225,9 +230,10 @@ def test_records_waiting_when_the_app_ends_are_written_by_the_next_session(
     following.start()
     assert following.pending == 0 and following.history_note == ""
     reader = History.read_only(db)
-    earlier, latest = sorted(reader.sessions(), key=lambda p: p.id)
+    # The following session did nothing yet, so it is no history (issue 26).
+    (earlier,) = reader.sessions()
     assert [s.set_number for s in earlier.summary.sets] == [1, 2]
-    assert earlier.ended_at is not None and latest.summary.sets == ()
+    assert earlier.ended_at is not None
     assert following.journal is not None and not following.journal.path.exists()
 
 
@@ -259,7 +265,8 @@ def test_a_replayed_journal_writes_nothing_twice(
         else:
             SessionRunner(straight(THRUST), Voice(), History.open(db)).start()
         assert stored_sets(db) == [1, 2]
-        assert len(History.read_only(db).sessions()) == 2  # this one, and the one started above
+        # This one only: the one started above did nothing, so it is no history (issue 26).
+        assert len(History.read_only(db).sessions()) == 1
         assert not journal.exists()
 
 
@@ -313,3 +320,31 @@ def test_a_record_the_journal_cannot_keep_still_goes_to_history(
     other.execute("COMMIT")
     end_set(runner)  # written with the next one, as before
     assert stored_sets(db) == [1, 2] and runner.history_note == ""
+
+
+def test_a_session_with_nothing_done_is_not_history(tmp_path: Path) -> None:
+    """Launch and quit, or stop before any set: no "did not finish · sets done 0" row."""
+    history = History.open(tmp_path / "h.sqlite3")
+    SessionRunner(straight(THRUST), Voice(), history).start()  # launched, then closed
+    stopped = SessionRunner(straight(THRUST), Voice(), history)
+    stopped.start()
+    stopped.command(Command.STOP)
+    stopped.command(Command.YES)  # every set recorded skipped
+    assert stopped.session.finished
+    assert history.sessions() == [] and stopped.session_id is None
+
+
+def test_the_session_row_comes_with_the_first_thing_done(tmp_path: Path) -> None:
+    history = History.open(tmp_path / "h.sqlite3")
+    runner = SessionRunner(straight(THRUST, RDL), Voice(), history)
+    runner.start()
+    while runner.session.step.kind.value != "set":
+        runner.command(Command.NEXT)
+    assert history.sessions() == []
+    runner.command(Command.SKIP)  # hip thrust sets 1 and 2 skipped: held
+    assert history.sessions() == []
+    runner.command(Command.PAIN, heard="ouch")  # in the RDL set: worth keeping
+    (past,) = history.sessions()
+    assert runner.started_at is not None
+    assert past.started_at == runner.started_at.replace(microsecond=0)
+    assert [s.outcome.value for s in past.summary.sets] == ["skipped", "skipped", "pain"]

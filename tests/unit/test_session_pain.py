@@ -40,7 +40,7 @@ from companion.domain.events import Command, Start, Tick
 from companion.domain.progression import LoadPlan
 from companion.domain.session import Mode, Session
 from companion.domain.timeline import LEAD_GAP, speech_seconds
-from companion.domain.workout import SafetyRule, Workout
+from companion.domain.workout import Cue, Regression, SafetyRule, Workout
 
 # straight(THRUST, RDL): 0 briefing, 1 warm-up, 2 setup, 3 set 1/2, 4 rest, 5 set 2/2,
 # 6 rest, 7 RDL, 8 summary
@@ -481,4 +481,102 @@ def test_skip_in_a_rest_skips_what_the_rest_named_past_an_ended_exercise() -> No
     assert [(r.record.exercise_id, r.record.outcome) for r in of(RecordSet, effects)] == [
         ("b", Outcome.SKIPPED),
         ("c", Outcome.SKIPPED),
+    ]
+
+
+# ------------------------------------------------------------------ emergency words
+
+
+def test_an_emergency_word_in_a_paced_set_freezes_the_counts_until_resumed() -> None:
+    """"stop" in a counted set: no count or rep comes while the person is asked whether they
+    are hurt, nor after "no" until resume; resume starts the halted set again from rep one."""
+    session = Session(bare(RDL))
+    feed(session, Start(0.0), cmd(Command.NEXT, 1.0))  # the RDL set from 1.0
+    feed(session, Tick(13.0))  # rep one counted by 12.13
+    halted = session.handle(cmd(Command.HALT, 13.0, "stop"))
+    assert halted[0] == CancelSpeech(None)
+    assert [(r.record.outcome, r.record.reps_done) for r in of(RecordSet, halted)] == [
+        (Outcome.ENDED, 1)
+    ]
+    assert said(halted)[-1] == script.HURT_QUESTION
+    not_hurt = feed(session, cmd(Command.NO, 14.0), Tick(200.0))
+    assert said(not_hurt) == [script.NOT_HURT]
+    assert of(RecordSet, not_hurt) == [] and session.paused
+    resumed = feed(session, cmd(Command.RESUME, 300.0))
+    assert said(resumed)[0].startswith("Romanian deadlift.")
+    assert min(e.at for e in of(Speak, resumed) if e.at is not None) > 300.0
+    feed(session, Tick(400.0))
+    assert [(r.outcome, r.reps_done) for r in session.records] == [
+        (Outcome.ENDED, 1),
+        (Outcome.DONE, 3),
+    ]
+
+
+def test_hurt_after_an_emergency_word_asks_the_pain_questions() -> None:
+    session = in_thrust_set()
+    feed(session, cmd(Command.HALT, 5.0, "help"))
+    effects = feed(session, cmd(Command.YES, 6.0))
+    assert of(RecordPain, effects)[0].report.heard == "help"
+    assert asked(session) == [Mode.ASKING_RED_FLAGS]
+    ended = feed(session, cmd(Command.YES, 7.0))
+    assert of(Finished, ended)[0].summary.ending is Ending.PAIN_RED_FLAGS
+    # The halted set is on record once, as it stood.
+    assert [r.outcome for r in session.records if r.set_number == 1][:1] == [Outcome.SKIPPED]
+    assert sum(1 for r in session.records if r.exercise_id == "hip-thrust") == 2
+
+
+def test_not_hurt_then_end_workout_ends_it() -> None:
+    session = in_thrust_set()
+    feed(session, cmd(Command.HALT, 5.0), cmd(Command.NO, 6.0), cmd(Command.STOP, 7.0))
+    effects = feed(session, cmd(Command.YES, 8.0))
+    assert of(Finished, effects)[0].summary.ending is Ending.STOPPED
+    assert [r.set_number for r in session.records if r.exercise_id == "hip-thrust"] == [1, 2]
+
+
+# ------------------------------------------------------------------ a regression is a whole swap
+
+SWAPPABLE_BRIDGE = replace(
+    BRIDGE,
+    cues=(Cue("Level hips.", "ht"),),
+    regression=Regression(
+        "Glute bridge, both feet down",
+        "Both feet planted.",
+        "ht",
+        per_side=False,
+        cues=(Cue("Push through both heels.", "ht"),),
+    ),
+)
+
+
+def test_a_two_legged_regression_replaces_the_one_legged_exercise_for_the_session() -> None:
+    """Runner circuit: single-leg glute bridge → glute bridge. Its own sides (none), its own
+    name everywhere, its own cues, and round 2 keeps it (issue 26)."""
+    session = Session(circuit(SWAPPABLE_BRIDGE, RDL))
+    feed(session, Start(0.0), cmd(Command.NEXT, 1.0))  # round 1, left side
+    assert session.step.side == "left"
+    feed(session, cmd(Command.PAIN, 2.0), cmd(Command.NO, 3.0))
+    effects = feed(session, cmd(Command.EASIER, 4.0))
+    intro = said(effects)[-1]
+    assert intro == "Glute bridge, both feet down. 10 reps. Both feet planted."
+    assert of(Show, effects)[-1].view.side == ""
+    # Done: the right side is not asked for; the rest names what really comes next.
+    rest = feed(session, cmd(Command.NEXT, 5.0))
+    assert said(rest)[0] == "Rest fifteen seconds. Next: Romanian deadlift."
+    reminders: list[str] = []
+    views = []
+    for t in range(6, 40):
+        step_effects = feed(session, Tick(float(t * 30)), cmd(Command.NEXT, float(t * 30)))
+        reminders += [s.text for s in of(Speak, step_effects) if s.priority is Priority.CHATTER]
+        views += [e.view for e in of(Show, step_effects)]
+        if session.finished:
+            break
+    names = {v.exercise for v in views if v.kind is StepKind.SET}
+    assert names == {"Glute bridge, both feet down", "Romanian deadlift"}
+    assert all(v.side == "" for v in views)
+    assert "Level hips." not in reminders and "Push through both heels." in reminders
+    bridge = [r for r in session.records if r.exercise_id == "sl-bridge"]
+    assert [(r.round_number, r.side, r.variant) for r in bridge] == [
+        (1, "left", ""),  # stopped by pain, one-legged
+        (1, "", "Glute bridge, both feet down"),
+        (2, "", "Glute bridge, both feet down"),
     ]

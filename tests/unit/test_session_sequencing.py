@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from sample_workouts import BRIDGE, RDL, THRUST, circuit, cmd, feed, of, said, straight
 
+from companion.domain import script
 from companion.domain.effects import (
     Ending,
     Finished,
@@ -135,7 +136,8 @@ def test_straight_sets_walk_end_to_end_and_record_every_set() -> None:
     assert [(r.exercise_id, r.set_number, r.outcome, r.reps_done) for r in session.records] == [
         ("hip-thrust", 1, Outcome.DONE, 10),
         ("hip-thrust", 2, Outcome.DONE, 10),
-        ("rdl", 1, Outcome.DONE, 0),  # said next before the first counted rep
+        # Said next before the first counted rep: not done (issue 26), skipped.
+        ("rdl", 1, Outcome.SKIPPED, 0),
     ]
 
 
@@ -202,7 +204,7 @@ def test_a_tempo_note_without_steps_is_shown_with_the_pacing_in_the_reps_order()
     assert texts == {
         "rdl": [
             (
-                "How the romanian deadlift goes: five seconds down, two seconds held at the "
+                "How the Romanian deadlift goes: five seconds down, two seconds held at the "
                 "bottom, one second up, one second held at the top.",
                 note,
             )
@@ -250,7 +252,8 @@ def test_the_briefing_names_each_substitute() -> None:
     )
     assert build_plan(workout)[0].text == (
         "Test session. You need: barbell or kettlebell or two dumbbells, mat (optional). "
-        "If anything hurts, say pain, and we stop at once. Say next when you are ready."
+        "If anything hurts, say pain, and we stop at once. Say stop at any moment to halt "
+        "everything. Say next when you are ready."
     )
 
 
@@ -264,6 +267,8 @@ def test_when_to_end_a_set_is_shown_at_every_set_and_said_at_the_first() -> None
         "End the set when position is lost."
     ]
     assert of(Show, effects)[-1].view.detail == "End the set when position is lost."
+    # Once on screen (issue 26): the detail shows it; the instruction shown leaves it out.
+    assert "position is lost" not in of(Show, effects)[-1].view.instruction
     effects = feed(session, cmd(Command.NEXT, 4.0), cmd(Command.NEXT, 5.0))
     assert said(effects)[-1] == "Hip thrust. Set 2 of 2. 8 to 10 reps at 95 pounds. Ribs down."
     assert of(Show, effects)[-1].view.detail == "End the set when position is lost."
@@ -407,3 +412,11 @@ def test_the_load_note_opens_the_first_side_only_where_sides_alternate() -> None
     assert set(intros) == {"left", "right"}
     assert "Today 20 pounds" in intros["left"]
     assert "Today 20 pounds" not in intros["right"]
+
+
+def test_romanian_keeps_its_capital_wherever_said() -> None:
+    rdl = replace(RDL, name="Barbell Romanian deadlift", steps=("Hinge.",))
+    assert script.technique(rdl) == "How the barbell Romanian deadlift goes: Hinge."
+    assert script.setup_intro(rdl) == "Setup for the barbell Romanian deadlift."
+    options = script.pain_options(None, "Dumbbell Romanian deadlift")
+    assert "the dumbbell Romanian deadlift" in options

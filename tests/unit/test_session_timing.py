@@ -200,7 +200,7 @@ def test_a_cue_longer_than_its_phase_takes_the_place_of_the_calls_after_it() -> 
 def test_view_shows_the_tempo_of_a_paced_set() -> None:
     _, effects, _ = paced(RDL)
     view = of(Show, effects)[-1].view
-    assert view.tempo == "5s down · 0s hold · 1s up · 1s top"
+    assert view.tempo == "5s down · 1s up · 1s top"  # no "0s hold" (issue 26)
     assert view.reps == (3, 3)
 
 
@@ -227,7 +227,8 @@ def test_next_ends_a_paced_set_early_with_the_reps_done_so_far() -> None:
     session, _, first = paced(RDL)
     feed(session, Tick(first + 7 + 7 + 3))  # two reps done, the third going down
     effects = session.handle(cmd(Command.NEXT, first + 17))
-    assert effects[0] == RecordSet(replace(session.records[0], reps_done=2, outcome=Outcome.DONE))
+    # Ended early, with the reps counted (issue 26): not "done".
+    assert effects[0] == RecordSet(replace(session.records[0], reps_done=2, outcome=Outcome.ENDED))
     assert CancelSpeech("step-1") in effects  # the rest of the counts are dropped
     assert session.records[0].reps_done == 2
 

@@ -53,7 +53,7 @@ PAIN_QUESTION_IN_REST = script.pain_question(THRUST_FIRST, in_set=False)  # no "
 
 BRIEFING_TEXT = (
     "Test session. You need: barbell. If anything hurts, say pain, and we stop at once. "
-    "Say next when you are ready."
+    "Say stop at any moment to halt everything. Say next when you are ready."
 )
 WARMUP_TEXT = "Warm-up: Bridges. Ten easy bridges."
 SETUP_TEXT = "Setup for the hip thrust. Shins vertical at the top."
@@ -107,6 +107,8 @@ PAIN_ASKED = (*IN_SET, cmd(N.PAIN, 5.0, "ouch"))
 PAIN_OPTIONS = (*PAIN_ASKED, cmd(N.NO, 6.0))
 STOP_IN_PAIN = (*PAIN_ASKED, cmd(N.STOP, 6.0))
 FINISHED = (*STOP_ASKED, cmd(N.YES, 6.0))
+HALTED = (*IN_SET, cmd(N.HALT, 5.0, "stop"))  # asks "are you hurt?"
+HALTED_NOT_HURT = (*HALTED, cmd(N.NO, 6.0))  # paused, the halted set on record
 # RDL first: the paced set starts at t=2; its intro is 7 words (2.63 s) + 1.5 s lead, so rep 1
 # starts at 6.13, each rep is 7 s, and the set ends at 27.13.
 RDL_SET = (Start(0.0), cmd(N.NEXT, 1.0), cmd(N.NEXT, 2.0))
@@ -195,6 +197,17 @@ ROWS = [
     Row("set-yes-ignored", THRUST_FIRST, IN_SET, cmd(N.YES, 4.0), 3, StepKind.SET, only=True),
     Row("set-resume-ignored", THRUST_FIRST, IN_SET, cmd(N.RESUME, 4.0), 3, StepKind.SET,
         only=True),
+    Row("set-lighter", THRUST_FIRST, IN_SET, cmd(N.LIGHTER, 4.0), 3, StepKind.SET,
+        (CancelSpeech("step-3"),
+         Speak("Lighter: 90 pounds. Say next when the plates are changed.",
+               Priority.INSTRUCTION, group="session"), Show), only=True),
+    Row("set-heavier-then-next-starts-it-again", THRUST_FIRST,
+        (*IN_SET, cmd(N.HEAVIER, 4.0)), cmd(N.NEXT, 30.0), 3, StepKind.SET,
+        (instr("Hip thrust. Set 1 of 2. 8 to 10 reps at 100 pounds. Ribs down.", "step-3"),
+         Show), only=True),
+    Row("rest-heavier", THRUST_FIRST, IN_REST, cmd(N.HEAVIER, 10.0), 4, StepKind.REST,
+        (Speak("Heavier: 100 pounds.", Priority.INSTRUCTION, group="session"), Show),
+        only=True),
     Row("set-easier-ignored", THRUST_FIRST, IN_SET, cmd(N.EASIER, 4.0), 3, StepKind.SET,
         only=True),
     Row("set-unpaced-waits", THRUST_FIRST, IN_SET, Tick(3.5), 3, StepKind.SET, only=True),
@@ -208,7 +221,7 @@ ROWS = [
          instr("Rest thirty seconds. Next: Hip thrust.", "step-3"),
          StartTimer("rest", RDL_END, RDL_END + 30))),
     Row("paced-next-early", RDL_FIRST, (*RDL_SET, Tick(14.0)), cmd(N.NEXT, 14.0), 3,
-        StepKind.REST, (RecordSet(rdl_set(Outcome.DONE, 1)), CancelSpeech("step-2"))),
+        StepKind.REST, (RecordSet(rdl_set(Outcome.ENDED, 1)), CancelSpeech("step-2"))),
     Row("paced-form", RDL_FIRST, (*RDL_SET, Tick(21.0)), cmd(N.FORM, 21.0), 3, StepKind.REST,
         (RecordSet(rdl_set(Outcome.FORM, 2)), CancelSpeech("step-2"),
          Speak(script.FORM_ENDED, Priority.INSTRUCTION, group="session"))),
@@ -317,6 +330,51 @@ ROWS = [
     Row("options-repeat", THRUST_FIRST, PAIN_OPTIONS, cmd(N.REPEAT, 7.0), 3, StepKind.SET,
         (Speak(OPTIONS, Priority.INSTRUCTION, group="session"),), only=True,
         question=Mode.OFFERING_OPTIONS),
+    # --- an emergency word: everything halts, the set is on record as it stood
+    Row("set-halt", THRUST_FIRST, IN_SET, cmd(N.HALT, 5.0, "stop"), 3, StepKind.SET,
+        (CancelSpeech(None), CancelSpeech("step-3"), RecordSet(thrust_set(1, Outcome.SKIPPED, 0)),
+         safety(script.HURT_QUESTION), Show), only=True, question=Mode.ASKING_HURT),
+    Row("paced-halt", RDL_FIRST, (*RDL_SET, Tick(14.0)), cmd(N.HALT, 14.0), 2, StepKind.SET,
+        (CancelSpeech(None), CancelSpeech("step-2"), RecordSet(rdl_set(Outcome.ENDED, 1)),
+         safety(script.HURT_QUESTION), Show), only=True, question=Mode.ASKING_HURT),
+    Row("rest-halt", THRUST_FIRST, IN_REST, cmd(N.HALT, 10.0), 4, StepKind.REST,
+        (CancelSpeech(None), CancelSpeech("step-4"), CancelTimer("rest"),
+         safety(script.HURT_QUESTION), Show), only=True, question=Mode.ASKING_HURT),
+    Row("paused-halt", THRUST_FIRST, PAUSED_SET, cmd(N.HALT, 6.0), 3, StepKind.SET,
+        (CancelSpeech(None), RecordSet(thrust_set(1, Outcome.SKIPPED, 0)),
+         safety(script.HURT_QUESTION), Show), only=True, paused=True, question=Mode.ASKING_HURT),
+    Row("stop-halt", THRUST_FIRST, STOP_ASKED, cmd(N.HALT, 6.0), 3, StepKind.SET,
+        (CancelSpeech(None), RecordSet(thrust_set(1, Outcome.SKIPPED, 0)),
+         safety(script.HURT_QUESTION), Show), only=True, question=Mode.ASKING_HURT),
+    Row("pain-halt-asks-again", THRUST_FIRST, PAIN_ASKED, cmd(N.HALT, 6.0), 3, StepKind.SET,
+        (CancelSpeech(None), safety(PAIN_QUESTION), Show), only=True,
+        question=Mode.ASKING_RED_FLAGS),
+    Row("stop-in-pain-halt-asks-the-pain-question", THRUST_FIRST, STOP_IN_PAIN,
+        cmd(N.HALT, 7.0), 3, StepKind.SET, (CancelSpeech(None), safety(PAIN_QUESTION), Show),
+        only=True, question=Mode.ASKING_RED_FLAGS),
+    Row("hurt-yes", THRUST_FIRST, HALTED, cmd(N.YES, 6.0), 3, StepKind.SET,
+        (CancelSpeech(None), RecordPain(PainReport(1, "hip-thrust", "Hip thrust", 1, "",
+                                                   heard="stop")),
+         safety(PAIN_QUESTION), Show), only=True, question=Mode.ASKING_RED_FLAGS),
+    Row("hurt-ouch", THRUST_FIRST, HALTED, cmd(N.PAIN, 6.0, "ouch"), 3, StepKind.SET,
+        (CancelSpeech(None), RecordPain(PAIN_1), safety(PAIN_QUESTION), Show), only=True,
+        question=Mode.ASKING_RED_FLAGS),
+    Row("hurt-no", THRUST_FIRST, HALTED, cmd(N.NO, 6.0), 3, StepKind.SET,
+        (instr(script.NOT_HURT, "step-3"), Show), only=True, paused=True),
+    Row("hurt-halt-asks-again", THRUST_FIRST, HALTED, cmd(N.HALT, 6.0), 3, StepKind.SET,
+        (CancelSpeech(None), safety(script.HURT_QUESTION), Show), only=True,
+        question=Mode.ASKING_HURT),
+    Row("hurt-tick-frozen", THRUST_FIRST, HALTED, Tick(600.0), 3, StepKind.SET, only=True,
+        question=Mode.ASKING_HURT),
+    Row("hurt-next-ignored", THRUST_FIRST, HALTED, cmd(N.NEXT, 6.0), 3, StepKind.SET,
+        only=True, question=Mode.ASKING_HURT),
+    Row("not-hurt-resume-starts-the-set-again", THRUST_FIRST, HALTED_NOT_HURT,
+        cmd(N.RESUME, 7.0), 3, StepKind.SET, (instr(SET1, "step-3"), Show), only=True),
+    Row("not-hurt-end-workout-asks", THRUST_FIRST, HALTED_NOT_HURT, cmd(N.STOP, 7.0), 3,
+        StepKind.SET, (safety(script.STOP_QUESTION), Show), only=True, paused=True,
+        question=Mode.ASKING_STOP),
+    Row("finished-halt", THRUST_FIRST, FINISHED, cmd(N.HALT, 99.0), 8, StepKind.SUMMARY,
+        only=True, finished=True),
     # --- finished
     Row("finished-tick", THRUST_FIRST, FINISHED, Tick(99.0), 8, StepKind.SUMMARY, only=True,
         finished=True),
@@ -413,25 +471,29 @@ def test_the_table_workouts_are_the_documented_plans() -> None:
 
 # ------------------------------------------------------------------ the commands allowed
 
-EVERYWHERE = frozenset({N.REPEAT, N.PAIN, N.STOP})
+EVERYWHERE = frozenset({N.REPEAT, N.PAIN, N.STOP, N.HALT})
+LOAD = frozenset({N.LIGHTER, N.HEAVIER})  # a plate step, in a set or a rest with a load
 STATES = {
     "before-start": (THRUST_FIRST, BEFORE_START, frozenset()),
     "briefing": (THRUST_FIRST, BRIEFING, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
     "setup": (THRUST_FIRST, SETUP, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
-    "set": (THRUST_FIRST, IN_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE),
-    "paced-set": (RDL_FIRST, RDL_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE),
-    "rest": (THRUST_FIRST, IN_REST, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
+    "set": (THRUST_FIRST, IN_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE | LOAD),
+    "paced-set": (RDL_FIRST, RDL_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE | LOAD),
+    "rest": (THRUST_FIRST, IN_REST, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE | LOAD),
     "paused": (THRUST_FIRST, PAUSED_SET, {N.RESUME} | EVERYWHERE),
-    "stop-asked": (THRUST_FIRST, STOP_ASKED, {N.YES, N.NO, N.REPEAT, N.PAIN}),
+    "stop-asked": (THRUST_FIRST, STOP_ASKED, {N.YES, N.NO, N.REPEAT, N.PAIN, N.HALT}),
     "paused-stop-asked": (THRUST_FIRST, (*PAUSED_SET, cmd(N.STOP, 6.0)),
-                          {N.YES, N.NO, N.REPEAT, N.PAIN}),
-    "pain-asked": (THRUST_FIRST, PAIN_ASKED, {N.YES, N.NO, N.REPEAT, N.STOP}),
-    "stop-in-pain": (THRUST_FIRST, STOP_IN_PAIN, {N.YES, N.NO, N.REPEAT}),
-    "options": (THRUST_FIRST, PAIN_OPTIONS, {N.LIGHTER, N.EASIER, N.SKIP, N.REPEAT, N.STOP}),
+                          {N.YES, N.NO, N.REPEAT, N.PAIN, N.HALT}),
+    "pain-asked": (THRUST_FIRST, PAIN_ASKED, {N.YES, N.NO, N.REPEAT, N.STOP, N.HALT}),
+    "stop-in-pain": (THRUST_FIRST, STOP_IN_PAIN, {N.YES, N.NO, N.REPEAT, N.HALT}),
+    "hurt-asked": (THRUST_FIRST, HALTED, {N.YES, N.NO} | EVERYWHERE),
+    "halted-not-hurt": (THRUST_FIRST, HALTED_NOT_HURT, {N.RESUME} | EVERYWHERE),
+    "options": (THRUST_FIRST, PAIN_OPTIONS,
+                {N.LIGHTER, N.EASIER, N.SKIP, N.REPEAT, N.STOP, N.HALT}),
     # A bodyweight exercise without a regression: neither lighter nor easier is on offer.
     "options-skip-only": (bare(BACK_EXT), (Start(0.0), cmd(N.NEXT, 5.0), cmd(N.PAIN, 6.0),
                                            cmd(N.NO, 7.0)),
-                          {N.SKIP, N.REPEAT, N.STOP}),
+                          {N.SKIP, N.REPEAT, N.STOP, N.HALT}),
     "finished": (THRUST_FIRST, FINISHED, frozenset()),
 }  # fmt: skip
 

@@ -19,7 +19,22 @@ def test_every_command_has_english_phrases() -> None:
     assert set(vocabulary.phrases.values()) == set(Command)
     assert vocabulary.command_for("  Next   SET ") is Command.NEXT
     assert vocabulary.command_for("my back hurts") is Command.PAIN
-    assert vocabulary.command_for("stop") is None  # only "stop workout" ends a workout
+    # Only "stop workout" ends a workout; plain "stop" is an emergency word: everything halts.
+    assert vocabulary.command_for("stop") is not Command.STOP
+    assert vocabulary.command_for("stop") is Command.HALT
+
+
+def test_emergency_words_halt_or_report_pain() -> None:
+    """People in trouble do not say "stop workout" (issue 24)."""
+    vocabulary = load_vocabulary("en")
+    for phrase in ("stop", "stop stop", "help"):
+        assert vocabulary.command_for(phrase) is Command.HALT, phrase
+    for phrase in ("ouch", "ow"):
+        assert vocabulary.command_for(phrase) is Command.PAIN, phrase
+    # Not "wait": Moonshine hears the count "one" as "wait" (tests/audio/test_listen_moonshine).
+    assert vocabulary.command_for("wait") is None
+    assert vocabulary.command_for("stop workout") is Command.STOP
+    assert vocabulary.command_for("end workout") is Command.STOP
 
 
 def test_korean_file_is_another_language() -> None:
