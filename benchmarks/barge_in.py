@@ -10,7 +10,7 @@ player's own `Mixer` plays them, so counts cut cues and cancellations land as th
 That stream reaches the microphone through a simulated echo path: a delay (5-60 ms), a room
 (RT60 0.3-0.6 s), a soft-clipping speaker, 0, 5 or 10 dB louder at the microphone than the
 person, with music 20 dB under the person. The person's safety phrases ("pain", "my back hurts",
-"that hurts", "I feel pain", "stop workout", and "stop" where the vocabulary has it) are said at
+"that hurts", "I feel pain", "ouch", "stop workout", "stop", "stop stop") are said at
 random moments while the companion speaks, in flite's and the neural voices, none of which any
 knob was tuned on. The microphone audio then goes through `speech_in.hearing.Hearing` exactly as
 the live listener runs it: the echo canceller fed from a `PlaybackReference` written as the
@@ -72,6 +72,9 @@ SAFETY = {
     "that hurts": Command.PAIN,
     "i feel pain": Command.PAIN,
     "stop workout": Command.STOP,
+    "stop": Command.HALT,
+    "stop stop": Command.HALT,
+    "ouch": Command.PAIN,
 }
 HEARD_WITHIN_S = 2.0
 MUSIC_BELOW_PERSON_DB = 20.0

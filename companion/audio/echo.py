@@ -23,6 +23,7 @@ reads through `EchoCanceller.process` before voice detection and recognition.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +31,6 @@ import numpy as np
 from companion.audio.pcm import Samples
 from companion.audio.resample import Resampler
 from companion.audio.speex import SpeexEcho
-
-FRAME_S = 0.01  # the canceller's frame: 10 ms
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,19 @@ class EchoTuning:
     tail_s: float = 0.256
     """How long an echo (the room's reverberation) the adaptive filter models."""
     quiet_rms: float = 1e-4
-    """A reference quieter than this means the companion is not speaking."""
+    """A reference (or a frame left by the canceller) quieter than this is silence."""
+    frame_s: float = 0.01
+    """The canceller's frame."""
+    others_below_db: float = 12.0
+    """A frame whose echo-cancelled power is within this of the microphone's held another voice:
+    the companion's own is taken down by ~20 dB once the filter has converged."""
+    others_above_db: float = 20.0
+    """... and whose power is no more than this below the microphone's recent loudest frames
+    (a person under a speaker 10 dB louder is ~10 dB below them)."""
+    loud_half_life_s: float = 1.0
+    """How fast the microphone's recent loudest frame is forgotten."""
+    remember_s: float = 5.0
+    """How long the frames that held another voice are remembered, for `voiced_s`."""
 
 
 class PlaybackReference:
@@ -188,7 +199,7 @@ class EchoCanceller:
         self.rate = rate
         self.reference = reference
         self.tuning = reference.tuning
-        self._frame = round(rate * FRAME_S)
+        self._frame = round(rate * self.tuning.frame_s)
         self._speex = SpeexEcho(rate, self._frame, round(self.tuning.tail_s * rate))
         self._resampler = Resampler(max(1, reference.rate), rate)
         self._far_backlog = np.zeros(0, np.float32)  # resampled reference not yet used
@@ -199,24 +210,42 @@ class EchoCanceller:
         self._target: float | None = None  # the lag to hold, in microphone samples
         self._carry_near = np.zeros(0, np.float32)
         self._carry_far = np.zeros(0, np.float32)
-        self.speaking = False  # whether the reference of the last block held the voice
+        self._voiced: deque[float] = deque()  # end times of frames that held another voice
+        self._loud = 0.0  # the microphone's recent loudest frame power, fading
+        self._fade = 0.5 ** (self.tuning.frame_s / self.tuning.loud_half_life_s)
 
     def process(self, block: Samples, started: float) -> Samples:
         """Microphone `block` (mono, at `rate`) whose first sample was captured at `started`
         (monotonic) → the same audio with the echo removed, delayed by a few ms."""
         far = self._far(len(block), started)
         self._follow_drift(np.asarray(block, np.float32), far)
-        self.speaking = bool(len(far)) and float(np.sqrt(np.mean(far**2))) > self.tuning.quiet_rms
+        first = started - len(self._carry_near) / self.rate  # the time of near[0]
         near = np.concatenate([self._carry_near, np.asarray(block, np.float32)])
         far = np.concatenate([self._carry_far, far])
         usable = len(near) - len(near) % self._frame
         out = np.empty(usable, np.float32)
+        kept = 10 ** (-self.tuning.others_below_db / 10)
+        floor = 10 ** (-self.tuning.others_above_db / 10)
         for i in range(0, usable, self._frame):
-            out[i : i + self._frame] = self._speex.process(
-                near[i : i + self._frame], far[i : i + self._frame]
-            )
+            heard = near[i : i + self._frame]
+            left = self._speex.process(heard, far[i : i + self._frame])
+            out[i : i + self._frame] = left
+            power_in, power_out = float(np.mean(heard**2)), float(np.mean(left**2))
+            self._loud = max(power_in, self._loud * self._fade)
+            # Another voice: the canceller took little of this frame away, and what is left is
+            # loud beside what the microphone heard lately (not a quiet gap between words, where
+            # the room's echo lingers beyond what the filter models).
+            if power_out > kept * power_in and power_out > floor * self._loud:
+                self._voiced.append(first + (i + self._frame) / self.rate)
+        while self._voiced and self._voiced[0] < started - self.tuning.remember_s:
+            self._voiced.popleft()
         self._carry_near, self._carry_far = near[usable:], far[usable:]
         return out
+
+    def voiced_s(self, since: float) -> float:
+        """How much of the microphone since `since` held sound the canceller left standing: a
+        voice other than the companion's (its own leaves only a residue well below what came in)."""
+        return sum(self.tuning.frame_s for end in self._voiced if end > since)
 
     def _far(self, n: int, started: float) -> Samples:
         """The reference for `n` microphone samples from `started`, at `rate`.

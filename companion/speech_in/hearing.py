@@ -32,7 +32,7 @@ from companion.speech_in.pipeline import CommandStream
 
 # Heard over the companion's own voice, these still act: a person in trouble cannot wait for a
 # pause in the counting.
-BARGE_IN = frozenset({Command.PAIN, Command.STOP})
+BARGE_IN = frozenset({Command.PAIN, Command.HALT, Command.STOP})
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class BargeInTuning:
     window_s: float = 2.5
     """A decision counts as heard over the companion's voice when that voice sounded within this
     long before it: the longest command phrase plus the endpointer's closing pause."""
+    voiced_s: float = 0.15
+    """Over the companion's voice, a command counts only when the echo canceller left at least
+    this much of another voice standing in that time (the shortest command word, "stop")."""
 
 
 class Hearing:
@@ -101,6 +104,9 @@ class Hearing:
             return False
         if decision.command not in BARGE_IN:
             return True
+        assert self.canceller is not None
+        if self.canceller.voiced_s(since) < self.tuning.voiced_s:
+            return True  # nothing but what is left of the companion's own voice was heard
         heard = _words(decision.heard)
         return any(_contains(_words(text), heard) for text in self.gate.said(since, now))
 

@@ -87,12 +87,14 @@ def test_the_companions_voice_is_removed_and_the_persons_kept(
     canceller = EchoCanceller(reference, MIC_RATE)
     out = []
     block_in = 800
+    voiced = {}  # seconds of another voice the canceller found in the second before each block
     for i in range(0, len(mic) - block_in + 1, block_in):
         while written < (i + block_in) * 3 + block_out:
             chunk = (spoken[written : written + block_out] * 0.5).astype(np.float32)
             reference.write(chunk, frame=written, origin=ORIGIN)
             written += block_out
         out.append(canceller.process(mic[i : i + block_in], ORIGIN + i / MIC_RATE))
+        voiced[i] = canceller.voiced_s(ORIGIN + (i + block_in) / MIC_RATE - 1.0)
     cleaned = np.concatenate(out)
 
     def power(x: Samples) -> float:
@@ -108,3 +110,9 @@ def test_the_companions_voice_is_removed_and_the_persons_kept(
     heard = cleaned[at : at + len(person)]
     assert abs(10 * np.log10(power(heard) / power(said))) < 2
     assert np.corrcoef(heard, said)[0, 1] > 0.8
+    # ...and the canceller can tell: much of another voice while the person talks, next to none
+    # in the companion's voice alone once the filter has converged.
+    after_words = at + len(person) - len(person) % block_in
+    assert voiced[after_words] > 0.25
+    alone = [seconds for i, seconds in voiced.items() if 11 * MIC_RATE <= i < at]
+    assert max(alone) < 0.1

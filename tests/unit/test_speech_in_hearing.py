@@ -63,12 +63,15 @@ def speaking(gate: SelfVoiceGate, text: str, start: float, end: float) -> None:
     gate.on_playback(Playback(text, start, end))
 
 
-def run(hearing: Hearing, seconds: float) -> list[tuple[Command, float]]:
-    """Feed `seconds` of quiet microphone from time 0; the commands and when they came."""
+def run(hearing: Hearing, seconds: float, voice: float = 0.0) -> list[tuple[Command, float]]:
+    """Feed `seconds` of microphone from time 0, quiet or with a voice of RMS `voice` in it (the
+    recogniser is scripted: only the canceller listens to it); the commands and when."""
     heard = []
+    rng = np.random.default_rng(0)
     for i in range(round(seconds * SAMPLE_RATE / BLOCK)):
         started = i * BLOCK / SAMPLE_RATE
-        block = Block(np.zeros(BLOCK, np.float32), started, started + BLOCK / SAMPLE_RATE)
+        samples = (rng.standard_normal(BLOCK) * voice).astype(np.float32)
+        block = Block(samples, started, started + BLOCK / SAMPLE_RATE)
         decision = hearing.feed(block)
         if decision is not None:
             heard.append((decision.command, block.ended))
@@ -85,14 +88,23 @@ def test_with_echo_cancellation_pain_is_heard_while_the_companion_counts() -> No
     gate = SelfVoiceGate(clock=lambda: 0.0)
     speaking(gate, "three", 0.0, 5.0)
     hearing = Hearing(ScriptedEngine("my back hurts", 0.99), gate, SAMPLE_RATE, canceller())
-    assert run(hearing, 2.0) == [(Command.PAIN, 1.0)]
+    assert run(hearing, 2.0, voice=0.05) == [(Command.PAIN, 1.0)]
+
+
+def test_over_its_voice_a_command_needs_another_voice_left_by_the_canceller() -> None:
+    """What is left of the companion's own voice after echo cancellation can still sound like
+    "pain" to a recogniser: with no other voice in the microphone, it is not taken."""
+    gate = SelfVoiceGate(clock=lambda: 0.0)
+    speaking(gate, "three", 0.0, 5.0)
+    hearing = Hearing(ScriptedEngine("my back hurts", 0.99), gate, SAMPLE_RATE, canceller())
+    assert run(hearing, 2.0) == []
 
 
 def test_other_commands_do_not_barge_in() -> None:
     gate = SelfVoiceGate(clock=lambda: 0.0)
     speaking(gate, "Rest for sixty seconds. Next: set two", 0.0, 5.0)
     hearing = Hearing(ScriptedEngine("next set", 1.0), gate, SAMPLE_RATE, canceller())
-    assert run(hearing, 2.0) == []
+    assert run(hearing, 2.0, voice=0.05) == []
 
 
 def test_a_command_after_the_companion_went_quiet_counts() -> None:
@@ -106,7 +118,7 @@ def test_the_companions_own_safety_words_do_not_command_it() -> None:
     gate = SelfVoiceGate(clock=lambda: 0.0)
     speaking(gate, "If anything hurts, say pain, and we stop at once.", 0.0, 3.0)
     hearing = Hearing(ScriptedEngine("pain", 1.0), gate, SAMPLE_RATE, canceller())
-    assert run(hearing, 2.0) == []
+    assert run(hearing, 2.0, voice=0.05) == []
 
 
 def test_without_echo_cancellation_nothing_is_heard_while_speaking() -> None:
