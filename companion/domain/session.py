@@ -230,7 +230,7 @@ class Session:
             case StepDone(at):
                 if self.step.kind is StepKind.SET:
                     self._record_set(Outcome.DONE, self._reps_done, out)
-                self._advance(at, out)
+                self._advance(at, out, cut=False)
             case SpeakAlarm():
                 pass  # sent when it was scheduled
 
@@ -324,8 +324,12 @@ class Session:
             self._say(step.text, out)
         out.append(Show(self._view()))
 
-    def _advance(self, now: float, out: list[Effect]) -> None:
-        if any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
+    def _advance(self, now: float, out: list[Effect], *, cut: bool = True) -> None:
+        """On to the next step. Moved on by the person (`cut`), everything the step still had to
+        say (queued, playing, or scheduled) goes, so the next step's words come at once however
+        fast they press on; a step that ended by itself keeps its last words (the rest's "go"
+        starts as it ends), and only drops speech scheduled past its end."""
+        if cut or any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
             out.append(CancelSpeech(self._group))
         if self.step.kind is StepKind.REST:
             out.append(CancelTimer(REST_TIMER))
@@ -457,9 +461,18 @@ class Session:
             return step.side_switch
         return step.kind is StepKind.SET and step.side != exercise.trained_sides[0]
 
-    def _skip_exercise(self, exercise: Exercise, start: int, now: float, out: list[Effect]) -> None:
+    def _skip_exercise(
+        self,
+        exercise: Exercise,
+        start: int,
+        now: float,
+        out: list[Effect],
+        *,
+        by_person: bool = False,
+    ) -> None:
         """Record the exercise's sets from `start` on as skipped and move past its block, and
-        past any steps of exercises pain has ended on the way (recorded skipped as well)."""
+        past any steps of exercises pain has ended on the way (recorded skipped as well).
+        `by_person`: skipped by the person, so the step's words go, as `_advance` says."""
         i = start
         while i < len(self.plan):
             step = self.plan[i]
@@ -470,7 +483,7 @@ class Session:
                 i += 1
                 continue
             break
-        if any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
+        if by_person or any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
             out.append(CancelSpeech(self._group))
         if self.plan[self.index].kind is StepKind.REST:
             out.append(CancelTimer(REST_TIMER))
@@ -660,7 +673,7 @@ class Session:
             self._advance(event.now, out)
             return
         start = self.index if step.kind is not StepKind.REST else self.index + 1
-        self._skip_exercise(target, start, event.now, out)
+        self._skip_exercise(target, start, event.now, out, by_person=True)
 
     def _form(self, event: CommandGiven, out: list[Effect]) -> None:
         self._record_set(Outcome.FORM, self._counted(), out)
@@ -669,7 +682,7 @@ class Session:
         out.append(CancelSpeech(self._group))
         self._alarms = []
         out.append(Speak(script.FORM_ENDED, Priority.INSTRUCTION, group=SESSION_GROUP))
-        self._advance(event.now, out)
+        self._advance(event.now, out, cut=False)  # cut above, before the words
 
     def _pause(self, event: CommandGiven, out: list[Effect]) -> None:
         self._freeze(event.now, out)

@@ -74,7 +74,8 @@ def test_rest_calls_at_exact_times(seconds: int, calls: list[tuple[str, float]])
 
 def test_rest_intro_is_said_at_once_before_the_calls() -> None:
     _, effects = rest_of(60)
-    first = effects[1]  # after the record of the set
+    first = next(e for e in effects if isinstance(e, Speak))  # after the record of the set
+    assert effects.index(first) > next(i for i, e in enumerate(effects) if isinstance(e, RecordSet))
     assert first == Speak(
         "Rest one minute. Next: Back extension, set 2 of 2.", Priority.INSTRUCTION, group="step-2"
     )

@@ -144,10 +144,11 @@ ROWS = [
     # --- briefing
     Row("start-again", THRUST_FIRST, BRIEFING, Start(5.0), 0, StepKind.BRIEFING, only=True),
     Row("briefing-tick", THRUST_FIRST, BRIEFING, Tick(500.0), 0, StepKind.BRIEFING, only=True),
+    # Moving on cuts what the step still had to say (issue 24: speech keeps up with the screen).
     Row("briefing-next", THRUST_FIRST, BRIEFING, cmd(N.NEXT, 1.0), 1, StepKind.WARMUP,
-        (instr(WARMUP_TEXT, "step-1"), Show), only=True),
+        (CancelSpeech("step-0"), instr(WARMUP_TEXT, "step-1"), Show), only=True),
     Row("briefing-skip", THRUST_FIRST, BRIEFING, cmd(N.SKIP, 1.0), 1, StepKind.WARMUP,
-        (instr(WARMUP_TEXT, "step-1"), Show), only=True),
+        (CancelSpeech("step-0"), instr(WARMUP_TEXT, "step-1"), Show), only=True),
     Row("briefing-yes-ignored", THRUST_FIRST, BRIEFING, cmd(N.YES, 1.0), 0, StepKind.BRIEFING,
         only=True),
     Row("briefing-no-ignored", THRUST_FIRST, BRIEFING, cmd(N.NO, 1.0), 0, StepKind.BRIEFING,
@@ -160,11 +161,11 @@ ROWS = [
         (Speak(BRIEFING_TEXT, Priority.INSTRUCTION, group="session"),), only=True),
     # --- warm-up and setup
     Row("warmup-next", THRUST_FIRST, WARMUP, cmd(N.NEXT, 2.0), 2, StepKind.SETUP,
-        (instr(SETUP_TEXT, "step-2"), Show), only=True),
+        (CancelSpeech("step-1"), instr(SETUP_TEXT, "step-2"), Show), only=True),
     Row("warmup-skip", THRUST_FIRST, WARMUP, cmd(N.SKIP, 2.0), 2, StepKind.SETUP,
-        (instr(SETUP_TEXT, "step-2"), Show), only=True),
+        (CancelSpeech("step-1"), instr(SETUP_TEXT, "step-2"), Show), only=True),
     Row("setup-next", THRUST_FIRST, SETUP, cmd(N.NEXT, 3.0), 3, StepKind.SET,
-        (instr(SET1, "step-3"), Show), only=True),
+        (CancelSpeech("step-2"), instr(SET1, "step-3"), Show), only=True),
     Row("setup-skip", THRUST_FIRST, SETUP, cmd(N.SKIP, 3.0), 7, StepKind.SET,
         (RecordSet(thrust_set(1, Outcome.SKIPPED, 0)), RecordSet(thrust_set(2, Outcome.SKIPPED, 0)),
          instr(RDL_INTRO, "step-7"))),
