@@ -38,6 +38,7 @@ def main() -> None:
     generator.shared()
     for family in FAMILIES:
         generator.family(family)
+        generator.isolated(family)
         generator.evaluation(family)
         print(f"{family}: data ready", flush=True)
     counts_path = args.out / "counts.json"
@@ -48,7 +49,7 @@ def main() -> None:
         return
     import train
 
-    train.run(args.out, args.seed, ship=args.ship)
+    train.run(args.out, args.seed, ship=args.ship, scale=SCALE)
 
 
 if __name__ == "__main__":

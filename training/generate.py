@@ -88,6 +88,25 @@ class Generator:
             counts["other"] = counts.get("other", 0) + len(parts)
         self._save(f"train-{family}", features, counts)
 
+    def isolated(self, family: str) -> None:
+        """Non-command speech one utterance at a time, with quiet around it, as commands come:
+        without these the head learns that a short burst of speech alone is a command."""
+        name = f"train-{family}-isolated"
+        if (self.out / f"{name}.npz").exists():
+            return
+        rng = np.random.default_rng([self.seed, 50, FAMILIES.index(family)])
+        cues = phrases.cues()[(FAMILIES.index(family) + 1) % 2 :: 2]
+        texts = [*phrases.TRAIN_NEGATIVES * 2, *phrases.CALLS * 4, *cues]
+        talk = talk_of([*(render(family, t, rng)[1] for t in cues[:20]), *real_recordings(False)])
+        features = dataset.Features()
+        for clip_id, text in enumerate(texts):
+            speech = perturb(render(family, text, rng)[1], rng)
+            clip, spans = dataset.lay_out(
+                [(speech, self.other)], rng, rng.uniform(0.1, 1.5), (0, 0), rng.uniform(0.5, 1.5)
+            )
+            self._add(features, dataset.augment(clip, spans, talk, rng), spans, clip_id)
+        self._save(name, features, {"other": len(texts)})
+
     def shared(self) -> None:
         """Noise alone and real people talking, for every direction's training."""
         if (self.out / "train-shared.npz").exists():
