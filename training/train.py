@@ -26,7 +26,7 @@ EPOCHS = 14
 MAX_FALSE_ACCEPTS = 1.0  # % of non-command utterances, when choosing a threshold
 PAIN_EASE = 0.85  # pain's threshold is lowered: a false pain only stops the set and asks
 SHIP = "espeak+piper"
-SHIPPED_TEST_WINDOWS = 400
+SHIPPED_TEST_WINDOWS = 300
 
 
 class MLP(nn.Module):
