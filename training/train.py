@@ -52,7 +52,7 @@ class MLP(nn.Module):
 
 
 class ConvAttention(nn.Module):
-    """Temporal convolutions, then attention pooling over the 16 steps (compared, not shipped)."""
+    """Temporal convolutions, then self-attention over the 16 steps, mean and max pooled."""
 
     def __init__(self, classes: int) -> None:
         super().__init__()
