@@ -4,7 +4,7 @@
 
 Stages reuse what `--out` already holds (delete it to start over). `--ship` copies the head
 trained on espeak-ng + Piper (measured on the held-out flite + hibari) into the companion, with
-a small held-out feature set for tests/unit/test_command_model.py.
+a small held-out feature set for tests/unit/speech_in/test_command_model.py.
 """
 
 from __future__ import annotations

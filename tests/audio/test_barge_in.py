@@ -8,20 +8,15 @@ Moonshine, the Textual app. The person speaks in flite's voice, which no knob wa
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from pulse import PulseLab
 from speech_in_audio import flite
 from test_session_by_voice import app_for, wait_for
+from textual.pilot import Pilot
 
 from companion.app.wiring import Wiring
 from companion.domain.effects import StepKind

@@ -4,31 +4,25 @@ Listener, becomes a command, and advances a real Session; the companion's own vo
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pulse import PulseLab
+from sample_workouts import RDL, THRUST, straight
+from speech_in_audio import espeak, korean_model
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "unit"))
-
-from pulse import PulseLab  # noqa: E402
-from sample_workouts import RDL, THRUST, straight  # noqa: E402
-from speech_in_audio import espeak, korean_model  # noqa: E402
-
-from companion.domain.events import Command, CommandGiven, Start  # noqa: E402
-from companion.domain.session import Session  # noqa: E402
-from companion.speech_in.engine import EngineName  # noqa: E402
-from companion.speech_in.engines.vosk import VoskEngine  # noqa: E402
-from companion.speech_in.listener import EngineChoice, Listener  # noqa: E402
-from companion.speech_in.port import Heard, ListenStatus  # noqa: E402
-from companion.speech_in.settings import ListenSettings  # noqa: E402
-from companion.speech_in.vocabulary import load_vocabulary  # noqa: E402
-from companion.speech_out.port import Playback  # noqa: E402
+from companion.domain.events import Command, CommandGiven, Start
+from companion.domain.session import Session
+from companion.speech_in.engine import EngineName
+from companion.speech_in.engines.vosk import VoskEngine
+from companion.speech_in.listener import EngineChoice, Listener
+from companion.speech_in.port import Heard, ListenStatus
+from companion.speech_in.settings import ListenSettings
+from companion.speech_in.vocabulary import load_vocabulary
+from companion.speech_out.port import Playback
 
 pytestmark = pytest.mark.audio
 

@@ -4,16 +4,11 @@ heart)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import neural_voices
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import neural_voices
 import real_speech
 from speech_in_audio import espeak, flite
 

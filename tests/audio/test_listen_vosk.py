@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from speech_in_audio import espeak, korean_model
 
 from companion.audio.pcm import to_int16, to_pcm16

@@ -8,20 +8,16 @@ engine, Moonshine; the session's speech is real pyttsx3/espeak-ng played through
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from textual.message import Message
-from textual.pilot import Pilot
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from pulse import PulseLab
 from speech_in_audio import espeak, flite, korean_model
+from textual.message import Message
+from textual.pilot import Pilot
 
 from companion.app.wiring import Wiring
 from companion.library import load_library

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _audio import MonitorRecorder, find_onset, wait_until_warm
+from pulse import PulseLab
 
 from companion import commands
 from companion.audio.pcm import Samples
@@ -24,13 +26,6 @@ from companion.domain.effects import Priority
 from companion.speech_out.port import Playback, SpeechStatus
 from companion.speech_out.settings import SpeechSettings
 from companion.speech_out.speaker import Speaker, open_speech_out
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from _audio import MonitorRecorder, find_onset, wait_until_warm  # noqa: E402
-from pulse import PulseLab  # noqa: E402
 
 pytestmark = pytest.mark.audio
 

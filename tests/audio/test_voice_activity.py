@@ -4,15 +4,9 @@ Moonshine engine does not weigh it."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import corpus
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-import corpus
 
 from companion.audio.pcm import Samples
 from companion.speech_in.engines.moonshine.engine import TUNING, MoonshineEngine, Unheard

@@ -14,7 +14,7 @@ from companion.speech_in.command_model.detector import CommandDetector
 from companion.speech_in.command_model.frontend import SpeechEmbedder
 from companion.speech_in.command_model.head import WINDOW, CommandHead
 
-HELD_OUT = Path(__file__).parent / "data" / "command_windows.npz"
+HELD_OUT = Path(__file__).parents[1] / "data" / "command_windows.npz"
 # 300 windows from the flite and hibari voices, which the shipped head (trained on espeak-ng and
 # Piper) never heard, over all five conditions: 222 commands' windows ending 0.3-0.5 s after the
 # phrase, 78 of non-command speech. The shipped head's argmax got 66 % of them right when it

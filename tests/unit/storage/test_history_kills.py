@@ -23,8 +23,8 @@ from companion.storage.history import History
 # printed the moment the screen would show it (the runner has stored it by then).
 SESSION = textwrap.dedent(
     """
-    import sys, time
-    sys.path.insert(0, sys.argv[1])
+    import os, sys, time
+    sys.path[:0] = sys.argv[1].split(os.pathsep)
     from pathlib import Path
     from companion.app.runner import SessionRunner
     from companion.domain.effects import RecordSet
@@ -56,7 +56,7 @@ def test_every_set_shown_as_done_survives_a_kill(held: bool, tmp_path: Path) -> 
         if held:
             other.execute("BEGIN IMMEDIATE")
         child = subprocess.Popen(
-            [sys.executable, "-c", SESSION, str(Path(__file__).parent), str(db)],
+            [sys.executable, "-c", SESSION, os.pathsep.join(sys.path), str(db)],
             stdout=subprocess.PIPE,
             text=True,
         )

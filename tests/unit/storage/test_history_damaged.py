@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -164,14 +165,14 @@ def test_companion_history_reads_a_history_in_a_read_only_directory(
     data = paths.data_dir()
     data.mkdir(parents=True)
     script = (
-        "import os, sys; sys.path.insert(0, sys.argv[1]);"
+        "import os, sys; sys.path[:0] = sys.argv[1].split(os.pathsep);"
         " from pathlib import Path; from companion.storage.history import History;"
         " from test_history import record; from sample_workouts import straight;"
         " h = History.open(Path(sys.argv[2])); s = h.start_session(straight());"
         " h.record_set(s, record(1), straight()); h.record_set(s, record(2), straight());"
         " (h.close(), os._exit(0)) if sys.argv[3] == '1' else os._exit(9)"
     )
-    tests = str(Path(__file__).parent)
+    tests = os.pathsep.join(sys.path)  # this test's import path, pytest's `pythonpath` with it
     subprocess.run(
         [sys.executable, "-c", script, tests, str(paths.history_db()), str(int(checkpointed))],
         check=False,

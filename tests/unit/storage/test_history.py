@@ -51,7 +51,7 @@ def test_a_crash_loses_no_completed_set(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         import os, sys
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        sys.path[:0] = {sys.path!r}
         from pathlib import Path
         from companion.storage.history import History
         from test_history import record
