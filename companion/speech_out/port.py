@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
 from companion.domain.effects import Priority
@@ -33,6 +34,13 @@ class Playback:
     started: float
     ended: float | None  # None while it is still playing
     interrupted: bool = False
+
+
+class Earcon(Enum):
+    """A short tone instead of words (see `earcons`): news a person need not look up for."""
+
+    ACCEPTED = "accepted"  # a voice command was taken
+    UNMATCHED = "unmatched"  # speech was heard, but no command in it
 
 
 PlaybackListener = Callable[[Playback], None]
