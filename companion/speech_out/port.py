@@ -56,6 +56,9 @@ class SpeechOut(Protocol):
     def cancel(self, group: str | None = None) -> None:
         """Drop pending clips of `group` (all when None) and cut off what is playing."""
 
+    def chime(self, kind: Earcon) -> None:
+        """Play the earcon `kind` now, ahead of queued words; a safety message still cuts it."""
+
     def prepare(self, phrases: Iterable[str]) -> None:
         """Render these phrases in the background so they start at once later."""
 
@@ -78,6 +81,9 @@ class SilentSpeechOut:
         pass
 
     def cancel(self, group: str | None = None) -> None:
+        pass
+
+    def chime(self, kind: Earcon) -> None:
         pass
 
     def prepare(self, phrases: Iterable[str]) -> None:
