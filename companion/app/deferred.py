@@ -20,6 +20,7 @@ from companion.speech_in.port import (
     SpeechIn,
 )
 from companion.speech_out.port import (
+    Earcon,
     Playback,
     PlaybackListener,
     SpeechOut,
@@ -108,6 +109,12 @@ class DeferredSpeechOut:
                     self._pending = [c for c in self._pending if c.group != group]
                 return
         real.cancel(group)
+
+    def chime(self, kind: Earcon) -> None:
+        # Not kept for later: a chime says "taken" at the moment it was; seconds late, it misleads.
+        real = self._real
+        if real is not None:
+            real.chime(kind)
 
     def prepare(self, phrases: Iterable[str]) -> None:
         with self._lock:

@@ -37,7 +37,7 @@ from companion.domain.progression import LoadPlan
 from companion.domain.session import Session
 from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
 from companion.domain.workout import Workout
-from companion.speech_out.port import SpeechOut
+from companion.speech_out.port import Earcon, SpeechOut
 from companion.storage.history import (
     BUSY_WAIT_S,
     Entry,
@@ -75,10 +75,13 @@ class SessionRunner:
         loads: dict[str, LoadPlan] | None = None,
         history_note: str = "",
         words_per_minute: int = DEFAULT_WORDS_PER_MINUTE,
+        earcons: bool = True,
         clock: Clock = time.monotonic,
     ) -> None:
-        """`words_per_minute`: how fast speech-out talks, so the session leaves its words room."""
+        """`words_per_minute`: how fast speech-out talks, so the session leaves its words room.
+        `earcons`: whether `chime` sounds (the settings file's `speech.earcons`)."""
         self.workout = workout
+        self.earcons = earcons
         self.session = Session(workout, loads=loads, words_per_minute=words_per_minute)
         self.speech = speech
         self.clock = clock
@@ -130,6 +133,12 @@ class SessionRunner:
 
     def command(self, command: Command, heard: str = "") -> list[Effect]:
         return self._carry_out(self.session.handle(CommandGiven(command, self.clock(), heard)))
+
+    def chime(self, kind: Earcon) -> None:
+        """Says without words what became of a voice command; the screen calls it, as only the
+        screen knows what was heard (the core takes commands, however they came)."""
+        if self.earcons:
+            self.speech.chime(kind)
 
     def reps(self, count: int) -> list[Effect]:
         """How many reps the person did in the set they paced and just ended."""

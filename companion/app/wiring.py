@@ -139,6 +139,7 @@ class Wiring:
             loads=loads,
             history_note=note,
             words_per_minute=self.speech_settings.rate,
+            earcons=self.speech_settings.earcons,
         )
         self._runners.append(runner)
         return runner

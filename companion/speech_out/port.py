@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
 from companion.domain.effects import Priority
@@ -35,6 +36,13 @@ class Playback:
     interrupted: bool = False
 
 
+class Earcon(Enum):
+    """A short tone instead of words (see `earcons`): news a person need not look up for."""
+
+    ACCEPTED = "accepted"  # a voice command was taken
+    UNMATCHED = "unmatched"  # speech was heard, but no command in it
+
+
 PlaybackListener = Callable[[Playback], None]
 StatusListener = Callable[[SpeechStatus], None]
 
@@ -47,6 +55,9 @@ class SpeechOut(Protocol):
 
     def cancel(self, group: str | None = None) -> None:
         """Drop pending clips of `group` (all when None) and cut off what is playing."""
+
+    def chime(self, kind: Earcon) -> None:
+        """Play the earcon `kind` now, ahead of queued words; a safety message still cuts it."""
 
     def prepare(self, phrases: Iterable[str]) -> None:
         """Render these phrases in the background so they start at once later."""
@@ -70,6 +81,9 @@ class SilentSpeechOut:
         pass
 
     def cancel(self, group: str | None = None) -> None:
+        pass
+
+    def chime(self, kind: Earcon) -> None:
         pass
 
     def prepare(self, phrases: Iterable[str]) -> None:

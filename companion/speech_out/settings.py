@@ -39,6 +39,8 @@ class SpeechSettings:
     volume: float = 1.0  # 0.0 … 1.0, applied at playback
     device: int | str | None = None  # output device index or name; None: the system default
     mute: bool = False
+    # The short tones for "command taken" and "heard, but no command" (`earcons`); off, only words.
+    earcons: bool = True
 
     def __post_init__(self) -> None:
         for name in ("rate", "volume"):
@@ -52,6 +54,7 @@ CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
     "rate": int,
     "volume": float,
     "device": (str, int),
+    "earcons": bool,
 }
 
 
@@ -95,6 +98,8 @@ def _file_values(path: Path | None, overridden: set[str] | None = None) -> dict[
         values["volume"] = float(table["volume"])
     if "device" in table:
         values["device"] = config.device(table["device"])
+    if "earcons" in table:
+        values["earcons"] = table["earcons"]
     return values
 
 

@@ -18,8 +18,10 @@ from companion.audio.echo import PlaybackReference
 from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
 from companion.speech_out.clips import DiskCache
+from companion.speech_out.earcons import synthesize
 from companion.speech_out.player import ClipEvent, Item, Player
 from companion.speech_out.port import (
+    Earcon,
     Playback,
     PlaybackListener,
     SilentSpeechOut,
@@ -29,6 +31,10 @@ from companion.speech_out.port import (
 )
 from companion.speech_out.render import ESPEAK_HINT, Renderer
 from companion.speech_out.settings import SpeechSettings
+
+# Earcons play in a group of their own: moving on from a step cancels that step's words, not the
+# chime that said the command to move on was taken.
+EARCON_GROUP = "earcon"
 
 PORTAUDIO_HINT = "PortAudio is missing: install the Debian package libportaudio2"
 
@@ -115,6 +121,20 @@ class Speaker:
             else:
                 self._cancelled[group] = self._last_seq
             self._player.cancel(group)
+
+    def chime(self, kind: Earcon) -> None:
+        # INSTRUCTION: before the words a command brings (same priority, earlier), over chatter;
+        # counts (scheduled) and safety messages (higher) still cut it.
+        if not self._status.on:
+            return
+        clip = synthesize(kind, self._player.rate)  # a fraction of a millisecond
+        with self._lock:
+            seq = next(self._seq)
+            self._last_seq = seq
+            item = self._item(
+                f"({kind.value} chime)", clip, Priority.INSTRUCTION, None, EARCON_GROUP, seq
+            )
+            self._player.submit(item)
 
     def prepare(self, phrases: Iterable[str]) -> None:
         for text in dict.fromkeys(phrases):

@@ -34,7 +34,7 @@ from companion.domain.effects import (
 )
 from companion.domain.events import Command
 from companion.speech_in.port import Heard, ListenStatus, SpeechIn
-from companion.speech_out.port import SpeechStatus
+from companion.speech_out.port import Earcon, SpeechStatus
 from companion.tui.messages import CommandHeard, ListenChanged, SpeechChanged
 
 TICK_SECONDS = 0.05  # the session's own timing is exact; this only bounds screen lag
@@ -175,6 +175,10 @@ class SessionScreen(Screen[None]):
         if self._heard_timer is not None:
             self._heard_timer.stop()
         self._heard_timer = self.set_timer(HEARD_SECONDS, self._forget_heard)
+        if self.view is not None and heard.command in self.view.allowed:
+            # Before the command's own effects: its words follow the chime, and its cancel of
+            # the step's words leaves the chime (a group of its own) playing.
+            self.runner.chime(Earcon.ACCEPTED)
         self._apply(self.runner.command(heard.command, heard.text))
 
     def _forget_heard(self) -> None:

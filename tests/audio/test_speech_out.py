@@ -23,7 +23,7 @@ from pulse import PulseLab
 from companion import commands
 from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
-from companion.speech_out.port import Playback, SpeechStatus
+from companion.speech_out.port import Earcon, Playback, SpeechStatus
 from companion.speech_out.settings import SpeechSettings
 from companion.speech_out.speaker import Speaker, open_speech_out
 
@@ -137,6 +137,31 @@ def test_cancel_stops_the_group_and_its_scheduled_counts(speaker: Speaker) -> No
     texts = {p.text for p in played}
     assert texts == {CUE, "go"}
     assert next(p for p in played if p.text == CUE and p.ended is not None).interrupted
+
+
+def test_a_chime_plays_at_once_before_the_words_a_command_brings(speaker: Speaker) -> None:
+    """What the session screen does for a command taken: chime, then the step's cancel and its
+    next words. The cancel leaves the chime alone; the words wait for it; a safety message
+    would not (`chime` is INSTRUCTION)."""
+    prepared(speaker, [CUE, CHATTER])
+    played: list[Playback] = []
+    speaker.subscribe(played.append, lambda status: None)
+    speaker.say(CHATTER, priority=Priority.CHATTER, group="set")
+    time.sleep(0.5)
+    called = time.monotonic()
+    speaker.chime(Earcon.ACCEPTED)
+    speaker.cancel("set")
+    speaker.say(CUE, priority=Priority.INSTRUCTION, group="next")
+    time.sleep(1.0)
+    ended = {p.text: p for p in played if p.ended is not None}
+    started = [p for p in played if p.ended is None]
+    chime = ended["(accepted chime)"]
+    assert not chime.interrupted
+    assert chime.started - called <= 0.15  # at once (the stream's buffer, plus a block)
+    assert chime.ended is not None and 0.1 <= chime.ended - chime.started <= 0.14
+    assert [p.text for p in started][-2:] == ["(accepted chime)", CUE]
+    cue = next(p for p in started if p.text == CUE)
+    assert cue.started >= chime.ended - 0.002
 
 
 def test_second_session_reuses_clips_from_disk(pulse: PulseLab) -> None:

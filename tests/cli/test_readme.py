@@ -37,5 +37,6 @@ def test_readme_settings_example_is_accepted(tmp_path: Path) -> None:
     path.write_text(toml_block("[speech]"))
     speech = load_settings(path)
     assert (speech.voice, speech.rate, speech.device) == ("gmw/en-us", 175, "pulse")
+    assert speech.earcons
     listen = load_listen_settings(path)
     assert listen.engine == "auto" and listen.self_voice_tail == 0.3

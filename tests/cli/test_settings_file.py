@@ -124,7 +124,7 @@ def test_every_problem_in_the_file_is_reported_together(
         f"companion: {path} has 7 problems:\n"
         "  unknown table [sound] (expected one of: [speech], [listen])\n"
         '  speech.rate must be a whole number, not "fast"\n'
-        "  unknown key speech.speed (known keys: device, rate, voice, volume)\n"
+        "  unknown key speech.speed (known keys: device, earcons, rate, voice, volume)\n"
         "  speech.volume must be between 0 and 1, not 3\n"
         f"  speech.voice: {UNKNOWN_VOICE}\n"
         "  listen.engine must be one of auto, vosk, moonshine, pocketsphinx\n"
@@ -176,6 +176,20 @@ def test_a_home_the_model_flag_names_that_is_not_there_is_named(
         "companion: --model: '~nosuchuser/vosk' starts with ~nosuchuser, but there is no such"
         " home directory\n"
     )
+
+
+def test_earcons_are_on_unless_the_file_turns_them_off() -> None:
+    settings("[speech]\nrate = 160\n")
+    assert load_settings().earcons
+    settings("[speech]\nearcons = false\n")
+    assert not load_settings().earcons
+
+
+def test_earcons_must_be_true_or_false() -> None:
+    assert problems('[speech]\nearcons = "off"\n') == (
+        'speech.earcons must be true or false, not "off"',
+    )
+    assert problems("[speech]\nearcons = 0\n") == ("speech.earcons must be true or false, not 0",)
 
 
 def test_a_valid_file_still_loads() -> None:

@@ -17,7 +17,7 @@ from companion.domain.effects import StepKind
 from companion.domain.workout import Workout
 from companion.library import load_library
 from companion.speech_in.port import NoSpeechIn, SpeechIn
-from companion.speech_out.port import SilentSpeechOut
+from companion.speech_out.port import SilentSpeechOut, SpeechOut
 from companion.storage.history import History
 from companion.tui.app import CompanionApp
 from companion.tui.session_screen import SessionScreen
@@ -42,17 +42,21 @@ def make_app(
     clock: Callable[[], float] = time.monotonic,
     open_listener: Callable[[], SpeechIn] = keys_only,
     history_off: str = "",
+    speech: Callable[[], SpeechOut] | None = None,
+    earcons: bool = True,
 ) -> CompanionApp:
-    """`history_off`: run without history, for the reason given (a third banner line)."""
+    """`history_off`: run without history, for the reason given (a third banner line).
+    `speech`: makes each session's speech out (default: silent); `earcons` as in the settings."""
     library = load_library()
 
     def open_session(workout: Workout) -> SessionRunner:
         history = None if history_off else History.open(paths.history_db())
         return SessionRunner(
             workout,
-            SilentSpeechOut("speech off: muted for the test"),
+            speech() if speech else SilentSpeechOut("speech off: muted for the test"),
             history,
             history_note=history_off,
+            earcons=earcons,
             clock=clock,
         )
 

@@ -16,6 +16,7 @@ from companion.speech_in.port import (
     ListenStatusListener,
 )
 from companion.speech_out.port import (
+    Earcon,
     Playback,
     PlaybackListener,
     SpeechStatus,
@@ -37,6 +38,9 @@ class RecordingSpeech:
 
     def cancel(self, group: str | None = None) -> None:
         self.calls.append(("cancel", group))
+
+    def chime(self, kind: Earcon) -> None:
+        self.calls.append(("chime", kind))
 
     def prepare(self, phrases: Iterable[str]) -> None:
         self.calls.append(("prepare", tuple(phrases)))
@@ -72,6 +76,16 @@ def test_calls_before_attach_are_replayed_in_order() -> None:
     deferred.say("two", priority=Priority.COUNT, at=6.0, group="step-1")
     deferred.cancel(None)
     assert real.calls[-2:] == [("say", ("two", Priority.COUNT, 6.0, "step-1")), ("cancel", None)]
+
+
+def test_a_chime_is_forwarded_once_attached_and_never_replayed_late() -> None:
+    deferred = DeferredSpeechOut()
+    deferred.chime(Earcon.ACCEPTED)  # speech still loading: "taken" seconds later would mislead
+    real = RecordingSpeech()
+    deferred.attach(real)
+    assert real.calls == []
+    deferred.chime(Earcon.UNMATCHED)
+    assert real.calls == [("chime", Earcon.UNMATCHED)]
 
 
 def test_cancel_all_before_attach_drops_everything() -> None:

@@ -19,7 +19,7 @@ from test_history import record
 from companion.app.runner import SessionRunner
 from companion.domain.effects import Priority, RecordSet
 from companion.domain.events import Command
-from companion.speech_out.port import PlaybackListener, SpeechStatus, StatusListener
+from companion.speech_out.port import Earcon, PlaybackListener, SpeechStatus, StatusListener
 from companion.storage.history import History, HistoryBusy
 
 RECORD = record(1)
@@ -31,6 +31,7 @@ class Voice:
     def __init__(self) -> None:
         self.said: list[tuple[str, Priority, float | None, str]] = []
         self.cancelled: list[str | None] = []
+        self.chimed: list[Earcon] = []
 
     def say(
         self, text: str, *, priority: Priority, at: float | None = None, group: str = ""
@@ -39,6 +40,9 @@ class Voice:
 
     def cancel(self, group: str | None = None) -> None:
         self.cancelled.append(group)
+
+    def chime(self, kind: Earcon) -> None:
+        self.chimed.append(kind)
 
     def prepare(self, phrases: Iterable[str]) -> None:
         pass
