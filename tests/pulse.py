@@ -60,25 +60,28 @@ class PulseLab:
         run_dir.mkdir(mode=0o700)
         config = directory / "lab.pa"
         config.write_text(CONFIG.format(dir=directory))
-        env = dict(os.environ, HOME=str(directory), XDG_RUNTIME_DIR=str(run_dir))
-        process = subprocess.Popen(
-            [
-                "pulseaudio", "-n", "-F", str(config), "--daemonize=no", "--exit-idle-time=-1",
-                "--use-pid-file=no", "--realtime=no", "--high-priority=no", "--log-target=stderr",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        lab = cls(directory, process)
+        lab = cls(directory, _launch(directory))
+        try:
+            lab._wait_until_up(timeout)
+        except RuntimeError:
+            lab.stop()
+            raise
+        return lab
+
+    def restart(self, timeout: float = 10.0) -> None:
+        """The audio server goes away and comes back: a new daemon, same socket and config."""
+        self._end_process()
+        self.process = _launch(self.directory)
+        self._wait_until_up(timeout)
+
+    def _wait_until_up(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"pulseaudio exited with {process.returncode}")
-            if lab.pactl("info").returncode == 0:
-                return lab
+            if self.process.poll() is not None:
+                raise RuntimeError(f"pulseaudio exited with {self.process.returncode}")
+            if self.pactl("info").returncode == 0:
+                return
             time.sleep(0.02)
-        lab.stop()
         raise RuntimeError("pulseaudio did not answer within its start timeout")
 
     def pactl(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -93,6 +96,10 @@ class PulseLab:
         )
 
     def stop(self) -> None:
+        self._end_process()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _end_process(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -100,4 +107,18 @@ class PulseLab:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _launch(directory: Path) -> subprocess.Popen[bytes]:
+    """pulseaudio on `directory`'s config, its runtime files kept inside `directory`."""
+    env = dict(os.environ, HOME=str(directory), XDG_RUNTIME_DIR=str(directory / "run"))
+    return subprocess.Popen(
+        [
+            "pulseaudio", "-n", "-F", str(directory / "lab.pa"), "--daemonize=no",
+            "--exit-idle-time=-1", "--use-pid-file=no", "--realtime=no", "--high-priority=no",
+            "--log-target=stderr",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

@@ -3,11 +3,13 @@
 `listener.Listener` owns a `Capture` and reads its blocks on the recognizer thread (converting
 them to 16 kHz with `companion.audio.resample.Resampler` when the device cannot record at that
 rate). The PortAudio callback only copies and enqueues: when the recognizer falls behind, blocks
-are dropped and counted, never hidden.
+are dropped and counted, never hidden. `lost()` tells the listener when the stream died (the
+audio server went away), so it can open a new `Capture`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -16,12 +18,18 @@ from typing import Any
 
 import numpy as np
 
+from companion.audio import devices
 from companion.audio.clock import SampleClock
 from companion.audio.pcm import Samples
 from companion.speech_in.engine import SAMPLE_RATE
 
 BLOCK_S = 0.05  # 50 ms blocks: small enough for quick decisions, large for little overhead
 QUEUE_BLOCKS = 60  # 3 s of audio may wait before blocks are dropped
+# No block for this long: the microphone is gone (blocks come every 50 ms while it works).
+STALL_S = 3.0
+# A new stream may take longer to deliver its first block: through PulseAudio on a busy two-core
+# machine, a new stream's first callbacks came a second or more late.
+SETTLE_S = 10.0
 
 
 def rms(samples: Samples) -> float:
@@ -47,6 +55,9 @@ class Capture:
         self._latency = 0.0
         self._clock = SampleClock(self.rate)
         self._stream: Any = None
+        self._last_block: float | None = None  # monotonic time of the latest callback
+        self._opened = 0.0
+        self._finished = False
 
     @property
     def overflows(self) -> int:
@@ -57,15 +68,24 @@ class Capture:
         """Open at 16 kHz if the device allows it, else at its own rate (resampled later)."""
         import sounddevice as sd
 
+        devices.opened()
         try:
-            self._stream = self._make_stream(sd, SAMPLE_RATE)
-        except sd.PortAudioError:
-            info = sd.query_devices(self.device, kind="input")
-            self._stream = self._make_stream(sd, int(info["default_samplerate"]))
-        self.rate = int(self._stream.samplerate)
-        self._latency = float(self._stream.latency)
-        self._clock = SampleClock(self.rate)
-        self._stream.start()
+            try:
+                self._stream = self._make_stream(sd, SAMPLE_RATE)
+            except sd.PortAudioError:
+                info = sd.query_devices(self.device, kind="input")
+                self._stream = self._make_stream(sd, int(info["default_samplerate"]))
+            self.rate = int(self._stream.samplerate)
+            self._latency = float(self._stream.latency)
+            self._clock = SampleClock(self.rate)
+            self._opened = time.monotonic()
+            self._stream.start()
+        except BaseException:
+            if self._stream is None:
+                devices.closed()
+            else:
+                self.close()  # reports it closed
+            raise
 
     def _make_stream(self, sd: Any, rate: int) -> Any:
         return sd.InputStream(
@@ -76,10 +96,15 @@ class Capture:
             blocksize=int(rate * BLOCK_S),
             latency="low",
             callback=self._callback,
+            finished_callback=self._on_finished,
         )
+
+    def _on_finished(self) -> None:
+        self._finished = True  # closing sets it too: `lost()` is only asked while open
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
         now = time.monotonic()
+        self._last_block = now
         # When the first sample was captured, by the stream's clock; a backend that does not say
         # is taken to deliver a block about one input latency after its last sample.
         adc = time_info.inputBufferAdcTime or (
@@ -103,8 +128,33 @@ class Capture:
         except queue.Empty:
             return None
 
+    def lost(self) -> str | None:
+        """Why the open stream is dead, or None while it works (or may still be settling)."""
+        if self._finished:
+            return "the input stream stopped"
+        now = time.monotonic()
+        if self._last_block is None:
+            if now - self._opened > SETTLE_S:
+                return f"no sound from it for over {SETTLE_S:.0f} s"
+        elif now - self._last_block > STALL_S:
+            return f"no sound from it for over {STALL_S:.0f} s"
+        return None
+
     def close(self) -> None:
-        if self._stream is not None:
-            self._stream.stop()
-            self._stream.close()
-            self._stream = None
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.stop()
+                stream.close()
+            finally:
+                devices.closed()
+
+    def abandon(self) -> None:
+        """Close a lost stream on a thread of its own: closing a stream whose device vanished
+        can block, and the listener has a new one to open."""
+        threading.Thread(target=self._close_quietly, name="speech-in-close", daemon=True).start()
+
+    def _close_quietly(self) -> None:
+        # The device is gone already: an error here leaves nothing to release cleanly.
+        with contextlib.suppress(Exception):
+            self.close()

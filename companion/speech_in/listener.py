@@ -3,7 +3,9 @@
 The CLI calls `open_speech_in(settings, speech_out)`, which subscribes the listener's self-voice
 gate to speech-out's playback, and calls `start(on_heard, on_status)`. `start` returns at once:
 the model loads and the stream opens on the listener's own thread, while the UI is already up.
-`choose_engine` is shared with `companion listen` and `companion doctor`.
+`choose_engine` is shared with `companion listen` and `companion doctor`. When the microphone
+goes away mid-session (the audio server stopped), the listener says so (`ListenState.RETRYING`)
+and opens it again with backoff, keeping the loaded engine.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from companion import commands
+from companion.audio import devices
 from companion.audio.echo import EchoCanceller, PlaybackReference
 from companion.errors import UserError
 from companion.speech_in.capture import Capture, rms
@@ -170,7 +173,9 @@ class Listener:
         try:
             engine = self._engine or self.choice.load()
             capture.open()
-            self._listen(engine, capture, on_heard)
+            while (lost := self._listen(engine, capture, on_heard)) is not None:
+                capture.abandon()
+                capture = self._reopen(engine, lost)
         except Exception as err:  # anything here means: no voice, keys only, and say why
             # (`companion listen` stops on this state; the session screen shows the detail.)
             off = ListenStatus(ListenState.OFF, f"voice commands off: {err}", self.choice.engine)
@@ -178,7 +183,34 @@ class Listener:
         finally:
             capture.close()  # nothing to do if it never opened
 
-    def _listen(self, engine: Engine, capture: Capture, on_heard: HeardListener) -> None:
+    def _reopen(self, engine: Engine, reason: str) -> Capture:
+        """A new open `Capture`, tried with backoff until one opens, or an unopened one once the
+        listener is closed (`_listen` then returns at once)."""
+        self._publish(
+            ListenStatus(
+                ListenState.RETRYING, f"microphone lost: trying again ({reason})", engine.name
+            )
+        )
+        for delay in devices.retry_delays():
+            if self._stop.wait(delay):
+                break
+            capture = self._try_capture()
+            if capture is None and devices.rescan():
+                capture = self._try_capture()
+            if capture is not None:
+                return capture
+        return Capture(self._device)
+
+    def _try_capture(self) -> Capture | None:
+        capture = Capture(self._device)
+        try:
+            capture.open()
+        except Exception:  # PortAudioError and the like: the microphone is not back yet
+            return None
+        return capture
+
+    def _listen(self, engine: Engine, capture: Capture, on_heard: HeardListener) -> str | None:
+        """Recognise until the listener closes (None) or the microphone is lost (why)."""
         detail = f"listening: {engine.describe()}"
         if engine.missing:
             detail += f"; words the model lacks: {', '.join(engine.missing)}"
@@ -192,6 +224,9 @@ class Listener:
         while not self._stop.is_set():
             block = capture.read(timeout=0.2)
             if block is None:
+                lost = capture.lost()
+                if lost is not None:
+                    return lost
                 continue
             level = max(rms(block.samples), level * 0.8)
             decision = hearing.feed(block)
@@ -210,6 +245,7 @@ class Listener:
                         overflows=capture.overflows,
                     )
                 )
+        return None
 
     def _canceller(self, rate: int) -> EchoCanceller | None:
         """An echo canceller for the microphone at `rate`, or None (then the gate keeps the

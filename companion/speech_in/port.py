@@ -26,6 +26,7 @@ class ListenState(Enum):
     LOADING = "loading"  # the speech model is loading
     LISTENING = "listening"
     SPEAKING = "speaking"  # on, but deaf while the companion speaks (the self-voice gate)
+    RETRYING = "retrying"  # the microphone went away: off until a new stream opens
     OFF = "off"  # for good: the session runs by keys (`companion listen` stops)
 
 

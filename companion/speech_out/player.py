@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from companion.audio import devices
 from companion.audio.clock import SampleClock
 from companion.audio.echo import PlaybackReference
 from companion.audio.pcm import Samples
@@ -217,14 +218,17 @@ class Player:
         on_event: Callable[[ClipEvent], None],
         on_lost: Callable[[str], None],
         reference: PlaybackReference | None = None,
+        rate: int | None = None,
     ) -> None:
-        """`reference`: keeps a copy of every sample played, for the echo canceller."""
+        """`reference`: keeps a copy of every sample played, for the echo canceller; `rate`: the
+        one to open at (a reopened stream keeps its predecessor's, which clips are rendered at),
+        else the device's best."""
         import sounddevice as sd
 
         _quiet_alsa()
         self._on_event = on_event
         self._on_lost = on_lost
-        self.rate = _pick_rate(sd, device)
+        self.rate = rate or _pick_rate(sd, device)
         self._mixer = Mixer(self.rate)
         self._clock = SampleClock(self.rate)
         self._reference = reference
@@ -236,19 +240,28 @@ class Player:
         self._failure: str | None = None
         self._closed = threading.Event()
         self._lost = False
-        self._stream = sd.OutputStream(
-            device=device,
-            samplerate=self.rate,
-            channels=1,
-            dtype="float32",
-            latency=LATENCY_S,
-            callback=self._callback,
-            finished_callback=self._finished,
-        )
+        devices.opened()
+        try:
+            self._stream = sd.OutputStream(
+                device=device,
+                samplerate=self.rate,
+                channels=1,
+                dtype="float32",
+                latency=LATENCY_S,
+                callback=self._callback,
+                finished_callback=self._finished,
+            )
+        except BaseException:
+            devices.closed()
+            raise
         self.latency: float = float(self._stream.latency)
         self._thread = threading.Thread(target=self._publish, name="speech-player", daemon=True)
         self._thread.start()
-        self._stream.start()
+        try:
+            self._stream.start()
+        except BaseException:
+            self.close()
+            raise
 
     def submit(self, item: Item) -> None:
         self._commands.put(Submit(item))
@@ -263,8 +276,11 @@ class Player:
         self._events.put(None)
         self._thread.join(timeout=2)
         if not self._lost:
-            self._stream.abort()
-            self._stream.close()
+            try:
+                self._stream.abort()
+                self._stream.close()
+            finally:
+                devices.closed()
 
     def _callback(self, outdata: NDArray[np.float32], frames: int, info: Any, status: Any) -> None:
         # Runs on PortAudio's thread: no allocation-heavy or blocking work, no listeners.
@@ -332,6 +348,7 @@ class Player:
             self._stream.close()
         except Exception:  # the device is gone already; nothing left to release cleanly
             pass
+        devices.closed()
 
 
 # libasound's error handler signature; extra variadic arguments are simply not read.

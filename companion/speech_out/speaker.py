@@ -2,7 +2,8 @@
 
 `open_speech_out(settings)` returns a `Speaker` (pyttsx3 clips played through the companion's own
 sounddevice stream) or, when speech cannot work, a `SilentSpeechOut` whose status says why and
-what to install. A `Speaker` that loses its device mid-session turns itself silent the same way.
+what to install. A `Speaker` that loses its device mid-session turns itself silent the same way,
+then reopens its stream with backoff on its own thread and, once one opens, is on again.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import ctypes.util
 import itertools
 import sys
 import threading
+import time
 from collections.abc import Iterable
 
 from companion import commands, paths
+from companion.audio import devices
 from companion.audio.echo import PlaybackReference
 from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
@@ -76,9 +79,12 @@ class Speaker:
         self._cancelled: dict[str, int] = {}
         self._playback_listeners: list[PlaybackListener] = []
         self._status_listeners: list[StatusListener] = []
-        self._player = Player(
-            device=settings.device, on_event=self._on_event, on_lost=self._off, reference=reference
-        )
+        self._reference = reference
+        # Clips started and not yet ended: a lost stream never ends them, so the speaker does.
+        self._playing: dict[Item, float] = {}
+        self._closing = threading.Event()
+        self._reconnecting: threading.Thread | None = None
+        self._player = self._new_player()
         voice = settings.voice or "default voice"
         self._status = SpeechStatus(on=True, detail=f"speech on ({voice})")
         self._renderer = Renderer(
@@ -158,8 +164,22 @@ class Speaker:
         self._status_listeners.append(on_status)
 
     def close(self) -> None:
-        self._player.close()
+        self._closing.set()
+        if self._reconnecting is not None:
+            self._reconnecting.join(timeout=5)
+        with self._lock:
+            player = self._player
+        player.close()
         self._renderer.close()
+
+    def _new_player(self, rate: int | None = None) -> Player:
+        return Player(
+            device=self.settings.device,
+            on_event=self._on_event,
+            on_lost=self._lost,
+            reference=self._reference,
+            rate=rate,
+        )
 
     def _item(
         self, text: str, clip: Samples, priority: Priority, at: float | None, group: str, seq: int
@@ -199,17 +219,75 @@ class Speaker:
 
     def _on_event(self, event: ClipEvent) -> None:
         item = event.item
+        with self._lock:
+            if event.ended:
+                self._playing.pop(item, None)
+            else:
+                self._playing[item] = event.time
         if event.ended:
             started = item.started if item.started is not None else event.time
-            playback = Playback(item.text, started, event.time, event.interrupted)
+            self._tell(Playback(item.text, started, event.time, event.interrupted))
         else:
-            playback = Playback(item.text, event.time, None)
+            self._tell(Playback(item.text, event.time, None))
+
+    def _tell(self, playback: Playback) -> None:
         for listener in list(self._playback_listeners):
             listener(playback)
+
+    def _end_playing(self) -> None:
+        """Clips a lost stream will never finish end now, interrupted: else the listener's
+        self-voice gate would take the companion to be speaking for good."""
+        with self._lock:
+            playing, self._playing = self._playing, {}
+        now = time.monotonic()
+        for item, started in playing.items():
+            self._tell(Playback(item.text, started, now, interrupted=True))
 
     def _off(self, reason: str) -> None:
         if self._status.on:
             self._publish(SpeechStatus(on=False, detail=f"speech off: {reason}"))
+
+    def _lost(self, reason: str) -> None:
+        """The player's device went away (called on the player's thread): say so, and reopen."""
+        self._off(reason)
+        self._end_playing()
+        with self._lock:
+            if self._closing.is_set() or self._reconnecting is not None:
+                return
+            self._reconnecting = threading.Thread(
+                target=self._reconnect, name="speech-reconnect", daemon=True
+            )
+            self._reconnecting.start()
+
+    def _reconnect(self) -> None:
+        """Open a new stream, with backoff, until one opens or the speaker closes."""
+        rate = self._player.rate  # clips are rendered at this rate: the new stream keeps it
+        for delay in devices.retry_delays():
+            if self._closing.wait(delay):
+                break
+            player = self._try_player(rate)
+            if player is None and devices.rescan():
+                player = self._try_player(rate)
+            if player is None:
+                continue
+            self._player.close()  # the lost one: stops its thread and what it still delivered
+            self._end_playing()
+            with self._lock:
+                self._player = player
+                self._reconnecting = None
+            if self._closing.is_set():
+                player.close()
+                return
+            if self._renderer.broken is None:
+                voice = self.settings.voice or "default voice"
+                self._publish(SpeechStatus(on=True, detail=f"speech back ({voice})"))
+            return
+
+    def _try_player(self, rate: int) -> Player | None:
+        try:
+            return self._new_player(rate)
+        except Exception:  # PortAudioError and the like: the device is not back yet
+            return None
 
     def _publish(self, status: SpeechStatus) -> None:
         self._status = status

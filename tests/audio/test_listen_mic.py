@@ -6,10 +6,11 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import reinitialise_portaudio
 from pulse import PulseLab
 from sample_workouts import RDL, THRUST, straight
 from speech_in_audio import espeak, korean_model
@@ -19,7 +20,7 @@ from companion.domain.session import Session
 from companion.speech_in.engine import EngineName
 from companion.speech_in.engines.vosk import VoskEngine
 from companion.speech_in.listener import EngineChoice, Listener
-from companion.speech_in.port import Heard, ListenStatus
+from companion.speech_in.port import Heard, ListenState, ListenStatus
 from companion.speech_in.settings import ListenSettings
 from companion.speech_in.vocabulary import load_vocabulary
 from companion.speech_out.port import Playback
@@ -133,3 +134,40 @@ def test_companion_speech_reaching_the_mic_through_the_room(
         assert got.items == []
     finally:
         pulse.pactl("unload-module", loop.stdout.strip())
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
+
+
+def test_the_microphone_comes_back_with_the_audio_server(
+    engine: VoskEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab = PulseLab.start()  # its own daemon: restarting the shared one would disturb the rest
+    monkeypatch.setenv("PULSE_SERVER", lab.server)
+    reinitialise_portaudio()
+    statuses: list[ListenStatus] = []
+    heard: list[Heard] = []
+    listener = Listener(CHOICE, ListenSettings(self_voice_tail=0.3), engine)
+    try:
+        listener.start(heard.append, statuses.append)
+        wait_for(lambda: listener.status().on, 15, "listening before the server went away")
+        lab.restart()
+        wait_for(lambda: any(s.state is ListenState.RETRYING for s in statuses), 15,
+                 "the lost microphone was noticed")
+        lost = next(s for s in statuses if s.state is ListenState.RETRYING)
+        assert lost.detail.startswith("microphone lost: trying again (")
+        assert not lost.on  # the header says "mic off" while it is
+        back = statuses.index(lost) + 1
+        wait_for(lambda: any(s.on for s in statuses[back:]), 20, "listening again")
+        play(lab, espeak("완료", tmp_path / "next.wav", voice="ko"))
+        wait_for(lambda: bool(heard), 10, "a command spoken after the server came back")
+        assert [h.command for h in heard] == [Command.NEXT]
+    finally:
+        listener.close()
+        lab.stop()
+        monkeypatch.delenv("PULSE_SERVER")
+        reinitialise_portaudio()

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,6 +222,59 @@ def test_device_lost_mid_session_turns_speech_off(monkeypatch: pytest.MonkeyPatc
         speech.say("one", priority=Priority.COUNT)  # does not raise, does not hang
         speech.cancel()
         speech.close()
+    finally:
+        lab.stop()
+        monkeypatch.delenv("PULSE_SERVER")
+        reinitialise_portaudio()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
+
+
+def test_speech_comes_back_with_the_audio_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    lab = PulseLab.start()
+    monkeypatch.setenv("PULSE_SERVER", lab.server)
+    reinitialise_portaudio()
+    statuses: list[SpeechStatus] = []
+    played: list[Playback] = []
+    try:
+        wait_until_warm()
+        speech = open_speech_out(SpeechSettings())
+        assert isinstance(speech, Speaker), speech.status().detail
+        try:
+            clip = prepared(speech, [CUE])[CUE]
+            speech.subscribe(played.append, statuses.append)
+            speech.say(CUE, priority=Priority.INSTRUCTION)
+            wait_for(lambda: bool(played), 10, "the cue started before the server went away")
+            lab.restart()
+            wait_for(lambda: any(not s.on for s in statuses), 10, "speech off when the server went")
+            assert next(s for s in statuses if not s.on).detail.startswith("speech off: ")
+            # The cue the stream was playing when it was lost has ended, for the listener's gate.
+            wait_for(lambda: any(p.text == CUE and p.ended is not None for p in played), 5,
+                     "the interrupted cue ended")
+            wait_for(lambda: speech.status().on, 20, "speech back after the server came back")
+            assert speech.status().detail == "speech back (default voice)"
+            assert [s.on for s in statuses] == [False, True]
+
+            played.clear()
+            recorder = MonitorRecorder()
+            recorder.start()
+            try:
+                time.sleep(0.2)
+                speech.say(CUE, priority=Priority.INSTRUCTION)
+                wait_for(lambda: any(p.ended is not None for p in played), 15,
+                         "the cue said after the server came back finished playing")
+            finally:
+                recording = recorder.stop()
+            started = next(p.started for p in played if p.text == CUE)
+            onset = find_onset(recording, clip, started, search_s=0.2)
+            assert onset.correlation > 0.9, "the cue did not reach companion_out.monitor"
+        finally:
+            speech.close()
     finally:
         lab.stop()
         monkeypatch.delenv("PULSE_SERVER")
