@@ -39,8 +39,10 @@ def run(args: argparse.Namespace) -> int:
     engine = choice.load()
     if engine.missing:
         print(f"companion: words the model lacks: {', '.join(engine.missing)}", file=sys.stderr)
+    unread = 0
     for path in args.files:
         line = recognise_file(engine, path)
+        unread += "error" in line
         if args.json:
             print(json.dumps(line, ensure_ascii=False), flush=True)
         elif "error" in line:
@@ -50,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
                 f"{c['command']} ({c['heard']!r} at {c['at_s']:.2f} s)" for c in line["commands"]
             )
             print(f"{path}: {heard or 'no command'}", flush=True)
+    if unread:  # each was named on its own line above
+        print(f"companion: {unread} of {len(args.files)} files could not be read", file=sys.stderr)
+        return 1
     return 0
 
 

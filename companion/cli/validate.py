@@ -74,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     if not results:
         print("no workout files to check", file=sys.stderr)
     elif broken:
-        print(f"{broken} of {_files(len(results))} have errors", file=sys.stderr)
+        has = "has" if broken == 1 else "have"
+        print(f"{broken} of {_files(len(results))} {has} errors", file=sys.stderr)
     else:
         are = "is" if len(results) == 1 else "are"
         print(f"{_files(len(results))} {are} valid", file=sys.stderr)

@@ -91,7 +91,8 @@ def recognise_file(engine: Engine, path: str) -> dict[str, Any]:
     """One JSON-ready line for `companion listen --json`; unreadable files give an error."""
     line: dict[str, Any] = {"file": path, "engine": engine.name}
     try:
-        samples, rate = read_wav(Path(path))
+        # Whole: a file cut short would pass for a recording without the command said at its end.
+        samples, rate = read_wav(Path(path), whole=True)
     except ValueError as err:
         line["error"] = str(err)
         return line

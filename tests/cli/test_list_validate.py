@@ -112,7 +112,7 @@ def test_validate_fails_on_a_broken_user_file_with_one_line_per_error(
         "setup, steps, cues, mistakes, end_set_when, switch_sides, regression, progression, "
         "equipment",
     ]
-    assert "1 of 4 workout files have errors" in err
+    assert "1 of 4 workout files has errors" in err  # one of them has (issue 26)
 
 
 def test_validate_named_files_prints_warnings_without_failing(
