@@ -30,10 +30,11 @@ from companion.domain.effects import (
     Outcome,
     RecordPain,
     RecordSet,
+    SessionSummary,
     Speak,
 )
 from companion.domain.events import Command, CommandGiven, RepsGiven, Start, Tick
-from companion.domain.progression import LoadPlan
+from companion.domain.progression import LoadAdvice, LoadPlan, PainOnRecord, next_time
 from companion.domain.session import Session
 from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
 from companion.domain.workout import Workout
@@ -73,6 +74,7 @@ class SessionRunner:
         history: History | None,
         *,
         loads: dict[str, LoadPlan] | None = None,
+        pain_on_record: tuple[PainOnRecord, ...] = (),
         history_note: str = "",
         words_per_minute: int = DEFAULT_WORDS_PER_MINUTE,
         earcons: bool = True,
@@ -82,6 +84,7 @@ class SessionRunner:
         `earcons`: whether `chime` sounds (the settings file's `speech.earcons`)."""
         self.workout = workout
         self.earcons = earcons
+        self.pain_on_record = pain_on_record  # before this session, for next time's loads
         self.session = Session(workout, loads=loads, words_per_minute=words_per_minute)
         self.speech = speech
         self.clock = clock
@@ -139,6 +142,10 @@ class SessionRunner:
         screen knows what was heard (the core takes commands, however they came)."""
         if self.earcons:
             self.speech.chime(kind)
+
+    def next_time(self, summary: SessionSummary) -> list[LoadAdvice]:
+        """Each exercise's load next time after `summary`, and why (for the summary screen)."""
+        return next_time(self.workout, summary, self.pain_on_record, time.time())
 
     def reps(self, count: int) -> list[Effect]:
         """How many reps the person did in the set they paced and just ended."""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from companion.app.deferred import DeferredSpeechIn, DeferredSpeechOut
     from companion.app.runner import SessionRunner
     from companion.audio.echo import PlaybackReference
-    from companion.domain.progression import LoadPlan
+    from companion.domain.progression import LoadPlan, PainOnRecord
     from companion.domain.workout import Workout
     from companion.speech_in.port import SpeechIn
     from companion.speech_in.settings import ListenSettings
@@ -98,13 +98,13 @@ class Wiring:
             except HistoryUnavailable as err:
                 note = f"history is off: {err}"
         try:
-            loads = _planned_loads(workout, self._history)
+            loads, pain_before = _planned_loads(workout, self._history)
         except HistoryUnavailable as err:  # a damaged file can open and then fail to read
             assert self._history is not None
             self._history.close()
             self._history = None  # and nothing is written into a file that cannot be read
             note = f"history is off: {err}"
-            loads = _planned_loads(workout, None)
+            loads, pain_before = _planned_loads(workout, None)
         if self._history is not None and self._history.unreadable:
             count = self._history.unreadable
             note = (
@@ -137,6 +137,7 @@ class Wiring:
             speech,
             self._history,
             loads=loads,
+            pain_on_record=pain_before,
             history_note=note,
             words_per_minute=self.speech_settings.rate,
             earcons=self.speech_settings.earcons,
@@ -242,12 +243,16 @@ def flush_history(runner: SessionRunner, timeout: float = FLUSH_TIMEOUT_S) -> No
     )
 
 
-def _planned_loads(workout: Workout, history: History | None) -> dict[str, LoadPlan]:
-    """Today's loads from what history holds of this workout (the rules are in the core)."""
+def _planned_loads(
+    workout: Workout, history: History | None
+) -> tuple[dict[str, LoadPlan], tuple[PainOnRecord, ...]]:
+    """Today's loads from what history holds of this workout (the rules are in the core), and
+    the pain on record before today, which next time's loads weigh too."""
     now = time.time()
     if history is None:
-        return plan_loads(workout, (), (), (), now)
+        return plan_loads(workout, (), (), (), now), ()
     last = history.last_session_of(workout.id)
     sets = history.session_sets(last) if last is not None else []
     pain = history.session_pain(last) if last is not None else []
-    return plan_loads(workout, sets, pain, history.pain_on_record(), now)
+    on_record = tuple(history.pain_on_record())
+    return plan_loads(workout, sets, pain, on_record, now), on_record

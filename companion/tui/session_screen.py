@@ -385,4 +385,5 @@ class SessionScreen(Screen[None]):
         from companion.tui.summary import SummaryScreen
 
         self.listener.close()
-        self.app.switch_screen(SummaryScreen(finished.summary, self.runner.history_note))
+        advice = self.runner.next_time(finished.summary)
+        self.app.switch_screen(SummaryScreen(finished.summary, self.runner.history_note, advice))

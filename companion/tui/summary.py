@@ -3,6 +3,7 @@ reported."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
@@ -15,6 +16,7 @@ from textual.widgets import Footer, Static
 
 from companion.domain import script
 from companion.domain.effects import Outcome, SessionSummary, SetRecord
+from companion.domain.progression import LoadAdvice
 from companion.tui.ending import ending_words, plainly_finished
 
 # What the notes column says of a set that did not simply run to its end.
@@ -77,10 +79,17 @@ class SummaryScreen(Screen[None]):
         Binding("enter", "app.pick", "Workouts"),
     ]
 
-    def __init__(self, summary: SessionSummary, history_note: str = "") -> None:
+    def __init__(
+        self,
+        summary: SessionSummary,
+        history_note: str = "",
+        next_time: Sequence[LoadAdvice] = (),
+    ) -> None:
+        """`next_time`: each exercise's load next time and why, said under the sets."""
         super().__init__()
         self.summary = summary
         self.history_note = history_note
+        self.next_time = next_time
 
     def compose(self) -> ComposeResult:
         summary = self.summary
@@ -96,6 +105,10 @@ class SummaryScreen(Screen[None]):
             yield Static(summary_table(summary))
             for line in pain_lines(summary):
                 yield Static(line, classes="warning", markup=False)
+            if self.next_time:
+                yield Static("Next time", classes="heading", markup=False)
+                for advice in self.next_time:
+                    yield Static(advice.text, markup=False)
             if self.history_note:
                 yield Static(script.sentence(self.history_note), markup=False)
             for note in summary.notes:

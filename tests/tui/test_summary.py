@@ -18,6 +18,8 @@ from companion.domain.effects import (
 from companion.domain.workout import Unit
 from companion.tui.summary import SummaryScreen, pain_lines, summary_table
 
+from .appkit import make_app
+
 
 def thrust(number: int, outcome: Outcome, reps: int | None) -> SetRecord:
     return SetRecord(
@@ -136,3 +138,19 @@ async def test_the_title_counts_sets_done_skipped_and_stopped_by_pain() -> None:
     assert shown[0] == "Test: 0 sets done, 1 skipped, 1 stopped by pain"
     # The note as written, capital first letter: a path keeps its own case.
     assert "History is off: /data/MyStuff/history.sqlite3: [Errno 17] File exists." in shown
+
+
+async def test_the_summary_ends_with_next_times_loads_and_why() -> None:
+    """Issue 26: the summary ends with next time's load per exercise and the reason."""
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.press("y")  # stopped before any set: every set skipped
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SummaryScreen)
+        shown = [str(w.render()) for w in screen.query(Static)]
+        assert "Next time" in shown
+        advice = shown[shown.index("Next time") + 1 :]
+        assert any("Barbell hip thrust" in line and "next time" in line for line in advice)
