@@ -90,6 +90,10 @@ def recognise_samples(
 def recognise_file(engine: Engine, path: str) -> dict[str, Any]:
     """One JSON-ready line for `companion listen --json`; unreadable files give an error."""
     line: dict[str, Any] = {"file": path, "engine": engine.name}
+    if Path(path).exists() and not Path(path).is_file():
+        # /dev/zero would be read until memory runs out, a FIFO with no writer forever.
+        line["error"] = f"cannot read {path}: not a regular file"
+        return line
     try:
         # Whole: a file cut short would pass for a recording without the command said at its end.
         samples, rate = read_wav(Path(path), whole=True)

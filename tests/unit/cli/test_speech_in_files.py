@@ -4,6 +4,7 @@ and the run goes on. (How each encoding is read: `test_audio_wav.py`.)"""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,17 @@ def test_a_truncated_wav_is_an_error_not_silence(
     assert main(["listen", "--engine", "pocketsphinx", "--json", str(cut)]) == 1
     (line,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert line["error"].startswith(f"cannot read {cut}:")
+
+
+def test_what_is_not_a_regular_file_is_refused_without_reading_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 27: /dev/zero was read until memory ran out; a FIFO with no writer hung forever."""
+    fifo = tmp_path / "pipe.wav"
+    os.mkfifo(fifo)
+    files = ["/dev/zero", str(fifo), str(tmp_path)]
+    assert main(["listen", "--engine", "pocketsphinx", "--json", *files]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["error"] for line in lines] == [
+        f"cannot read {name}: not a regular file" for name in files
+    ]
