@@ -912,7 +912,13 @@ class Session:
     # ----------------------------------------------------------------- conditions of moves
 
     def _has_instruction(self) -> bool:
-        return bool(self._instruction)
+        """Something to say again, that can be said whole: not while the companion counts a
+        set, where the next count (a second away) would cut it off (the board shows the set,
+        the rep and the phase meanwhile)."""
+        counting = self.mode is Mode.RUNNING and any(
+            isinstance(a, SpeakAlarm) for a in self._alarms
+        )
+        return bool(self._instruction) and not (counting and self.step.kind is StepKind.SET)
 
     def _in_set(self) -> bool:
         return self.step.kind is StepKind.SET

@@ -48,3 +48,18 @@ def test_a_rest_that_ends_by_itself_keeps_its_go() -> None:
     ended = session.handle(Tick(1.0 + session.step.seconds))
     assert session.step.kind.value != "rest"
     assert CancelSpeech(rest) not in ended
+
+
+def test_repeat_is_not_said_over_the_counts_but_is_once_they_end() -> None:
+    """Said while the companion counts, the instruction would be cut by the next count, a
+    second away: repeat waits until the counting has ended."""
+    session = Session(straight(RDL, THRUST))
+    session.handle(Start(0.0))
+    while session.step.kind.value != "set":
+        session.handle(cmd(Command.NEXT, 1.0))
+    session.handle(Tick(6.0))  # counting
+    assert Command.REPEAT not in session.allowed
+    assert not [e for e in session.handle(cmd(Command.REPEAT, 6.5)) if isinstance(e, Speak)]
+    session.handle(Tick(6.5 + 60.0))  # every count said, the set over
+    assert session.step.kind.value != "set"
+    assert Command.REPEAT in session.allowed

@@ -479,7 +479,10 @@ STATES = {
     "briefing": (THRUST_FIRST, BRIEFING, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
     "setup": (THRUST_FIRST, SETUP, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE),
     "set": (THRUST_FIRST, IN_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE | LOAD),
-    "paced-set": (RDL_FIRST, RDL_SET, {N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE | LOAD),
+    # While it counts, repeat is not taken: the next count, a second away, would cut it off
+    # (issue 24 §4); the board shows set, rep and phase meanwhile.
+    "paced-set": (RDL_FIRST, RDL_SET, ({N.NEXT, N.SKIP, N.FORM, N.PAUSE} | EVERYWHERE | LOAD)
+                  - {N.REPEAT}),
     "rest": (THRUST_FIRST, IN_REST, {N.NEXT, N.SKIP, N.PAUSE} | EVERYWHERE | LOAD),
     "paused": (THRUST_FIRST, PAUSED_SET, {N.RESUME} | EVERYWHERE),
     "stop-asked": (THRUST_FIRST, STOP_ASKED, {N.YES, N.NO, N.REPEAT, N.PAIN, N.HALT}),
