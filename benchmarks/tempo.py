@@ -11,6 +11,8 @@ monitor. Measured:
   "three", "two", "one", "go"), compressed by --compress (1 = real time).
 - drift_ms: last onset error minus first, within each sequence; the larger in magnitude.
 - interrupt_ms: from say(SAFETY) to its audio replacing a playing cue at the speaker.
+- step_change_ms_*: from a step change (its cue cancelled mid-word, the next step's first words,
+  already cached, said as the session does) to those words at the speaker; five changes.
 - first_cue_ms: from launching `companion start WORKOUT` in a pseudo-terminal to the first
   sound on the speaker, or null with first_cue_error when there is none.
 - first_cue_ms_second_session: the same again, with the clips the first launch cached.
@@ -45,6 +47,8 @@ COUNTS = ("one", "two", "three", "four", "five")
 CHATTER = "Keep your ribs down and your chin tucked, and drive through your heels."
 CUE = "Set your feet flat, shoulder width apart, with the bar pad over your hips."
 SAFETY = "Stop. Are you in pain?"
+NEXT_STEP = "Set two of three. Ten reps at ninety five pounds."
+STEP_CHANGES = 5
 REST_CALLS = (
     (30.0, "sixty seconds"), (60.0, "thirty seconds"), (80.0, "ten seconds"),
     (87.0, "three"), (88.0, "two"), (89.0, "one"), (90.0, "go"),
@@ -76,7 +80,7 @@ def measure_speaker(compress: float) -> dict[str, Any]:
     speaker = open_speech_out(SpeechSettings())
     if not isinstance(speaker, Speaker):
         raise RuntimeError(speaker.status().detail)
-    phrases = [*COUNTS, CHATTER, CUE, SAFETY, *(text for _, text in REST_CALLS)]
+    phrases = [*COUNTS, CHATTER, CUE, SAFETY, NEXT_STEP, *(text for _, text in REST_CALLS)]
     speaker.prepare(phrases)
     _wait_prepared(speaker, phrases)
     recorder = MonitorRecorder()
@@ -103,12 +107,20 @@ def measure_speaker(compress: float) -> dict[str, Any]:
         called = time.monotonic()
         speaker.say(SAFETY, priority=Priority.SAFETY)
         time.sleep(2.5)
+        changes = []
+        for change in range(STEP_CHANGES):  # as `SessionRunner` carries out a step change
+            speaker.say(CUE, priority=Priority.INSTRUCTION, group=f"step-{2 * change}")
+            time.sleep(0.8)
+            changes.append(time.monotonic())
+            speaker.cancel(f"step-{2 * change}")
+            speaker.say(NEXT_STEP, priority=Priority.INSTRUCTION, group=f"step-{2 * change + 1}")
+            time.sleep(3.5)
     finally:
         recording = recorder.stop()
         latency = speaker.output_latency
         clips = {text: speaker.clip(text) for text in phrases}
         speaker.close()
-    return _analyse(recording, schedule, clips, called, latency)
+    return _analyse(recording, schedule, clips, called, changes, latency)
 
 
 def _analyse(
@@ -116,6 +128,7 @@ def _analyse(
     schedule: list[tuple[str, str, float]],
     clips: dict[str, Any],
     safety_called: float,
+    step_changes: list[float],
     latency: float,
 ) -> dict[str, Any]:
     errors: dict[str, list[float]] = {}
@@ -127,12 +140,18 @@ def _analyse(
     flat = np.abs(np.concatenate([np.array(e) for e in errors.values()]))
     drifts = [e[-1] - e[0] for e in errors.values()]
     safety = find_onset(recording, clips[SAFETY], safety_called + 0.1, search_s=0.12)
+    steps = [
+        (find_onset(recording, clips[NEXT_STEP], at + 0.15, search_s=0.2).time - at) * 1e3
+        for at in step_changes
+    ]
     return {
         "onset_error_ms_p50": round(float(np.percentile(flat, 50)), 2),
         "onset_error_ms_p95": round(float(np.percentile(flat, 95)), 2),
         "onset_error_ms_max": round(float(flat.max()), 2),
         "drift_ms": round(float(max(drifts, key=abs)), 2),
         "interrupt_ms": round((safety.time - safety_called) * 1e3, 1),
+        "step_change_ms_p50": round(float(np.median(steps)), 1),
+        "step_change_ms_max": round(float(max(steps)), 1),
         "onsets": len(flat),
         "onset_correlation_min": round(min(correlations), 3),
         "safety_correlation": round(safety.correlation, 3),
