@@ -82,6 +82,8 @@ class EchoTuning:
     (a person under a speaker 10 dB louder is ~10 dB below them)."""
     loud_half_life_s: float = 1.0
     """How fast the microphone's recent loudest frame is forgotten."""
+    gap_s: float = 0.3
+    """A pause within one stretch of another voice (between the words of a command)."""
     remember_s: float = 5.0
     """How long the frames that held another voice are remembered, for `voiced_s`."""
 
@@ -255,6 +257,19 @@ class EchoCanceller:
         """How much of the microphone since `since` held sound the canceller left standing: a
         voice other than the companion's (its own leaves only a residue well below what came in)."""
         return sum(self.tuning.frame_s for end in self._voiced if end > since)
+
+    def last_voice(self, since: float) -> tuple[float, float] | None:
+        """When the latest stretch of another voice since `since` began and ended (gaps shorter
+        than `gap_s` inside it): the person's utterance; None when there was none."""
+        frames = [end for end in self._voiced if end > since]
+        if not frames:
+            return None
+        start = frames[-1]
+        for earlier in reversed(frames[:-1]):
+            if start - earlier > self.tuning.gap_s:
+                break
+            start = earlier
+        return start - self.tuning.frame_s, frames[-1]
 
     def _far(self, n: int, started: float) -> Samples:
         """The reference for `n` microphone samples from `started`, at `rate`.

@@ -43,8 +43,8 @@ class BargeInTuning:
     """A decision counts as heard over the companion's voice when that voice sounded within this
     long before it: the longest command phrase plus the endpointer's closing pause."""
     voiced_s: float = 0.15
-    """Over the companion's voice, a command counts only when the echo canceller left at least
-    this much of another voice standing in that time (the shortest command word, "stop")."""
+    """Over the companion's voice, a command counts only when the echo canceller left a stretch
+    of another voice at least this long (about the shortest command word, "stop")."""
 
 
 class Hearing:
@@ -98,17 +98,21 @@ class Hearing:
         return self._stream.feed(to_pcm16(self._resampler.process(samples)))
 
     def _over_own_voice(self, decision: Decision, now: float) -> bool:
-        """Whether to drop a command decided at `now` because the companion was speaking."""
+        """Whether to drop a command decided at `now` because the companion was speaking while
+        it was said: over the person's own stretch of voice as the canceller found it, or, when
+        it found none, anywhere in the window a command takes."""
+        assert self.canceller is not None
         since = now - self.tuning.window_s
-        if not self.gate.blocked(since, now):
-            return False
+        said = self.canceller.last_voice(since)
+        start, end = said if said is not None else (since, now)
+        if not self.gate.blocked(start, end):
+            return False  # said after the companion went quiet: any command counts
         if decision.command not in BARGE_IN:
             return True
-        assert self.canceller is not None
-        if self.canceller.voiced_s(since) < self.tuning.voiced_s:
+        if said is None or end - start < self.tuning.voiced_s:
             return True  # nothing but what is left of the companion's own voice was heard
         heard = _words(decision.heard)
-        return any(_contains(_words(text), heard) for text in self.gate.said(since, now))
+        return any(_contains(_words(text), heard) for text in self.gate.said(start, end))
 
 
 def _words(text: str) -> list[str]:

@@ -132,3 +132,21 @@ def test_without_echo_cancellation_nothing_is_heard_while_speaking() -> None:
     assert engine.made.resets == 1
     assert [command for command, _ in heard] == [Command.PAIN]
     assert heard[0][1] > 2.8
+
+
+def test_a_command_said_just_after_the_companion_went_quiet_counts() -> None:
+    """Only the person's own stretch of voice decides whether a command was said over the
+    companion: "next set" right after its last word is taken, as the gate took it before."""
+    gate = SelfVoiceGate(clock=lambda: 0.0)
+    speaking(gate, "Rest for sixty seconds.", 0.0, 1.0)
+    hearing = Hearing(ScriptedEngine("next set", 2.59), gate, SAMPLE_RATE, canceller())
+    heard = []
+    rng = np.random.default_rng(1)
+    for i in range(round(3.0 * SAMPLE_RATE / BLOCK)):
+        started = i * BLOCK / SAMPLE_RATE
+        voice = 0.05 if 1.5 <= started < 2.3 else 0.0  # the person, after the tail
+        samples = (rng.standard_normal(BLOCK) * voice).astype(np.float32)
+        decision = hearing.feed(Block(samples, started, started + BLOCK / SAMPLE_RATE))
+        if decision is not None:
+            heard.append(decision.command)
+    assert heard == [Command.NEXT]
