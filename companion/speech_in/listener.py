@@ -19,6 +19,7 @@ from typing import Protocol
 from companion import commands
 from companion.audio import devices
 from companion.audio.echo import EchoCanceller, PlaybackReference
+from companion.audio.speex import SpeexUnavailable
 from companion.errors import UserError
 from companion.speech_in.capture import Capture, rms
 from companion.speech_in.engine import Engine, EngineName
@@ -249,12 +250,12 @@ class Listener:
 
     def _canceller(self, rate: int) -> EchoCanceller | None:
         """An echo canceller for the microphone at `rate`, or None (then the gate keeps the
-        companion's voice out): none asked for, nothing to cancel, or WebRTC's not installed."""
+        companion's voice out): none asked for, nothing to cancel, or libspeexdsp missing."""
         if self._reference is None:
             return None
         try:
             return EchoCanceller(self._reference, rate)
-        except ImportError:
+        except SpeexUnavailable:
             return None
 
 

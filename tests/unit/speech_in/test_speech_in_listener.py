@@ -72,3 +72,23 @@ def test_a_failure_once_loaded_turns_voice_off_and_says_why(
         ListenState.OFF, "voice commands off: Failed to parse JSGF in decoder", "pocketsphinx"
     )
     assert [microphone.closed for microphone in microphones] == [True]
+
+
+def test_without_libspeexdsp_the_gate_keeps_the_companions_voice_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No echo canceller to be had: listening goes on, deaf while the companion speaks, instead
+    of voice commands turning off."""
+    import ctypes
+
+    from companion.audio.echo import PlaybackReference
+
+    def missing(name: str) -> None:
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    reference = PlaybackReference()
+    reference.open(48000)
+    choice = EngineChoice(EngineName.POCKETSPHINX, "en", None, "")
+    listener = Listener(choice, ListenSettings(), UnstartableEngine(), reference=reference)
+    assert listener._canceller(16000) is None
