@@ -54,9 +54,6 @@ class EchoTuning:
     little reading ahead of what the player has written (the resampler already needs ~20 ms)."""
     min_match: float = 0.3
     """A lag is believed only when the signals match at least this well (normalised)."""
-    lost_after: int = 3
-    """Measurements in a row that find no echo while the companion speaks before it is looked
-    for afresh."""
     max_change_s: float = 0.005
     """A measured lag further than this from the one held is taken for a wrong peak, unless the
     next measurement agrees: then the reference jumps to it."""
@@ -159,7 +156,6 @@ class LagMeter:
         self._near = np.zeros(0, np.float32)
         self._far = np.zeros(0, np.float32)
         self._since = 0
-        self.misses = 0  # measurements in a row, while the companion spoke, that found no echo
 
     def add(self, near: Samples, far: Samples) -> float | None:
         """Take a block of each; the lag (fractional samples) when one is measured and clear."""
@@ -171,9 +167,7 @@ class LagMeter:
         self._since = 0
         if float(np.sqrt(np.mean(self._far**2))) < self._quiet:
             return None
-        lag = self._measure()
-        self.misses = 0 if lag is not None else self.misses + 1
-        return lag
+        return self._measure()
 
     def _measure(self) -> float | None:
         # Whitened (GCC-PHAT): speech's own periodicity would otherwise give peaks at multiples
@@ -218,7 +212,6 @@ class EchoCanceller:
         self._lag = LagMeter(rate, self.tuning)
         self._target: float | None = None  # the lag to hold, in microphone samples
         self._jump: float | None = None  # a far-off lag measured once, not yet believed
-        self._wanted: int | None = None  # where the clocks put the last block in the reference
         self._carry_near = np.zeros(0, np.float32)
         self._carry_far = np.zeros(0, np.float32)
         self._voiced: deque[float] = deque()  # end times of frames that held another voice
@@ -278,7 +271,7 @@ class EchoCanceller:
         fed ahead of the microphone until enough has come out: the player has written it by
         then, as it writes a buffer ahead of what the speaker plays."""
         ratio = self.reference.rate / self.rate
-        wanted = self._wanted = self.reference.frame_at(started)
+        wanted = self.reference.frame_at(started)
         if wanted is None:
             return np.zeros(n, np.float32)
         limit = self.tuning.reanchor_s * self.reference.rate
@@ -322,12 +315,6 @@ class EchoCanceller:
         faster than it adapts. The devices' time stamps are too rough to follow it, so the lag is
         measured from the signals and the reference is read a little earlier or later."""
         lag = self._lag.add(near, far)
-        if self._lag.misses >= self.tuning.lost_after and self._wanted is not None:
-            # The echo is nowhere near where it was held (a stream restarted): find it afresh,
-            # from where the clocks say.
-            self._target = None
-            self._restart(float(self._wanted))
-            return
         if lag is None or self._next is None:
             return
         ratio = self.reference.rate / self.rate
