@@ -58,7 +58,7 @@ from companion.speech_in.gate import SelfVoiceGate
 from companion.speech_in.hearing import Hearing
 from companion.speech_in.listener import choose_engine
 from companion.speech_in.settings import ListenSettings
-from companion.speech_out.player import ClipEvent, Item, Mixer
+from companion.speech_out.player import ClipEvent, Item, Mixer, playback
 from companion.speech_out.port import Playback
 
 OUT_RATE = 48000  # the player's stream
@@ -140,26 +140,13 @@ def companion_stream(seconds: float, rng: np.random.Generator) -> Stream:
             elif isinstance(effect, CancelSpeech):
                 mixer.cancel(effect.group, t, events)
         mixer.fill(out[frame : frame + BLOCK_OUT], t, events)
-    return Stream(out, _playbacks(events))
+    return Stream(out, [playback(event) for event in events])
 
 
 def _counting(session: Session) -> bool:
     """A set the companion counts ends by itself."""
     exercise = session.step.exercise
     return session.step.kind is StepKind.SET and exercise is not None and exercise.tempo.paced
-
-
-def _playbacks(events: list[ClipEvent]) -> list[Playback]:
-    """The clip starts and ends, as speech out publishes them to the gate."""
-    out = []
-    for event in events:
-        item = event.item
-        if event.ended:
-            started = item.started if item.started is not None else event.time
-            out.append(Playback(item.text, started, event.time, event.interrupted))
-        else:
-            out.append(Playback(item.text, event.time, None))
-    return out
 
 
 def room(rt60: float, rng: np.random.Generator) -> Samples:

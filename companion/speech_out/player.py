@@ -36,6 +36,7 @@ from companion.audio.clock import SampleClock
 from companion.audio.echo import PlaybackReference
 from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
+from companion.speech_out.port import Playback
 
 # Output buffer the stream asks for: bounds how fast a safety message can cut in (plus one block).
 LATENCY_S = 0.05
@@ -74,6 +75,15 @@ class ClipEvent:
     time: float
     ended: bool
     interrupted: bool = False
+
+
+def playback(event: ClipEvent) -> Playback:
+    """What speech out tells its listeners of a clip starting or ending."""
+    item = event.item
+    if not event.ended:
+        return Playback(item.text, event.time, None)
+    started = item.started if item.started is not None else event.time
+    return Playback(item.text, started, event.time, event.interrupted)
 
 
 class Mixer:

@@ -22,7 +22,7 @@ from companion.audio.pcm import Samples
 from companion.domain.effects import Priority
 from companion.speech_out.clips import DiskCache
 from companion.speech_out.earcons import synthesize
-from companion.speech_out.player import ClipEvent, Item, Player
+from companion.speech_out.player import ClipEvent, Item, Player, playback
 from companion.speech_out.port import (
     Earcon,
     Playback,
@@ -224,15 +224,11 @@ class Speaker:
                 self._playing.pop(item, None)
             else:
                 self._playing[item] = event.time
-        if event.ended:
-            started = item.started if item.started is not None else event.time
-            self._tell(Playback(item.text, started, event.time, event.interrupted))
-        else:
-            self._tell(Playback(item.text, event.time, None))
+        self._tell(playback(event))
 
-    def _tell(self, playback: Playback) -> None:
+    def _tell(self, played: Playback) -> None:
         for listener in list(self._playback_listeners):
-            listener(playback)
+            listener(played)
 
     def _end_playing(self) -> None:
         """Clips a lost stream will never finish end now, interrupted: else the listener's
