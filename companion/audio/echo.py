@@ -82,7 +82,7 @@ class EchoTuning:
     gap_s: float = 0.3
     """A pause within one stretch of another voice (between the words of a command)."""
     remember_s: float = 5.0
-    """How long the frames that held another voice are remembered, for `voiced_s`."""
+    """How long the frames that held another voice are remembered, for `last_voice`."""
 
 
 class PlaybackReference:
@@ -246,14 +246,11 @@ class EchoCanceller:
         self._carry_near, self._carry_far = near[usable:], far[usable:]
         return out
 
-    def voiced_s(self, since: float) -> float:
-        """How much of the microphone since `since` held sound the canceller left standing: a
-        voice other than the companion's (its own leaves only a residue well below what came in)."""
-        return sum(self.tuning.frame_s for end in self._voiced if end > since)
-
     def last_voice(self, since: float) -> tuple[float, float] | None:
         """When the latest stretch of another voice since `since` began and ended (gaps shorter
-        than `gap_s` inside it): the person's utterance; None when there was none."""
+        than `gap_s` inside it): the person's utterance; None when there was none. Another voice:
+        sound the canceller left standing (the companion's own leaves only a residue well below
+        what came in)."""
         frames = [end for end in self._voiced if end > since]
         if not frames:
             return None

@@ -94,7 +94,8 @@ def test_the_companions_voice_is_removed_and_the_persons_kept(
             reference.write(chunk, frame=written, origin=ORIGIN)
             written += block_out
         out.append(canceller.process(mic[i : i + block_in], ORIGIN + i / MIC_RATE))
-        voiced[i] = canceller.voiced_s(ORIGIN + (i + block_in) / MIC_RATE - 1.0)
+        found = canceller.last_voice(ORIGIN + (i + block_in) / MIC_RATE - 1.0)
+        voiced[i] = found[1] - found[0] if found is not None else 0.0
     cleaned = np.concatenate(out)
 
     def power(x: Samples) -> float:
