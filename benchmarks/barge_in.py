@@ -57,6 +57,7 @@ from companion.speech_in.engine import SAMPLE_RATE, EngineName
 from companion.speech_in.gate import SelfVoiceGate
 from companion.speech_in.hearing import Hearing
 from companion.speech_in.listener import choose_engine
+from companion.speech_in.matcher import Decision
 from companion.speech_in.settings import ListenSettings
 from companion.speech_out.player import ClipEvent, Item, Mixer, playback
 from companion.speech_out.port import Playback
@@ -250,7 +251,7 @@ def hear(
         while pending and (pending[0].ended or pending[0].started) <= now:
             gate.on_playback(pending.pop(0))
         decision = hearing.feed(Block(mic[i : i + BLOCK_IN], started, now))
-        if decision is not None:
+        if isinstance(decision, Decision):  # a near miss acts on nothing
             heard.append((decision.command, now))
     cpu = time.process_time() - cpu
     return heard, _reduction(stream, echo_only), cpu / (len(mic) / SAMPLE_RATE)

@@ -27,7 +27,7 @@ from companion.domain.events import Command
 from companion.speech_in.capture import Block
 from companion.speech_in.engine import SAMPLE_RATE, Engine
 from companion.speech_in.gate import SelfVoiceGate
-from companion.speech_in.matcher import Decision
+from companion.speech_in.matcher import Decision, Missed
 from companion.speech_in.pipeline import CommandStream
 
 # Heard over the companion's own voice, these still act: a person in trouble cannot wait for a
@@ -72,8 +72,8 @@ class Hearing:
         """Whether the companion's speech keeps everything else from being heard (no canceller)."""
         return self.canceller is None
 
-    def feed(self, block: Block) -> Decision | None:
-        """The command decided with this block, if any."""
+    def feed(self, block: Block) -> Decision | Missed | None:
+        """The command decided with this block, or the near miss, if any."""
         self.speaking = self.gate.blocked(block.started, block.ended)
         if self.canceller is None:
             return self._gated_decision(block.samples, self.speaking)
@@ -83,7 +83,7 @@ class Hearing:
             return None
         return decision
 
-    def _gated_decision(self, samples: Samples, speaking: bool) -> Decision | None:
+    def _gated_decision(self, samples: Samples, speaking: bool) -> Decision | Missed | None:
         if speaking:
             self._gated = True
             return None
@@ -94,20 +94,21 @@ class Hearing:
             self._gated = False
         return self._decide(samples)
 
-    def _decide(self, samples: Samples) -> Decision | None:
+    def _decide(self, samples: Samples) -> Decision | Missed | None:
         return self._stream.feed(to_pcm16(self._resampler.process(samples)))
 
-    def _over_own_voice(self, decision: Decision, now: float) -> bool:
+    def _over_own_voice(self, decision: Decision | Missed, now: float) -> bool:
         """Whether to drop a command decided at `now` because the companion was speaking while
         it was said: over the person's own stretch of voice as the canceller found it, or, when
-        it found none, anywhere in the window a command takes."""
+        it found none, anywhere in the window a command takes. A near miss over its voice is
+        always dropped: most likely what is left of that voice, and a tone then only confuses."""
         assert self.canceller is not None
         since = now - self.tuning.window_s
         said = self.canceller.last_voice(since)
         start, end = said if said is not None else (since, now)
         if not self.gate.blocked(start, end):
             return False  # said after the companion went quiet: any command counts
-        if decision.command not in BARGE_IN:
+        if isinstance(decision, Missed) or decision.command not in BARGE_IN:
             return True
         if said is None or end - start < self.tuning.voiced_s:
             return True  # nothing but what is left of the companion's own voice was heard

@@ -27,6 +27,7 @@ from companion.speech_in.engines.moonshine.model import bundled_model_dir
 from companion.speech_in.engines.moonshine.voice_activity import bundled_vad_model
 from companion.speech_in.gate import GateTuning, SelfVoiceGate
 from companion.speech_in.hearing import Hearing
+from companion.speech_in.matcher import Missed
 from companion.speech_in.models import (
     INSTALL_COMMAND,
     find_model,
@@ -232,7 +233,8 @@ class Listener:
             level = max(rms(block.samples), level * 0.8)
             decision = hearing.feed(block)
             if decision is not None:
-                on_heard(Heard(decision.command, decision.heard, time.monotonic()))
+                sure = not isinstance(decision, Missed)
+                on_heard(Heard(decision.command, decision.heard, time.monotonic(), sure))
             now = time.monotonic()
             if now >= next_status:
                 next_status = now + STATUS_EVERY_S

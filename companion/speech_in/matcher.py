@@ -18,10 +18,22 @@ class Hypothesis:
 
     text: str
     final: bool
+    # False: the engine found no command, but `text` is the command phrase the speech fell just
+    # short of (a final result only): a near miss, reported, never acted on.
+    sure: bool = True
 
 
 @dataclass(frozen=True)
 class Decision:
+    command: Command
+    heard: str
+
+
+@dataclass(frozen=True)
+class Missed:
+    """Speech that sounded like a try at `command` ("heard" is its phrase), too unsure to act on:
+    the person is told it was not taken."""
+
     command: Command
     heard: str
 
@@ -66,7 +78,7 @@ class Matcher:
         self._partial_since = 0.0
         self._decided = False
 
-    def feed(self, hypothesis: Hypothesis, audio_s: float) -> Decision | None:
+    def feed(self, hypothesis: Hypothesis, audio_s: float) -> Decision | Missed | None:
         """`audio_s`: seconds of audio consumed when this hypothesis was produced."""
         text = normalise(hypothesis.text)
         if hypothesis.final:
@@ -74,6 +86,9 @@ class Matcher:
             self.reset()
             if decided or not text:
                 return None
+            if not hypothesis.sure:
+                command = self._vocabulary.command_for(text)
+                return Missed(command, text) if command is not None else None
             return self._decision(text)
         if self._decided:
             return None

@@ -19,7 +19,7 @@ from companion.audio.wav import read_wav
 from companion.domain.events import Command
 from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engine import SAMPLE_RATE, Engine, Recognizer
-from companion.speech_in.matcher import Decision, Hypothesis, Matcher
+from companion.speech_in.matcher import Decision, Hypothesis, Matcher, Missed
 
 
 class CommandStream:
@@ -32,18 +32,18 @@ class CommandStream:
     def fresh(cls, engine: Engine, stable_s: float = 0.2) -> CommandStream:
         return cls(engine.recognizer(), Matcher(engine.vocabulary, stable_s))
 
-    def feed(self, pcm: bytes) -> Decision | None:
+    def feed(self, pcm: bytes) -> Decision | Missed | None:
         self.consumed_s += len(pcm) / 2 / SAMPLE_RATE
         return self._decide(self._recognizer.accept(pcm))
 
-    def finish(self) -> Decision | None:
+    def finish(self) -> Decision | Missed | None:
         return self._decide(self._recognizer.finish())
 
     def reset(self) -> None:
         self._recognizer.reset()
         self._matcher.reset()
 
-    def _decide(self, hypothesis: Hypothesis | None) -> Decision | None:
+    def _decide(self, hypothesis: Hypothesis | None) -> Decision | Missed | None:
         if hypothesis is None:
             return None
         return self._matcher.feed(hypothesis, self.consumed_s)
@@ -77,12 +77,12 @@ def recognise_samples(
         began = time.perf_counter()
         decision = stream.feed(pcm)
         live = max(live, stream.consumed_s) + time.perf_counter() - began
-        if decision is not None:
+        if isinstance(decision, Decision):  # a near miss is for a person listening, not a file
             found.append(FileCommand(decision.command, decision.heard, stream.consumed_s, live))
     began = time.perf_counter()
     decision = stream.finish()
     live = max(live, stream.consumed_s) + time.perf_counter() - began
-    if decision is not None:
+    if isinstance(decision, Decision):
         found.append(FileCommand(decision.command, decision.heard, stream.consumed_s, live))
     return found
 

@@ -19,6 +19,9 @@ class Heard:
     command: Command
     text: str  # the words recognised
     at: float  # monotonic time of the decision
+    # False for a near miss: speech that sounded like `command` ("text" its phrase) but too
+    # unsure to act on; the person hears that it was not taken.
+    sure: bool = True
 
 
 class ListenState(Enum):

@@ -169,17 +169,32 @@ class SessionScreen(Screen[None]):
 
     def on_command_heard(self, message: CommandHeard) -> None:
         heard = message.heard
+        if not heard.sure:
+            self._near_miss(heard)
+            return
         self.query_one("#log", RichLog).write(f"heard: {heard.text}")
         # On the status line too, for a moment: the person sees their words were taken.
-        self.query_one("#heard", Static).update(f'heard: "{heard.text}"')
-        if self._heard_timer is not None:
-            self._heard_timer.stop()
-        self._heard_timer = self.set_timer(HEARD_SECONDS, self._forget_heard)
+        self._show_heard(f'heard: "{heard.text}"')
         if self.view is not None and heard.command in self.view.allowed:
             # Before the command's own effects: its words follow the chime, and its cancel of
             # the step's words leaves the chime (a group of its own) playing.
             self.runner.chime(Earcon.ACCEPTED)
         self._apply(self.runner.command(heard.command, heard.text))
+
+    def _near_miss(self, heard: Heard) -> None:
+        """Speech that sounded like a command it could take now, too unsure to act on: a soft
+        low tone and a line, so the person says it again instead of waiting for it to happen.
+        One that sounded like a command it could not take now was most likely not meant as one."""
+        if self.view is None or heard.command not in self.view.allowed:
+            return
+        self.runner.chime(Earcon.UNMATCHED)
+        self._show_heard(f'not sure I heard "{heard.text}": say it again')
+
+    def _show_heard(self, line: str) -> None:
+        self.query_one("#heard", Static).update(line)
+        if self._heard_timer is not None:
+            self._heard_timer.stop()
+        self._heard_timer = self.set_timer(HEARD_SECONDS, self._forget_heard)
 
     def _forget_heard(self) -> None:
         self._heard_timer = None

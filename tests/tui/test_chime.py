@@ -1,7 +1,10 @@
 """A voice command the session takes sounds the "taken" earcon at once; one it refuses, a key
-press, or any command with `earcons = false` sounds none."""
+press, or any command with `earcons = false` sounds none. A near miss at a command the session
+could take sounds the "not taken" earcon and acts on nothing."""
 
 from __future__ import annotations
+
+from textual.widgets import Static
 
 from companion.domain.events import Command
 from companion.speech_in.port import Heard
@@ -18,13 +21,17 @@ class Chimes(SilentSpeechOut):
     def __init__(self) -> None:
         super().__init__("speech off: muted for the test")
         self.played: list[Earcon] = []
+        self.lines: list[str] = []  # the status line's "heard" text after each command heard
 
     def chime(self, kind: Earcon) -> None:
         self.played.append(kind)
 
 
-async def heard(earcons: bool, *commands: Command) -> tuple[Chimes, SessionScreen]:
-    """Starts hip-thrust, hears `commands` one by one; the chimes asked for, and the screen."""
+async def heard(
+    earcons: bool, *commands: Command, sure: bool = True
+) -> tuple[Chimes, SessionScreen]:
+    """Starts hip-thrust, hears `commands` one by one (as near misses unless `sure`); the chimes
+    asked for, and the screen."""
     speech = Chimes()
     app = make_app(start="hip-thrust", speech=lambda: speech, earcons=earcons)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -32,8 +39,9 @@ async def heard(earcons: bool, *commands: Command) -> tuple[Chimes, SessionScree
         screen = app.screen
         assert isinstance(screen, SessionScreen) and screen.view is not None
         for command in commands:
-            screen.post_message(CommandHeard(Heard(command, command.value, 0.0)))
+            screen.post_message(CommandHeard(Heard(command, command.value, 0.0, sure)))
             await pilot.pause()
+            speech.lines.append(str(screen.query_one("#heard", Static).render()))
         return speech, screen
 
 
@@ -62,4 +70,22 @@ async def test_a_key_press_does_not_chime() -> None:
 async def test_earcons_off_in_the_settings_means_no_chime() -> None:
     speech, screen = await heard(False, Command.NEXT)
     assert screen.view is not None and screen.view.step_index == 1
+    assert speech.played == []
+
+
+async def test_a_near_miss_at_a_command_it_could_take_chimes_and_acts_on_nothing() -> None:
+    speech, screen = await heard(True, Command.NEXT, sure=False)
+    assert screen.view is not None and screen.view.step_index == 0  # not acted on
+    assert speech.played == [Earcon.UNMATCHED]
+    assert speech.lines == ['not sure I heard "next": say it again']
+
+
+async def test_a_near_miss_at_a_command_it_could_not_take_now_sounds_nothing() -> None:
+    speech, _ = await heard(True, Command.RESUME, sure=False)  # nothing is paused
+    assert speech.played == []
+    assert speech.lines == [""]
+
+
+async def test_earcons_off_silences_the_near_miss_tone_too() -> None:
+    speech, _ = await heard(False, Command.NEXT, sure=False)
     assert speech.played == []

@@ -8,7 +8,13 @@ from dataclasses import replace
 import pytest
 
 from companion.speech_in.engines.moonshine import evidence as moonshine_evidence
-from companion.speech_in.engines.moonshine.evidence import Evidence, convinced, similarity
+from companion.speech_in.engines.moonshine.engine import TUNING, Verdict, verdict
+from companion.speech_in.engines.moonshine.evidence import (
+    Evidence,
+    belief,
+    convinced,
+    similarity,
+)
 
 
 def test_similarity_compares_spelling_without_case_or_punctuation() -> None:
@@ -51,3 +57,13 @@ def test_a_clear_command_convinces_and_a_doubtful_one_does_not() -> None:
 
 def test_every_feature_has_a_weight() -> None:
     assert set(moonshine_evidence.fitted().weights) == set(moonshine_evidence.FEATURES)
+
+
+def test_a_phrase_just_short_of_convincing_is_a_near_miss_and_a_far_one_is_not() -> None:
+    doubtful = replace(CLEAR, log_prob=-7.0, lift=1.0, margin=7.0, separation=0.5, similarity=0.4)
+    near = replace(CLEAR, lift=2.0, separation=2.0)
+    assert TUNING.near_belief <= belief(near) <= 0 < belief(CLEAR)
+    assert belief(doubtful) < TUNING.near_belief
+    assert verdict(("pause", CLEAR)) == Verdict("pause")
+    assert verdict(("pause", near)) == Verdict(fragment=True, near="pause")
+    assert verdict(("pause", doubtful)) == Verdict(fragment=True)

@@ -144,3 +144,26 @@ def test_a_reset_forgets_the_fragment() -> None:
     feed(recognizer, np.concatenate([tone(0.4), quiet(1)]))
     first, _, second = judge.heard  # each one's early judgement
     assert second <= first  # its own tone only (the reset also emptied the pre-roll)
+
+
+NEAR = Verdict(fragment=True, near="pause")
+
+
+def test_a_near_miss_no_speech_completes_is_reported_unsure_once_the_merge_gap_passes() -> None:
+    judge = FirstDeafJudge(NEAR, deaf=99)
+    found = feed(MoonshineRecognizer(judge), np.concatenate([quiet(1), tone(0.5), quiet(1.5)]))
+    assert [h for _, h in found] == [Hypothesis("pause", True, sure=False)]
+    # Closed at about 1 + 0.5 + 0.25 s; reported once the merge gap had passed after that.
+    assert found[0][0] > 1 + 0.5 + 0.25 + MERGE_GAP_S
+
+
+def test_a_near_miss_completed_by_the_next_utterance_is_not_reported() -> None:
+    judge = FirstDeafJudge(NEAR, deaf=FRAGMENT_TWICE)  # the merged judgement hears "pause"
+    found = feed(MoonshineRecognizer(judge), two_utterances(0.3))
+    assert [h for _, h in found] == [Hypothesis("pause", True)]
+
+
+def test_a_fragment_far_from_any_command_is_no_near_miss() -> None:
+    judge = FirstDeafJudge(Verdict(fragment=True), deaf=99)
+    found = feed(MoonshineRecognizer(judge), np.concatenate([quiet(1), tone(0.5), quiet(1.5)]))
+    assert found == []

@@ -15,7 +15,7 @@ from companion.speech_in.capture import Block
 from companion.speech_in.engine import SAMPLE_RATE, EngineName
 from companion.speech_in.gate import SelfVoiceGate
 from companion.speech_in.hearing import Hearing
-from companion.speech_in.matcher import Hypothesis
+from companion.speech_in.matcher import Hypothesis, Missed
 from companion.speech_in.vocabulary import load_vocabulary
 from companion.speech_out.port import Playback
 
@@ -25,15 +25,16 @@ BLOCK = 800  # 50 ms
 class ScriptedRecognizer:
     """Says `phrase` (final) once `at_s` seconds of audio have been fed since the last reset."""
 
-    def __init__(self, phrase: str, at_s: float) -> None:
-        self.phrase, self.at_s = phrase, at_s
+    def __init__(self, phrase: str, at_s: float, sure: bool = True) -> None:
+        self.phrase, self.at_s, self.sure = phrase, at_s, sure
         self.fed_s = 0.0
         self.resets = 0
 
     def accept(self, pcm: bytes) -> Hypothesis | None:
         before = self.fed_s
         self.fed_s += len(pcm) / 2 / SAMPLE_RATE
-        return Hypothesis(self.phrase, True) if before < self.at_s <= self.fed_s else None
+        found = before < self.at_s <= self.fed_s
+        return Hypothesis(self.phrase, True, self.sure) if found else None
 
     def finish(self) -> Hypothesis | None:
         return None
@@ -47,9 +48,9 @@ class ScriptedEngine:
     name = EngineName.MOONSHINE
     missing: tuple[str, ...] = ()
 
-    def __init__(self, phrase: str, at_s: float) -> None:
+    def __init__(self, phrase: str, at_s: float, sure: bool = True) -> None:
         self.vocabulary = load_vocabulary("en")
-        self.made = ScriptedRecognizer(phrase, at_s)
+        self.made = ScriptedRecognizer(phrase, at_s, sure)
 
     def recognizer(self) -> ScriptedRecognizer:
         return self.made
@@ -150,3 +151,24 @@ def test_a_command_said_just_after_the_companion_went_quiet_counts() -> None:
         if decision is not None:
             heard.append(decision.command)
     assert heard == [Command.NEXT]
+
+
+def test_a_near_miss_over_the_companions_voice_is_dropped_even_for_pain() -> None:
+    gate = SelfVoiceGate(clock=lambda: 0.0)
+    speaking(gate, "three", 0.0, 5.0)
+    engine = ScriptedEngine("my back hurts", 0.99, sure=False)
+    assert run(Hearing(engine, gate, SAMPLE_RATE, canceller()), 2.0, voice=0.05) == []
+
+
+def test_a_near_miss_in_quiet_is_passed_on_as_one() -> None:
+    gate = SelfVoiceGate(clock=lambda: 0.0)
+    speaking(gate, "Rest for sixty seconds.", 0.0, 0.5)
+    engine = ScriptedEngine("next set", 3.99, sure=False)
+    hearing = Hearing(engine, gate, SAMPLE_RATE, canceller())
+    found = []
+    for i in range(round(5.0 * SAMPLE_RATE / BLOCK)):
+        started = i * BLOCK / SAMPLE_RATE
+        block = Block(np.zeros(BLOCK, np.float32), started, started + BLOCK / SAMPLE_RATE)
+        if (decision := hearing.feed(block)) is not None:
+            found.append(decision)
+    assert found == [Missed(Command.NEXT, "next set")]

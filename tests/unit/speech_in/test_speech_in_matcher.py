@@ -9,7 +9,7 @@ import pytest
 from companion.domain.events import Command
 from companion.errors import UserError
 from companion.speech_in.gate import GateTuning, SelfVoiceGate
-from companion.speech_in.matcher import Hypothesis, Matcher, early_phrases
+from companion.speech_in.matcher import Hypothesis, Matcher, Missed, early_phrases
 from companion.speech_in.vocabulary import load_vocabulary, parse_vocabulary
 from companion.speech_out.port import Playback
 
@@ -98,6 +98,14 @@ def test_finals_must_be_exact_phrases() -> None:
     assert matcher.feed(Hypothesis("[unk] next set", True), 2.0) is None
     assert matcher.feed(Hypothesis("next set please", True), 3.0) is None
     assert matcher.feed(Hypothesis("", True), 4.0) is None
+
+
+def test_an_unsure_final_is_a_near_miss_never_a_decision() -> None:
+    matcher = Matcher(load_vocabulary("en"))
+    assert matcher.feed(Hypothesis("next set", True, sure=False), 1.0) == Missed(
+        Command.NEXT, "next set"
+    )
+    assert matcher.feed(Hypothesis("one", True, sure=False), 2.0) is None  # a count, no command
 
 
 def test_early_decision_needs_an_unambiguous_stable_partial() -> None:

@@ -40,7 +40,7 @@ from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE, EngineName, req
 from companion.speech_in.engines.moonshine.evidence import (
     Evidence,
     JudgeWeights,
-    convinced,
+    belief,
     fitted,
     similarity,
 )
@@ -63,6 +63,9 @@ class MoonshineTuning:
     pad_s: float = 0.25  # silence added either side of the endpointer's cut
     early_pause_s: float = 0.05  # how far into a pause an utterance is first judged
     merge_gap_s: float = 0.5  # how long a fragment waits for speech that may complete it
+    # How far below acceptance (the verdict's log-odds) a command phrase may fall and still be a
+    # near miss: a person likely tried a command, and hears that it was not taken.
+    near_belief: float = -1.0
 
 
 TUNING = MoonshineTuning()  # the tuning in force
@@ -95,14 +98,23 @@ class Verdict:
     # No command, but a voice that may have said part of one (a count fit best, or the evidence
     # fell short): worth hearing again with what follows (`MoonshineTuning.merge_gap_s`).
     fragment: bool = False
+    near: str | None = None  # the command phrase a fragment fell just short of
 
 
-def verdict(weighed: tuple[str, Evidence] | Unheard, judge: JudgeWeights | None = None) -> Verdict:
-    """`judge`: the verdict's weights; the shipped ones by default."""
+def verdict(
+    weighed: tuple[str, Evidence] | Unheard,
+    judge: JudgeWeights | None = None,
+    near_belief: float = TUNING.near_belief,
+) -> Verdict:
+    """`judge`: the verdict's weights; the shipped ones by default. `near_belief`: see
+    `MoonshineTuning`."""
     if isinstance(weighed, Unheard):
         return Verdict(fragment=weighed is Unheard.NOT_A_COMMAND)
     phrase, evidence = weighed
-    return Verdict(phrase) if convinced(evidence, judge) else Verdict(fragment=True)
+    odds = belief(evidence, judge)
+    if odds > 0:
+        return Verdict(phrase)
+    return Verdict(fragment=True, near=phrase if odds >= near_belief else None)
 
 
 class Judge(Protocol):
@@ -123,6 +135,10 @@ class MoonshineRecognizer(UtteranceRecognizer):
     speech goes on, the early judgement is dropped and the utterance judged again later, even
     when it had found a command: such a command was mostly part of a longer phrase taken for a
     short command (benchmarks/TUNING.md, "Moonshine").
+
+    A fragment that fell just short of a command (`Verdict.near`) and that no speech completes
+    within the merge gap is reported as a near miss (`Hypothesis.sure` false): the person likely
+    tried a command and should hear that it was not taken.
     """
 
     def __init__(self, engine: Judge, tuning: MoonshineTuning = TUNING) -> None:
@@ -136,9 +152,11 @@ class MoonshineRecognizer(UtteranceRecognizer):
         # The last utterance judged a fragment, as judged, and `_fed` when it closed.
         self._fragment: tuple[bytes, int] | None = None
         self._before = b""  # the fragment that the open utterance may continue
+        self._near: tuple[str, int] | None = None  # a near miss's phrase, and `_fed` at its close
 
     def accept(self, pcm: bytes) -> Hypothesis | None:
         self._fed += len(pcm)
+        missed = self._near_missed()
         found = super().accept(pcm)
         pausing = (
             self._endpointer.in_speech
@@ -148,16 +166,28 @@ class MoonshineRecognizer(UtteranceRecognizer):
             voiced = self._endpointer.voiced_s
             if self._guess is None or self._guess[0] != voiced:
                 self._guess = (voiced, self._judge(self._judged()))
-        return found
+        return found or missed
+
+    def _near_missed(self) -> Hypothesis | None:
+        """The near miss whose merge gap has passed with no speech to complete it, once."""
+        if self._near is None or self._open:
+            return None
+        phrase, closed = self._near
+        if self._fed - closed <= self._tuning.merge_gap_s * BYTES_PER_S:
+            return None
+        self._near = None
+        return Hypothesis(phrase, True, sure=False)
 
     def reset(self) -> None:
         super().reset()
         self._guess = None
         self._fragment = None
+        self._near = None
 
     def _opened(self) -> None:
         self._utterance = []
         self._guess = None
+        self._near = None  # speech within the merge gap: judged with it, the miss may be made good
         fragment, self._fragment = self._fragment, None
         self._before = b""
         merge_gap = self._tuning.merge_gap_s * BYTES_PER_S
@@ -181,6 +211,7 @@ class MoonshineRecognizer(UtteranceRecognizer):
             found = self._judge(heard)
             if found.fragment:  # only a fresh judgement can find one: see the condition above
                 self._fragment = (heard, self._fed)
+                self._near = (found.near, self._fed) if found.near is not None else None
         self._guess = None
         return Hypothesis(found.phrase, True) if found.phrase is not None else None
 
@@ -237,7 +268,7 @@ class MoonshineEngine:
 
     def judge(self, samples: Samples) -> Verdict:
         """The command phrase said in this utterance (16 kHz float audio), if any."""
-        return verdict(self.weigh(samples), self.judge_weights)
+        return verdict(self.weigh(samples), self.judge_weights, self.tuning.near_belief)
 
     def weigh(self, samples: Samples) -> tuple[str, Evidence] | Unheard:
         """The best command phrase for this utterance and the evidence for it, or why there is

@@ -109,8 +109,14 @@ def similarity(transcript: str, phrase: str) -> float:
     return difflib.SequenceMatcher(None, " ".join(words), phrase.lower()).ratio()
 
 
-def convinced(evidence: Evidence, judge: JudgeWeights | None = None) -> bool:
-    """`judge`: the weights to use; the shipped ones by default."""
+def belief(evidence: Evidence, judge: JudgeWeights | None = None) -> float:
+    """The verdict's log-odds that the phrase was said: above 0 it is accepted. `judge`: the
+    weights to use; the shipped ones by default."""
     judge = judge or fitted()
     row = zip(FEATURES, evidence.as_row(), strict=True)
-    return judge.bias + sum(judge.weights[name] * value for name, value in row) > 0
+    return judge.bias + sum(judge.weights[name] * value for name, value in row)
+
+
+def convinced(evidence: Evidence, judge: JudgeWeights | None = None) -> bool:
+    """`judge`: the weights to use; the shipped ones by default."""
+    return belief(evidence, judge) > 0
