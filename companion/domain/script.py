@@ -7,7 +7,7 @@ can say (speech out pre-renders them) and the wording lives in one place.
 from __future__ import annotations
 
 from companion.domain.effects import PainAction, PainReport
-from companion.domain.workout import Exercise, Tempo, Unit, Workout
+from companion.domain.workout import Exercise, Tempo, Unit, WarmupItem, Workout
 
 _ONES = [
     "zero",
@@ -34,6 +34,7 @@ _ONES = [
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 GO = "go"
+TIME_UP = "time is up"  # a timed warm-up's end: more words than "go", which starts a set
 HOLD = "hold"
 UP = "up"
 DOWN = "down"
@@ -173,6 +174,12 @@ def briefing(workout: Workout) -> str:
     return " ".join(parts)
 
 
+def warmup_intro(item: WarmupItem, load: float | None, unit: Unit) -> str:
+    """A warm-up item as said and shown; `load`: what a lighter set is done at today."""
+    said = f"Warm-up: {item.name}. {item.text}"
+    return f"{said} About {say_load(load, unit)}." if load is not None else said
+
+
 def end_set(exercise: Exercise) -> str:
     """When to stop a set short of its reps ("End the set when position is lost."), or ""."""
     return sentence(f"end the set when {exercise.end_set_when}") if exercise.end_set_when else ""
@@ -247,12 +254,21 @@ def switch_sides(side: str, how: str) -> str:
 
 def rest_calls(seconds: int) -> list[tuple[float, str]]:
     """(seconds before the end, words) of the calls in a rest countdown."""
+    return _countdown_calls(seconds, GO)
+
+
+def warmup_calls(seconds: int) -> list[tuple[float, str]]:
+    """The calls of a timed warm-up's countdown: as a rest's, but it ends in "time is up"."""
+    return _countdown_calls(seconds, TIME_UP)
+
+
+def _countdown_calls(seconds: int, last: str) -> list[tuple[float, str]]:
     calls: list[tuple[float, str]] = []
     if seconds >= 2 * REST_CALL_SECONDS:
         calls.append((REST_CALL_SECONDS, seconds_words(REST_CALL_SECONDS)))
     for n in range(min(FINAL_COUNT, seconds - 1), 0, -1):
         calls.append((n, number_words(n)))
-    calls.append((0, GO))
+    calls.append((0, last))
     return calls
 
 
@@ -393,7 +409,10 @@ def speakable_phrases(workout: Workout) -> set[str]:
         DOWN,
     }
     for item in workout.warmup:
-        phrases.add(item.text)
+        if item.load_share is None:  # else its number is today's load, known when it is said
+            phrases.add(warmup_intro(item, None, workout.unit))
+        if item.seconds:
+            phrases.update(words for _, words in warmup_calls(item.seconds))
     for exercise in workout.exercises:
         phrases.add(setup_intro(exercise))
         phrases.add(technique(exercise))
