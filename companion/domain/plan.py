@@ -125,10 +125,11 @@ def label(step: Step, after: Exercise | None) -> str:
     return text
 
 
-def build_plan(workout: Workout) -> tuple[Step, ...]:
+def build_plan(workout: Workout, words: script.Wording = script.VOICE) -> tuple[Step, ...]:
+    """`words`: how the briefing asks for commands (by voice, or by key with voice off)."""
     # On the briefing screen: the safety rules, and which numbers are our choice, not the source's.
     detail = f"{script.safety_rules(workout)} {workout.defaults_note}".strip()
-    steps: list[Step] = [Step(StepKind.BRIEFING, script.briefing(workout), detail=detail)]
+    steps: list[Step] = [Step(StepKind.BRIEFING, script.briefing(workout, words), detail=detail)]
     steps.extend(
         Step(
             StepKind.WARMUP,

@@ -113,12 +113,15 @@ class Session:
         *,
         loads: Mapping[str, LoadPlan] | None = None,
         words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+        listening: bool = True,
     ) -> None:
         """`words_per_minute`: the rate speech out speaks at, which decides how long an intro
-        takes and so when the counts after it start."""
+        takes and so when the counts after it start. `listening`: whether voice commands are
+        heard; without them every prompt names the key ("press h"), not the word ("say pain")."""
         self.workout = workout
         self._words_per_minute = words_per_minute
-        self.plan: tuple[Step, ...] = build_plan(workout)
+        self._words = script.wording(listening)
+        self.plan: tuple[Step, ...] = build_plan(workout, self._words)
         self._loads = dict(loads or {})
         self.index = 0
         # The mode, over the modes it returns to: [WAITING], [FINISHED], or RUNNING or PAUSED
@@ -638,7 +641,7 @@ class Session:
         goes on meanwhile. Not asked once the session has finished: nothing could answer."""
         if self.finished:
             return
-        text = script.reps_question(target)
+        text = script.reps_question(target, self._words)
         out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
         self._reps_asked = (len(self._records) - 1, now + self._seconds(text) + REPS_ANSWER_S)
 
@@ -699,7 +702,7 @@ class Session:
                 self._record_cut_short(out)
             self._changing_plates = True
         self._load_override[exercise.id] = load + step
-        text = script.load_changed(step > 0, load + step, self.workout.unit, in_set)
+        text = script.load_changed(step > 0, load + step, self.workout.unit, in_set, self._words)
         out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
         out.append(Show(self._view()))
 
@@ -726,7 +729,7 @@ class Session:
     def _pause(self, event: CommandGiven, out: list[Effect]) -> None:
         self._freeze(event.now, out)
         self._modes = [Mode.PAUSED]
-        self._say(script.PAUSED, out, remember=False)
+        self._say(self._words.paused, out, remember=False)
         out.append(Show(self._view()))
 
     def _resume(self, event: CommandGiven, out: list[Effect]) -> None:
@@ -753,7 +756,7 @@ class Session:
         if self.mode is Mode.RUNNING:
             self._thaw(event.now, out)
         # A stop asked while paused returns to the pause, not to the workout.
-        self._say(script.PAUSED if self.paused else script.RESUMED, out, remember=False)
+        self._say(self._words.paused if self.paused else script.RESUMED, out, remember=False)
         out.append(Show(self._view()))
 
     # ----------------------------------------------------------------- questions
@@ -769,13 +772,14 @@ class Session:
         """Say the open question and show it."""
         question = self.mode
         if question is Mode.ASKING_STOP:
-            text = script.STOP_QUESTION
+            text = self._words.stop_question
         elif question is Mode.ASKING_HURT:
-            text = script.HURT_QUESTION
+            text = self._words.hurt_question
         elif question is Mode.ASKING_RED_FLAGS:
-            text = script.pain_question(self.workout, in_set=self.step.kind is StepKind.SET)
+            in_set = self.step.kind is StepKind.SET
+            text = script.pain_question(self.workout, in_set, self._words)
         else:
-            text = self._choices().text(self.workout.unit)
+            text = self._choices().text(self.workout.unit, self._words)
         priority = Priority.INSTRUCTION if question is Mode.OFFERING_OPTIONS else Priority.SAFETY
         self._asked = text
         self._say(text, out, priority, remember=False)
@@ -845,7 +849,7 @@ class Session:
         """Not hurt: the session stays halted, as a pause, until resume (which starts a halted
         set again) or the stop question."""
         self._modes = [Mode.PAUSED]
-        self._say(script.NOT_HURT, out, remember=False)
+        self._say(self._words.not_hurt, out, remember=False)
         out.append(Show(self._view()))
 
     def _red_flags(self, event: CommandGiven, out: list[Effect]) -> None:
