@@ -78,14 +78,18 @@ class SessionRunner:
         history_note: str = "",
         words_per_minute: int = DEFAULT_WORDS_PER_MINUTE,
         earcons: bool = True,
+        listening: bool = True,
         clock: Clock = time.monotonic,
     ) -> None:
         """`words_per_minute`: how fast speech-out talks, so the session leaves its words room.
-        `earcons`: whether `chime` sounds (the settings file's `speech.earcons`)."""
+        `earcons`: whether `chime` sounds (the settings file's `speech.earcons`). `listening`:
+        whether voice commands are on, so the session asks for words or for keys."""
         self.workout = workout
         self.earcons = earcons
         self.pain_on_record = pain_on_record  # before this session, for next time's loads
-        self.session = Session(workout, loads=loads, words_per_minute=words_per_minute)
+        self.session = Session(
+            workout, loads=loads, words_per_minute=words_per_minute, listening=listening
+        )
         self.speech = speech
         self.clock = clock
         self.history = history

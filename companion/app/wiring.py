@@ -141,6 +141,9 @@ class Wiring:
             history_note=note,
             words_per_minute=self.speech_settings.rate,
             earcons=self.speech_settings.earcons,
+            # --no-listen (or `enabled = false`): every prompt names a key. A missing microphone
+            # is found only once the listener opens, in the background, after the first words.
+            listening=self.listen_settings.enabled,
         )
         self._runners.append(runner)
         return runner
@@ -148,12 +151,13 @@ class Wiring:
     def _attach_speech(
         self, speech: DeferredSpeechOut, workout: Workout, reference: PlaybackReference
     ) -> None:
-        from companion.domain.script import speakable_phrases
+        from companion.domain.script import speakable_phrases, wording
         from companion.speech_out.speaker import open_speech_out
 
         self.ui_ready.wait(timeout=UI_READY_TIMEOUT)
         speech.attach(open_speech_out(self.speech_settings, reference))
-        speech.prepare(sorted(speakable_phrases(workout)))
+        words = wording(self.listen_settings.enabled)
+        speech.prepare(sorted(speakable_phrases(workout, words)))
 
     def open_listener(self) -> SpeechIn:
         """Speech in for the session opened last; its gate hears when that session speaks."""

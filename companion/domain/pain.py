@@ -65,9 +65,10 @@ class Choices:
     lighter: float | None  # the reduced load, when the exercise has a load to reduce
     regression: Regression | None  # when it has one not already swapped in
 
-    def text(self, unit: Unit) -> str:
+    def text(self, unit: Unit, words: script.Wording = script.VOICE) -> str:
         shown = script.say_load(self.lighter, unit) if self.lighter is not None else None
-        return script.pain_options(shown, self.regression.name if self.regression else None)
+        regression = self.regression.name if self.regression else None
+        return script.pain_options(shown, regression, words)
 
 
 def choices(exercise: Exercise, load: float | None, unit: Unit, regressed: bool) -> Choices:

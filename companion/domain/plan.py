@@ -28,7 +28,8 @@ class Step:
     side: str = ""
     round_number: int = 0
     round_count: int = 0
-    seconds: int = 0  # rest length
+    seconds: int = 0  # a rest's length, or a timed warm-up's
+    warmup: WarmupItem | None = None
     next_label: str = ""  # rest: what comes after it
     side_switch: bool = False  # a rest between the sides of one set
 
@@ -124,12 +125,19 @@ def label(step: Step, after: Exercise | None) -> str:
     return text
 
 
-def build_plan(workout: Workout) -> tuple[Step, ...]:
+def build_plan(workout: Workout, words: script.Wording = script.VOICE) -> tuple[Step, ...]:
+    """`words`: how the briefing asks for commands (by voice, or by key with voice off)."""
     # On the briefing screen: the safety rules, and which numbers are our choice, not the source's.
     detail = f"{script.safety_rules(workout)} {workout.defaults_note}".strip()
-    steps: list[Step] = [Step(StepKind.BRIEFING, script.briefing(workout), detail=detail)]
+    steps: list[Step] = [Step(StepKind.BRIEFING, script.briefing(workout, words), detail=detail)]
     steps.extend(
-        Step(StepKind.WARMUP, f"Warm-up: {item.name}. {item.text}", detail=_warmup_dose(item))
+        Step(
+            StepKind.WARMUP,
+            script.warmup_intro(item, None, workout.unit),  # the session adds today's load
+            detail=_warmup_dose(item),
+            seconds=item.seconds or 0,
+            warmup=item,
+        )
         for item in workout.warmup
     )
     if workout.format is Format.CIRCUIT:

@@ -73,6 +73,13 @@ def reduce_load(load: float, unit: Unit) -> float:
     return max(0.0, min(reduced, load - step))
 
 
+def warmup_load(load: float, share: float, unit: Unit) -> float:
+    """A warm-up set's `share` of the working `load`, rounded down to a loadable step (a warm-up
+    errs light: half of 95 lb is 45), and at least one step."""
+    step = PLATE_STEP[unit]
+    return max(step, math.floor(load * share / step) * step)
+
+
 def increment(exercise: Exercise, unit: Unit) -> float:
     """The smallest sensible step up: the low end per side, times the sides loaded.
 

@@ -6,8 +6,12 @@ can say (speech out pre-renders them) and the wording lives in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from companion.domain.effects import PainAction, PainReport
-from companion.domain.workout import Exercise, Tempo, Unit, Workout
+from companion.domain.events import Command
+from companion.domain.workout import Exercise, Tempo, Unit, WarmupItem, Workout
 
 _ONES = [
     "zero",
@@ -34,6 +38,7 @@ _ONES = [
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 GO = "go"
+TIME_UP = "time is up"  # a timed warm-up's end: more words than "go", which starts a set
 HOLD = "hold"
 UP = "up"
 DOWN = "down"
@@ -157,7 +162,80 @@ def rep_words(reps: tuple[int, int]) -> str:
     return f"{low} reps" if low == high else f"{low} to {high} reps"
 
 
-def briefing(workout: Workout) -> str:
+HALT_BRIEFING = "Say stop at any moment to halt everything."
+HURT_QUESTION = "Are you hurt? Say yes or no."
+NOT_HURT = "Say resume to go on, or end workout to finish."
+PAUSED = "Paused. Say resume when you are ready."
+STOP_QUESTION = "Say yes to end the workout, or no to carry on."
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the companion asks for a command: by its word while voice commands are on (`VOICE`),
+    by its key when they are off (`KEYS`), where "say pain" would ask for what nothing hears."""
+
+    hurts: str  # at the briefing
+    halt: str
+    ready: str
+    yes_or_no: str  # after a question
+    hurt_question: str
+    not_hurt: str
+    paused: str
+    stop_question: str
+    plates_changed: str
+    number: str  # how a count of reps is given
+    ask: Mapping[Command, str]  # "say lighter", in the choices after a pain report
+
+
+VOICE = Wording(
+    hurts="If anything hurts, say pain, and we stop at once.",
+    halt=HALT_BRIEFING,
+    ready="Say next when you are ready.",
+    yes_or_no="Say yes or no.",
+    hurt_question=HURT_QUESTION,
+    not_hurt=NOT_HURT,
+    paused=PAUSED,
+    stop_question=STOP_QUESTION,
+    plates_changed="Say next when the plates are changed.",
+    number="Say the number",
+    ask={Command.LIGHTER: "say lighter", Command.EASIER: "say easier", Command.SKIP: "say skip"},
+)
+# The session screen's key for each command the key wording names (its `BINDINGS`).
+KEY_OF = {
+    Command.NEXT: "space",
+    Command.PAIN: "h",
+    Command.STOP: "x",
+    Command.RESUME: "c",
+    Command.YES: "y",
+    Command.NO: "n",
+    Command.LIGHTER: "l",
+    Command.EASIER: "e",
+    Command.SKIP: "s",
+}
+_KEY = {command: f"press {key}" for command, key in KEY_OF.items()}
+KEYS = Wording(
+    hurts=f"If anything hurts, {_KEY[Command.PAIN]}, and we stop at once.",
+    # No key halts at once as "stop" does: the stop key freezes everything and asks.
+    halt=f"{_KEY[Command.STOP].capitalize()} at any moment to stop and be asked whether to end.",
+    ready=f"{_KEY[Command.NEXT].capitalize()} when you are ready.",
+    yes_or_no=f"Press {KEY_OF[Command.YES]} or {KEY_OF[Command.NO]}.",
+    hurt_question=f"Are you hurt? Press {KEY_OF[Command.YES]} or {KEY_OF[Command.NO]}.",
+    not_hurt=f"{_KEY[Command.RESUME].capitalize()} to go on, or {KEY_OF[Command.STOP]} to finish.",
+    paused=f"Paused. {_KEY[Command.RESUME].capitalize()} when you are ready.",
+    stop_question=(
+        f"{_KEY[Command.YES].capitalize()} to end the workout, or {KEY_OF[Command.NO]} to carry on."
+    ),
+    plates_changed=f"{_KEY[Command.NEXT].capitalize()} when the plates are changed.",
+    number="Type the number",
+    ask={command: _KEY[command] for command in (Command.LIGHTER, Command.EASIER, Command.SKIP)},
+)
+
+
+def wording(listening: bool) -> Wording:
+    return VOICE if listening else KEYS
+
+
+def briefing(workout: Workout, words: Wording = VOICE) -> str:
     kit = [
         e.name
         + "".join(f" or {substitute}" for substitute in e.substitutes)
@@ -167,10 +245,16 @@ def briefing(workout: Workout) -> str:
     parts = [f"{workout.title}."]
     if kit:
         parts.append("You need: " + ", ".join(kit) + ".")
-    parts.append("If anything hurts, say pain, and we stop at once.")
-    parts.append(HALT_BRIEFING)
-    parts.append("Say next when you are ready.")
+    parts.append(words.hurts)
+    parts.append(words.halt)
+    parts.append(words.ready)
     return " ".join(parts)
+
+
+def warmup_intro(item: WarmupItem, load: float | None, unit: Unit) -> str:
+    """A warm-up item as said and shown; `load`: what a lighter set is done at today."""
+    said = f"Warm-up: {item.name}. {item.text}"
+    return f"{said} About {say_load(load, unit)}." if load is not None else said
 
 
 def end_set(exercise: Exercise) -> str:
@@ -247,34 +331,40 @@ def switch_sides(side: str, how: str) -> str:
 
 def rest_calls(seconds: int) -> list[tuple[float, str]]:
     """(seconds before the end, words) of the calls in a rest countdown."""
+    return _countdown_calls(seconds, GO)
+
+
+def warmup_calls(seconds: int) -> list[tuple[float, str]]:
+    """The calls of a timed warm-up's countdown: as a rest's, but it ends in "time is up"."""
+    return _countdown_calls(seconds, TIME_UP)
+
+
+def _countdown_calls(seconds: int, last: str) -> list[tuple[float, str]]:
     calls: list[tuple[float, str]] = []
     if seconds >= 2 * REST_CALL_SECONDS:
         calls.append((REST_CALL_SECONDS, seconds_words(REST_CALL_SECONDS)))
     for n in range(min(FINAL_COUNT, seconds - 1), 0, -1):
         calls.append((n, number_words(n)))
-    calls.append((0, GO))
+    calls.append((0, last))
     return calls
 
 
-HALT_BRIEFING = "Say stop at any moment to halt everything."
-HURT_QUESTION = "Are you hurt? Say yes or no."
-NOT_HURT = "Say resume to go on, or end workout to finish."
-PAUSED = "Paused. Say resume when you are ready."
 RESUMED = "Resuming."
-STOP_QUESTION = "Say yes to end the workout, or no to carry on."
 STOPPED = "Workout ended."
 
 
-def reps_question(target: int) -> str:
+def reps_question(target: int, words: Wording = VOICE) -> str:
     """Asked after a set the person paces: silence keeps the target, and the question says so."""
-    return f"How many reps? Say the number, or we keep {target}."
+    return f"How many reps? {words.number}, or we keep {target}."
 
 
-def load_changed(heavier: bool, load: float, unit: Unit, in_set: bool) -> str:
+def load_changed(
+    heavier: bool, load: float, unit: Unit, in_set: bool, words: Wording = VOICE
+) -> str:
     """Said when the person asks for a plate step more or less: the new load and, in a set,
     that the set waits for them to change the plates."""
     said = f"{'Heavier' if heavier else 'Lighter'}: {say_load(load, unit)}."
-    return f"{said} Say next when the plates are changed." if in_set else said
+    return f"{said} {words.plates_changed}" if in_set else said
 
 
 def reps_noted(count: int) -> str:
@@ -299,13 +389,13 @@ PAIN_CALM = "Okay. Take a moment."
 FORM_ENDED = "Set ended: position lost. Keep the same load next time."
 
 
-def pain_question(workout: Workout, in_set: bool) -> str:
+def pain_question(workout: Workout, in_set: bool, words: Wording = VOICE) -> str:
     """The question after a pain report: the warning signs of the workout's safety rules,
     after saying that the set stops when the report came during one."""
     flags = tuple(dict.fromkeys(f for rule in workout.safety for f in rule.red_flags)) or RED_FLAGS
     listed = _any_of(flags)
     stopping = "Stopping the set. " if in_set else ""
-    return f"{stopping}Do you have {listed}? Say yes or no."
+    return f"{stopping}Do you have {listed}? {words.yes_or_no}"
 
 
 def _any_of(items: tuple[str, ...]) -> str:
@@ -322,13 +412,14 @@ def safety_rules(workout: Workout) -> str:
     )
 
 
-def pain_options(new_load: str | None, regression: str | None) -> str:
+def pain_options(new_load: str | None, regression: str | None, words: Wording = VOICE) -> str:
+    ask = words.ask
     choices = []
     if new_load is not None:
-        choices.append(f"say lighter to carry on at {new_load}")
+        choices.append(f"{ask[Command.LIGHTER]} to carry on at {new_load}")
     if regression is not None:
-        choices.append(f"say easier to switch to the {in_sentence(regression)}")
-    choices.append("say skip to skip this exercise")
+        choices.append(f"{ask[Command.EASIER]} to switch to the {in_sentence(regression)}")
+    choices.append(f"{ask[Command.SKIP]} to skip this exercise")
     return (
         "You can "
         + ", ".join(choices[:-1])
@@ -370,19 +461,20 @@ def pain_outcome(report: PainReport, unit: Unit) -> str:
             return "no warning signs"
 
 
-def speakable_phrases(workout: Workout) -> set[str]:
-    """Every fixed phrase this workout can say: cues, checks, counts, rest calls, questions."""
+def speakable_phrases(workout: Workout, words: Wording = VOICE) -> set[str]:
+    """Every fixed phrase this workout can say in `words`: cues, checks, counts, rest calls,
+    questions."""
     phrases = {
-        briefing(workout),
-        PAUSED,
+        briefing(workout, words),
+        words.paused,
         RESUMED,
-        STOP_QUESTION,
-        HURT_QUESTION,
-        NOT_HURT,
+        words.stop_question,
+        words.hurt_question,
+        words.not_hurt,
         STOPPED,
         FINISHED,
-        pain_question(workout, in_set=True),
-        pain_question(workout, in_set=False),
+        pain_question(workout, True, words),
+        pain_question(workout, False, words),
         PAIN_RED_FLAGS,
         PAIN_SECOND,
         PAIN_CALM,
@@ -393,7 +485,10 @@ def speakable_phrases(workout: Workout) -> set[str]:
         DOWN,
     }
     for item in workout.warmup:
-        phrases.add(item.text)
+        if item.load_share is None:  # else its number is today's load, known when it is said
+            phrases.add(warmup_intro(item, None, workout.unit))
+        if item.seconds:
+            phrases.update(words for _, words in warmup_calls(item.seconds))
     for exercise in workout.exercises:
         phrases.add(setup_intro(exercise))
         phrases.add(technique(exercise))
@@ -403,7 +498,7 @@ def speakable_phrases(workout: Workout) -> set[str]:
         phrases.update(c.text for c in exercise.mistakes)
         phrases.update(count_word(n) for n in range(1, exercise.tempo.eccentric + 1))
         if not exercise.tempo.paced or exercise.regression is not None:  # a regression is unpaced
-            phrases.add(reps_question(exercise.rep_target))
+            phrases.add(reps_question(exercise.rep_target, words))
         for side in exercise.sides:
             phrases.add(switch_sides(side, exercise.switch_sides))
         rests = {exercise.rest_seconds, workout.rest_between_exercises, workout.rest_between_rounds}

@@ -47,7 +47,7 @@ from companion.domain.effects import (
 )
 from companion.domain.events import Command, CommandGiven, RepsGiven, SessionEvent, Start
 from companion.domain.plan import Step, build_plan, label
-from companion.domain.progression import PLATE_STEP, LoadPlan
+from companion.domain.progression import PLATE_STEP, LoadPlan, warmup_load
 from companion.domain.timeline import (
     CUE_INTERVAL,
     DEFAULT_WORDS_PER_MINUTE,
@@ -58,14 +58,15 @@ from companion.domain.timeline import (
     SpeakAlarm,
     StepDone,
     TempoAlarm,
+    countdown,
     paced_set,
     reminders,
-    rest,
     speech_seconds,
 )
-from companion.domain.workout import CueMoment, Exercise, Regression, Workout
+from companion.domain.workout import CueMoment, Exercise, Regression, WarmupItem, Workout
 
 REST_TIMER = "rest"
+WARMUP_TIMER = "warm-up"  # a warm-up item of so many seconds counts down like a rest
 # How long after "how many reps?" is said an answer is still taken; silence keeps the target.
 REPS_ANSWER_S = 8.0
 SESSION_GROUP = "session"  # speech that belongs to no step: questions, pause, safety
@@ -112,12 +113,15 @@ class Session:
         *,
         loads: Mapping[str, LoadPlan] | None = None,
         words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+        listening: bool = True,
     ) -> None:
         """`words_per_minute`: the rate speech out speaks at, which decides how long an intro
-        takes and so when the counts after it start."""
+        takes and so when the counts after it start. `listening`: whether voice commands are
+        heard; without them every prompt names the key ("press h"), not the word ("say pain")."""
         self.workout = workout
         self._words_per_minute = words_per_minute
-        self.plan: tuple[Step, ...] = build_plan(workout)
+        self._words = script.wording(listening)
+        self.plan: tuple[Step, ...] = build_plan(workout, self._words)
         self._loads = dict(loads or {})
         self.index = 0
         # The mode, over the modes it returns to: [WAITING], [FINISHED], or RUNNING or PAUSED
@@ -125,7 +129,7 @@ class Session:
         self._modes: list[Mode] = [Mode.WAITING]
         self._frozen_at = 0.0  # when the step's timeline stopped; read only while not RUNNING
         self._alarms: list[Alarm] = []
-        self._rest_end = 0.0
+        self._countdown_end = 0.0  # when a rest or a timed warm-up ends
         self._reps_done = 0
         self._last_instruction = ""  # what the current step asks for; `repeat` says it again
         self._asked = ""  # the open question's words, which `repeat` says instead
@@ -248,9 +252,10 @@ class Session:
         """Stop the step's timeline; called as a running session pauses or asks a question."""
         self._frozen_at = now
         out.append(CancelSpeech(self._group))
-        if self.step.kind is StepKind.REST:
+        timer = self._timer
+        if timer is not None:
             # The screen's countdown must stop too; `_thaw` starts it again, shifted.
-            out.append(CancelTimer(REST_TIMER))
+            out.append(CancelTimer(timer))
 
     def _thaw(self, now: float, out: list[Effect]) -> None:
         """Start the step's timeline again where it stopped; called as the session returns to
@@ -262,9 +267,11 @@ class Session:
         for alarm in sorted(self._alarms, key=lambda a: a.at):
             if isinstance(alarm, SpeakAlarm):
                 out.append(Speak(alarm.text, alarm.priority, at=alarm.at, group=self._group))
-        if self.step.kind is StepKind.REST:
-            self._rest_end += shift
-            out.append(StartTimer(REST_TIMER, self._rest_end - self.step.seconds, self._rest_end))
+        timer = self._timer
+        if timer is not None:
+            self._countdown_end += shift
+            end = self._countdown_end
+            out.append(StartTimer(timer, end - self.step.seconds, end))
 
     @property
     def _instruction(self) -> str:
@@ -273,6 +280,15 @@ class Session:
     @property
     def _group(self) -> str:
         return f"step-{self.index}"
+
+    @property
+    def _timer(self) -> str | None:
+        """The countdown the step runs on the screen: a rest's, a timed warm-up's, or none."""
+        if self.step.kind is StepKind.REST:
+            return REST_TIMER
+        if self.step.kind is StepKind.WARMUP and self.step.seconds:
+            return WARMUP_TIMER
+        return None
 
     # ----------------------------------------------------------------- steps
 
@@ -320,6 +336,8 @@ class Session:
                 self._enter(now, out)
                 return
             self._start_rest(now, out)
+        elif step.kind is StepKind.WARMUP:
+            self._start_warmup(now, out)
         else:
             self._say(step.text, out)
         out.append(Show(self._view()))
@@ -331,8 +349,9 @@ class Session:
         starts as it ends), and only drops speech scheduled past its end."""
         if cut or any(isinstance(a, SpeakAlarm) and a.at > now for a in self._alarms):
             out.append(CancelSpeech(self._group))
-        if self.step.kind is StepKind.REST:
-            out.append(CancelTimer(REST_TIMER))
+        timer = self._timer
+        if timer is not None:
+            out.append(CancelTimer(timer))
         self.index += 1
         self._enter(now, out)
 
@@ -413,9 +432,32 @@ class Session:
             reminder = self._reminder(following, within=room)
             text = f"{text} {reminder}" if reminder is not None else text
         self._say(text, out)
-        self._rest_end = now + seconds
-        out.append(StartTimer(REST_TIMER, now, self._rest_end))
-        self._schedule(rest(self._rest_end, seconds), out)
+        self._count_down(now, calls, out)
+
+    def _start_warmup(self, now: float, out: list[Effect]) -> None:
+        """A warm-up item, with today's number for a lighter set; one of so many seconds counts
+        down like a rest and ends by itself ("time is up"), and the next step begins."""
+        step = self.step
+        item = step.warmup
+        assert item is not None
+        self._say(script.warmup_intro(item, self._warmup_load(item), self.workout.unit), out)
+        if step.seconds:
+            self._count_down(now, script.warmup_calls(step.seconds), out)
+
+    def _warmup_load(self, item: WarmupItem) -> float | None:
+        """What a warm-up's lighter set is done at: its share of the exercise's load today."""
+        if item.load_share is None:
+            return None
+        load = self.current_load(self.workout.exercise(item.exercise))
+        return warmup_load(load, item.load_share, self.workout.unit) if load else None
+
+    def _count_down(self, now: float, calls: list[tuple[float, str]], out: list[Effect]) -> None:
+        """Start the step's countdown on the screen, and its calls, from `now`."""
+        timer = self._timer
+        assert timer is not None
+        self._countdown_end = end = now + self.step.seconds
+        out.append(StartTimer(timer, now, end))
+        self._schedule(countdown(end, calls), out)
 
     def _after_rest(self) -> Step:
         """The step a rest leads to, passing over exercises that pain has ended and the sides a
@@ -599,7 +641,7 @@ class Session:
         goes on meanwhile. Not asked once the session has finished: nothing could answer."""
         if self.finished:
             return
-        text = script.reps_question(target)
+        text = script.reps_question(target, self._words)
         out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
         self._reps_asked = (len(self._records) - 1, now + self._seconds(text) + REPS_ANSWER_S)
 
@@ -660,7 +702,7 @@ class Session:
                 self._record_cut_short(out)
             self._changing_plates = True
         self._load_override[exercise.id] = load + step
-        text = script.load_changed(step > 0, load + step, self.workout.unit, in_set)
+        text = script.load_changed(step > 0, load + step, self.workout.unit, in_set, self._words)
         out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
         out.append(Show(self._view()))
 
@@ -687,7 +729,7 @@ class Session:
     def _pause(self, event: CommandGiven, out: list[Effect]) -> None:
         self._freeze(event.now, out)
         self._modes = [Mode.PAUSED]
-        self._say(script.PAUSED, out, remember=False)
+        self._say(self._words.paused, out, remember=False)
         out.append(Show(self._view()))
 
     def _resume(self, event: CommandGiven, out: list[Effect]) -> None:
@@ -714,7 +756,7 @@ class Session:
         if self.mode is Mode.RUNNING:
             self._thaw(event.now, out)
         # A stop asked while paused returns to the pause, not to the workout.
-        self._say(script.PAUSED if self.paused else script.RESUMED, out, remember=False)
+        self._say(self._words.paused if self.paused else script.RESUMED, out, remember=False)
         out.append(Show(self._view()))
 
     # ----------------------------------------------------------------- questions
@@ -730,13 +772,14 @@ class Session:
         """Say the open question and show it."""
         question = self.mode
         if question is Mode.ASKING_STOP:
-            text = script.STOP_QUESTION
+            text = self._words.stop_question
         elif question is Mode.ASKING_HURT:
-            text = script.HURT_QUESTION
+            text = self._words.hurt_question
         elif question is Mode.ASKING_RED_FLAGS:
-            text = script.pain_question(self.workout, in_set=self.step.kind is StepKind.SET)
+            in_set = self.step.kind is StepKind.SET
+            text = script.pain_question(self.workout, in_set, self._words)
         else:
-            text = self._choices().text(self.workout.unit)
+            text = self._choices().text(self.workout.unit, self._words)
         priority = Priority.INSTRUCTION if question is Mode.OFFERING_OPTIONS else Priority.SAFETY
         self._asked = text
         self._say(text, out, priority, remember=False)
@@ -806,7 +849,7 @@ class Session:
         """Not hurt: the session stays halted, as a pause, until resume (which starts a halted
         set again) or the stop question."""
         self._modes = [Mode.PAUSED]
-        self._say(script.NOT_HURT, out, remember=False)
+        self._say(self._words.not_hurt, out, remember=False)
         out.append(Show(self._view()))
 
     def _red_flags(self, event: CommandGiven, out: list[Effect]) -> None:

@@ -190,13 +190,13 @@ def reminders(exercise: Exercise, counted: bool, words_per_minute: float) -> lis
     return during + [c.text for c in exercise.mistakes]
 
 
-# ----------------------------------------------------------------- a rest
+# ----------------------------------------------------------------- a countdown
 
 
-def rest(end: float, seconds: int) -> list[Alarm]:
-    """The countdown calls of a rest of `seconds` that ends at `end`, and its end."""
-    calls: list[Alarm] = [
-        SpeakAlarm(end - before_end, words, Priority.COUNT)
-        for before_end, words in script.rest_calls(seconds)
+def countdown(end: float, calls: list[tuple[float, str]]) -> list[Alarm]:
+    """A countdown (a rest, a timed warm-up) that ends at `end`: its `calls` (seconds before the
+    end, words; `script.rest_calls`, `script.warmup_calls`), and its end."""
+    alarms: list[Alarm] = [
+        SpeakAlarm(end - before_end, words, Priority.COUNT) for before_end, words in calls
     ]
-    return [*calls, StepDone(end)]
+    return [*alarms, StepDone(end)]

@@ -116,7 +116,11 @@ class WarmupItem:
     text: str
     source: str
     reps: int | None = None
-    seconds: int | None = None
+    seconds: int | None = None  # a countdown that ends the item by itself
+    # A lighter set before the working sets: this share of `exercise`'s load today, said as a
+    # number ("about 45 pounds"); None for an item with no load.
+    load_share: float | None = None
+    exercise: str = ""  # the id of the exercise whose load `load_share` is of
 
 
 @dataclass(frozen=True)

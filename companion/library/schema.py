@@ -124,6 +124,11 @@ def _is_number(maximum: float) -> Callable[[object], bool]:
     )
 
 
+def _is_share(value: object) -> bool:
+    # 1 or more is no warm-up; `nan` fails both comparisons.
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1
+
+
 def _is_reps(value: object) -> bool:
     if type(value) is int:
         return 1 <= value <= MAX_REPS
@@ -204,6 +209,18 @@ WARMUP_ITEM = {
     "source": SOURCE_REF,
     "reps": COUNT,
     "seconds": Field(f"a whole number of seconds from 1 to {MAX_REST_S}", _is_int(1, MAX_REST_S)),
+    # A lighter set: said as the number, this share of the exercise's load today (issue 26).
+    "load_share": Field(
+        "a share of the working load above 0 and below 1 (0.5: half), said as a number of"
+        " pounds or kilos rounded down to a plate step",
+        _is_share,
+    ),
+    "exercise": Field(
+        "the id of an exercise with a load, whose load load_share is of (left out: the first"
+        " exercise)",
+        _is_slug,
+        max_length=MAX_ID,
+    ),
 }
 
 SAFETY_RULE = {"text": required(TEXT), "source": SOURCE_REF, "red_flags": LINES}
@@ -447,6 +464,7 @@ class _Walk:
         for index, item in _tables(data, "warmup"):
             if "reps" in item and "seconds" in item:
                 self.issue(("warmup", index, "seconds"), "give reps or seconds, not both")
+            self._warmup_load(item, ("warmup", index), data)
 
     def duration(self, workout: Workout) -> None:
         """Sets and sessions too long to be meant, each value in range but not together."""
@@ -503,6 +521,32 @@ class _Walk:
                     f"expected [smallest, largest], got {increment}",
                 )
 
+    def _warmup_load(self, item: dict[str, Any], path: KeyPath, data: dict[str, Any]) -> None:
+        """A warm-up's `load_share` needs an exercise with a load to be a share of."""
+        named = item.get("exercise")
+        if "load_share" not in item:
+            if "exercise" in item:
+                self.issue((*path, "exercise"), "only used with load_share")
+            return
+        exercises = [exercise for _, exercise in _tables(data, "exercises")]
+        if named is None:
+            exercise = exercises[0] if exercises else None
+            where: KeyPath = (*path, "load_share")
+        elif _is_slug(named):
+            exercise = next((e for e in exercises if e.get("id") == named), None)
+            where = (*path, "exercise")
+            if exercise is None:
+                known = ", ".join(str(e.get("id")) for e in exercises) or "none"
+                self.issue(where, f"{named!r} is not an exercise of this workout (ids: {known})")
+                return
+        else:
+            return  # a bad id is reported by the walk
+        if exercise is not None and "load" not in exercise:
+            name = exercise.get("id", "the first exercise")
+            self.issue(
+                where, f"a share of the load needs an exercise with a load; {name!r} has none"
+            )
+
     def _unique(self, data: dict[str, Any], array: str, key: str) -> set[str]:
         """The names under `array[*].key`; a name given twice is reported at its second place."""
         seen: set[str] = set()
@@ -543,10 +587,7 @@ def build(data: dict[str, Any]) -> Workout:
             Equipment(e["name"], tuple(e.get("substitutes", ())), e.get("optional", False))
             for e in data.get("equipment", ())
         ),
-        warmup=tuple(
-            WarmupItem(w["name"], w["text"], w["source"], w.get("reps"), w.get("seconds"))
-            for w in data.get("warmup", ())
-        ),
+        warmup=tuple(_warmup(w, data["exercises"][0]["id"]) for w in data.get("warmup", ())),
         safety=tuple(
             SafetyRule(s["text"], s["source"], tuple(s.get("red_flags", ())))
             for s in data.get("safety", ())
@@ -556,6 +597,19 @@ def build(data: dict[str, Any]) -> Workout:
         rest_between_rounds=data.get("rest_between_rounds", 0),
         defaults_note=data.get("defaults_note", ""),
         hinge_set_budget=data.get("hinge_set_budget"),
+    )
+
+
+def _warmup(table: dict[str, Any], first_exercise: str) -> WarmupItem:
+    share = table.get("load_share")
+    return WarmupItem(
+        table["name"],
+        table["text"],
+        table["source"],
+        table.get("reps"),
+        table.get("seconds"),
+        load_share=float(share) if share is not None else None,
+        exercise=table.get("exercise", first_exercise) if share is not None else "",
     )
 
 

@@ -289,6 +289,11 @@ class SessionScreen(Screen[None]):
         self.call_after_refresh(self._hint_scroll)
         if view.kind is not StepKind.SET or view.step_index != self._counting:
             self._counting = None  # a new step, or a question: its words take the box
+        if view.paused and self._timer is None and self._cancelled is not None:
+            # Before the board is chosen: a paused countdown stays on it, frozen.
+            self._timer, self._frozen_remaining = self._cancelled
+            self.query_one("#rest").add_class("shown")
+        self._cancelled = None
         self._show_board(view)
         if view.kind is not StepKind.SET or view.paused:
             self._tempo_line("PAUSED" if view.paused else "")
@@ -296,10 +301,6 @@ class SessionScreen(Screen[None]):
             # Resumed: the board (or the instruction) says the rest.
             self._tempo_line("")
         self._paused_shown = view.paused
-        if view.paused and self._timer is None and self._cancelled is not None:
-            self._timer, self._frozen_remaining = self._cancelled
-            self.query_one("#rest").add_class("shown")
-        self._cancelled = None
         self.refresh_bindings()
 
     def _tempo_line(self, text: str) -> None:
@@ -325,17 +326,23 @@ class SessionScreen(Screen[None]):
             box.border_subtitle = "back to the top: ↑ key"
 
     def _show_board(self, view: StepView) -> None:
-        """The board for a rest or a set being counted; the instruction box for anything else."""
+        """The board for a countdown (a rest, a timed warm-up) or a set being counted; the
+        instruction box for anything else."""
         resting = view.kind is StepKind.REST
-        board = resting or self._counting is not None
+        # A warm-up of so many seconds: its words, over the seconds left.
+        warming_up = view.kind is StepKind.WARMUP and self._timer is not None
+        countdown = resting or warming_up
+        board = countdown or self._counting is not None
         self.query_one("#instruction-box").display = not board
         self.query_one("#board").display = board
         self.query_one("#board").set_class(view.paused, "paused")
-        self.query_one("#rep").display = not resting
-        self.query_one("#phase-row").display = not resting
+        self.query_one("#rep").display = not countdown
+        self.query_one("#phase-row").display = not countdown
         title = self.query_one("#board-title", Static)
         if resting:
             title.update(f"Rest · next: {view.detail}" if view.detail else "Rest")
+        elif warming_up:
+            title.update(view.instruction)
         elif view.set_count:
             side = f" · {view.side} side" if view.side else ""
             title.update(f"Set {view.set_number} of {view.set_count}{side}")

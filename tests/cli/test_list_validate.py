@@ -164,6 +164,9 @@ def test_validate_keys_lists_every_key_with_what_it_holds(
     assert rows["equipment[].substitutes"][0] == "optional"
     assert "workout's unit" in rows["exercises[].progression.increment_per_side"][1]
     assert rows["exercises[].cues[].moment"][1].startswith("one of before-set, concentric")
+    assert rows["warmup[].load_share"][0] == "optional"
+    assert "above 0 and below 1" in rows["warmup[].load_share"][1]
+    assert rows["warmup[].exercise"][0] == "optional"
 
 
 def test_every_key_the_readme_explains_is_a_real_key() -> None:

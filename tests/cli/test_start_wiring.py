@@ -179,3 +179,11 @@ def test_companion_history_refuses_a_limit_below_one(capsys: pytest.CaptureFixtu
         main(["history", "--limit", "0"])
     assert raised.value.code == 2
     assert "--limit: expected a whole number, 1 or more: '0'" in capsys.readouterr().err
+
+
+def test_with_no_listen_the_session_names_keys_not_words() -> None:
+    """--no-listen reaches the session: its briefing says "press h", not "say pain"."""
+    runner = wiring().open_session(load_library().get("hip-thrust"))
+    (shown,) = [e.view for e in runner.start() if isinstance(e, Show)]
+    assert "If anything hurts, press h" in shown.instruction
+    assert "say" not in shown.instruction.lower()

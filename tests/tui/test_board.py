@@ -48,3 +48,35 @@ async def test_a_rest_shows_its_countdown_on_the_board_with_what_comes_next() ->
         assert screen.query_one("#rest-seconds", Digits).value == "65"
         await pilot.press("space")  # the rest is over: the next set's introduction
         assert screen.query_one("#instruction-box").display and not board.display
+
+
+async def test_a_timed_warmup_counts_down_on_the_board_and_moves_on_by_itself() -> None:
+    """The hip thrust's minute of stretches: its words over the seconds left, frozen by pause,
+    and the next warm-up item when the minute is up, with no key pressed (issue 26)."""
+    clock = MovedClock(START)
+    app = make_app(start="hip-thrust", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await press_next_until(pilot, StepKind.WARMUP)
+        board = screen.query_one("#board")
+        assert board.display and not screen.query_one("#instruction-box").display
+        assert screen.query_one("#rest").has_class("shown") and not screen.query_one("#rep").display
+        title = str(screen.query_one("#board-title", Static).render())
+        assert title.startswith("Warm-up: Dynamic hip moves. Loosen the hips")
+        digits = screen.query_one("#rest-seconds", Digits)
+        assert digits.value == "60"
+        clock.now = START + 20
+        await pilot.pause(0.3)
+        assert digits.value == "40"
+        await pilot.press("p")  # paused: the countdown stays, frozen
+        clock.now = START + 50
+        await pilot.pause(0.3)
+        assert board.display and board.has_class("paused") and digits.value == "40"
+        await pilot.press("c")
+        clock.now = START + 89
+        await pilot.pause(0.3)
+        assert digits.value == "1"
+        clock.now = START + 90
+        await pilot.pause(0.3)
+        assert screen.view is not None and screen.view.kind is StepKind.WARMUP
+        assert screen.view.instruction.startswith("Warm-up: Light hip thrusts, empty bar.")
+        assert screen.query_one("#instruction-box").display and not board.display

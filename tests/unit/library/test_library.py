@@ -558,3 +558,47 @@ def test_a_regression_may_bring_its_own_sides_and_cues(tmp_path: Path) -> None:
     regression = result.workout.exercises[-1].regression
     assert regression is not None and regression.per_side is False
     assert [c.text for c in regression.cues] == ["Slowly."]
+
+
+WARMUP = '[[warmup]]\nname = "Light hinges"\ntext = "Easy ones."\nsource = "src"\nreps = 5\n'
+
+
+def test_a_warmup_may_be_a_share_of_a_named_exercises_load(tmp_path: Path) -> None:
+    text = MINIMAL + WARMUP + 'load_share = 0.5\nexercise = "hinge"\n'
+    result = load_file(write(tmp_path, text))
+    assert result.workout is not None, result.problems
+    (item,) = result.workout.warmup
+    assert (item.load_share, item.exercise) == (0.5, "hinge")
+
+
+def test_a_warmup_share_is_of_the_first_exercise_when_none_is_named(tmp_path: Path) -> None:
+    text = MINIMAL.replace("rest_seconds = 60\n", "rest_seconds = 60\nload = 20\n")
+    result = load_file(write(tmp_path, text + WARMUP + "load_share = 0.6\n"))
+    assert result.workout is not None, result.problems
+    assert result.workout.warmup[0].exercise == "bridge"
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "-0.5", '"half"', "true", "nan"])
+def test_a_warmup_share_must_be_above_0_and_below_1(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, MINIMAL + WARMUP + f'load_share = {value}\nexercise = "hinge"\n')
+    problem = only(problems_of(path), "warmup[0].load_share")
+    # The line after the warm-up's five, which follow MINIMAL's.
+    assert problem.file == path and problem.line == len(MINIMAL.splitlines()) + 6
+    assert "above 0 and below 1" in problem.message
+
+
+def test_a_warmup_share_needs_an_exercise_with_a_load(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + WARMUP + "load_share = 0.5\n")  # the bridge has no load
+    problem = only(problems_of(path), "warmup[0].load_share")
+    assert "needs an exercise with a load; 'bridge' has none" in problem.message
+
+
+def test_a_warmup_share_names_an_exercise_of_the_workout(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + WARMUP + 'load_share = 0.5\nexercise = "squat"\n')
+    problem = only(problems_of(path), "warmup[0].exercise")
+    assert "'squat' is not an exercise of this workout (ids: bridge, hinge)" in problem.message
+
+
+def test_a_warmup_exercise_without_a_share_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + WARMUP + 'exercise = "hinge"\n')
+    assert "only used with load_share" in only(problems_of(path), "warmup[0].exercise").message

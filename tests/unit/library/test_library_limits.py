@@ -17,6 +17,7 @@ from companion.library.schema import (
     MAX_EXERCISES,
     MAX_FILE_BYTES,
     MAX_LINE,
+    MAX_LOAD,
     MAX_SET_MINUTES,
     MAX_TEXT,
     MAX_WORKOUT_MINUTES,
@@ -94,7 +95,8 @@ def test_a_workout_at_every_limit_of_its_keys_is_still_too_long(tmp_path: Path) 
     """Each value in range, together over six days: the duration limit refuses it."""
     exercise = (
         '[[exercises]]\nid = "e{n}"\nname = "E{n}"\npattern = "hinge"\nfatigue = "low"\n'
-        "sets = 20\nreps = 1\nrest_seconds = 900\n"
+        # A load: the shipped warm-up's lighter set is a share of the first exercise's.
+        f"sets = 20\nreps = 1\nrest_seconds = 900\nload = {MAX_LOAD:g}\n"
     )
     head = THRUST.split("[[exercises]]", 1)[0]
     text = head + "".join(exercise.format(n=n) for n in range(MAX_EXERCISES))
@@ -125,12 +127,24 @@ def test_more_exercises_than_the_limit_are_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "key", "message"),
     [
-        (TITLE, f'title = "{"T" * (MAX_LINE + 1)}"', "title",
-         f"expected at most {MAX_LINE} characters, got {MAX_LINE + 1}"),
-        ('summary = "', f'summary = "{"s" * MAX_TEXT}', "summary",
-         f"expected at most {MAX_TEXT} characters, got {MAX_TEXT + len(SUMMARY)}"),
-        ('substitutes = ["sturdy plyo box"]', f"substitutes = {['box'] * 31}",
-         "equipment[2].substitutes", "expected at most 30 entries, got 31"),
+        (
+            TITLE,
+            f'title = "{"T" * (MAX_LINE + 1)}"',
+            "title",
+            f"expected at most {MAX_LINE} characters, got {MAX_LINE + 1}",
+        ),
+        (
+            'summary = "',
+            f'summary = "{"s" * MAX_TEXT}',
+            "summary",
+            f"expected at most {MAX_TEXT} characters, got {MAX_TEXT + len(SUMMARY)}",
+        ),
+        (
+            'substitutes = ["sturdy plyo box"]',
+            f"substitutes = {['box'] * 31}",
+            "equipment[2].substitutes",
+            "expected at most 30 entries, got 31",
+        ),
     ],
 )
 def test_texts_and_lists_have_limits(
@@ -147,18 +161,42 @@ def test_texts_and_lists_have_limits(
 @pytest.mark.parametrize(
     ("old", "new", "key", "message"),
     [
-        (TITLE, 'title = "Hip \\u001b]0;owned\\u0007 thrust"', "title",
-         "expected text without control characters, got \\x1b at character 5"),
-        (TITLE, 'title = "Hip \\u0007thrust"', "title",
-         "expected text without control characters, got \\x07 at character 5"),
-        (TITLE, 'title = "Hip \\u009bthrust"', "title",
-         "expected text without control characters, got \\x9b at character 5"),
-        (TITLE, 'title = "Hip\\nthrust"', "title",
-         "expected one line, got a line break or tab at character 4"),
-        ('summary = "', 'summary = "\\r', "summary",
-         "expected text without control characters, got \\x0d at character 1"),
-        ('name = "barbell"', 'name = "bar\\u007fbell"', "equipment[0].name",
-         "expected text without control characters, got \\x7f at character 4"),
+        (
+            TITLE,
+            'title = "Hip \\u001b]0;owned\\u0007 thrust"',
+            "title",
+            "expected text without control characters, got \\x1b at character 5",
+        ),
+        (
+            TITLE,
+            'title = "Hip \\u0007thrust"',
+            "title",
+            "expected text without control characters, got \\x07 at character 5",
+        ),
+        (
+            TITLE,
+            'title = "Hip \\u009bthrust"',
+            "title",
+            "expected text without control characters, got \\x9b at character 5",
+        ),
+        (
+            TITLE,
+            'title = "Hip\\nthrust"',
+            "title",
+            "expected one line, got a line break or tab at character 4",
+        ),
+        (
+            'summary = "',
+            'summary = "\\r',
+            "summary",
+            "expected text without control characters, got \\x0d at character 1",
+        ),
+        (
+            'name = "barbell"',
+            'name = "bar\\u007fbell"',
+            "equipment[0].name",
+            "expected text without control characters, got \\x7f at character 4",
+        ),
     ],
 )
 def test_control_characters_in_text_are_refused(
