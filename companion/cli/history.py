@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from companion.domain import script
 from companion.domain.effects import Outcome, SessionSummary
 from companion.errors import UserError
+from companion.printable import printable
 from companion.tui.ending import DID_NOT_FINISH, ending_words
 
 if TYPE_CHECKING:
@@ -126,13 +127,16 @@ def _print_sessions(history: History, limit: int) -> None:
         summary = session.summary
         when = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         status = ending_words(summary) if session.ended_at else DID_NOT_FINISH
-        print(f"{when}  {summary.workout} ({summary.workout_id})  {status}")
+        # Names come from the workout file the session ran, and an old row may hold an ESC or
+        # a BEL from before control characters were refused (or from a hand edit): none may
+        # act on the terminal, so every line that holds stored text is printed escaped.
+        print(printable(f"{when}  {summary.workout} ({summary.workout_id})  {status}"))
         pained = f", stopped by pain {summary.stopped_by_pain}" if summary.stopped_by_pain else ""
         print(f"    sets done {summary.sets_done}, skipped {summary.skipped}{pained}")
         if loads := loads_line(summary):
-            print(f"    loads: {loads}")
+            print(printable(f"    loads: {loads}"))
         if pain := pain_line(summary):
-            print(f"    pain: {pain}")
+            print(printable(f"    pain: {pain}"))
 
 
 def loads_line(summary: SessionSummary) -> str:
@@ -161,7 +165,6 @@ def _span(values: Sequence[float]) -> str:
 def _print_week(history: History) -> int:
     """Prints the week; how many sets could not be read (a fatigue this companion does not know)."""
     from companion.domain.workout import Fatigue
-    from companion.printable import printable
 
     rows = history.weekly_sets()
     if not rows:

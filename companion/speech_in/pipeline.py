@@ -1,21 +1,22 @@
 """Audio in, commands out: the one path shared by the microphone, `companion listen FILE` and
 `benchmarks/commands.py`.
 
-`CommandStream` joins a recognizer and the matcher; `recognise_samples` runs a whole recording
-through a fresh one in real-time-sized blocks (without sleeping) and notes how much audio had been
-consumed at each decision.
+`CommandStream` joins a recognizer and the matcher; `recognise_samples` runs a recording through a
+fresh one in real-time-sized blocks (without sleeping) and notes how much audio had been consumed at
+each decision; `recognise_blocks` does the same for a recording read block by block from a file.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from companion.audio.pcm import Samples, to_pcm16
 from companion.audio.resample import Resampler
-from companion.audio.wav import read_wav
+from companion.audio.wav import WavError, WavStream
 from companion.domain.events import Command
 from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engine import SAMPLE_RATE, Engine, Recognizer
@@ -66,14 +67,21 @@ def recognise_samples(
     engine: Engine, samples: Samples, rate: int, block_s: float = BLOCK_S
 ) -> list[FileCommand]:
     """Run one recording through a fresh recognizer, block by block as a microphone would."""
+    step = _block_frames(rate, block_s)
+    blocks = (samples[begin : begin + step] for begin in range(0, len(samples), step))
+    return recognise_blocks(engine, blocks, rate)
+
+
+def recognise_blocks(engine: Engine, blocks: Iterable[Samples], rate: int) -> list[FileCommand]:
+    """`recognise_samples` on a recording that arrives in blocks at `rate` Hz: only one block is
+    held at a time (and the one after it, to know which is the last)."""
     stream = CommandStream.fresh(engine)
     resampler = Resampler(rate, SAMPLE_RATE)
-    step = max(1, int(rate * block_s))
     found: list[FileCommand] = []
     live = 0.0  # the simulated live clock: audio time, plus any backlog of processing
-    for begin in range(0, len(samples), step):
-        last = begin + step >= len(samples)  # flushes what the resampler holds back
-        pcm = to_pcm16(resampler.process(samples[begin : begin + step], last))
+    for block, last in _marking_the_last(blocks):
+        # The last block flushes what the resampler holds back.
+        pcm = to_pcm16(resampler.process(block, last))
         began = time.perf_counter()
         decision = stream.feed(pcm)
         live = max(live, stream.consumed_s) + time.perf_counter() - began
@@ -87,18 +95,32 @@ def recognise_samples(
     return found
 
 
+def _block_frames(rate: int, block_s: float) -> int:
+    return max(1, int(rate * block_s))
+
+
+def _marking_the_last(blocks: Iterable[Samples]) -> Iterator[tuple[Samples, bool]]:
+    ahead = iter(blocks)
+    held = next(ahead, None)
+    while held is not None:
+        after = next(ahead, None)
+        yield held, after is None
+        held = after
+
+
 def recognise_file(engine: Engine, path: str) -> dict[str, Any]:
-    """One JSON-ready line for `companion listen --json`; unreadable files give an error."""
+    """One JSON-ready line for `companion listen --json`; unreadable files give an error.
+
+    The file is read block by block as it is recognised, so its length costs no memory. It is
+    read whole (`WavStream(whole=True)`): a file cut short would pass for a recording without the
+    command said at its end. What is not a regular file is refused unread: /dev/zero would be
+    read until memory runs out, a FIFO with no writer waited on forever.
+    """
     line: dict[str, Any] = {"file": path, "engine": engine.name}
-    if Path(path).exists() and not Path(path).is_file():
-        # /dev/zero would be read until memory runs out, a FIFO with no writer forever.
-        line["error"] = f"cannot read {path}: not a regular file"
-        return line
     try:
-        # Whole: a file cut short would pass for a recording without the command said at its end.
-        samples, rate = read_wav(Path(path), whole=True)
-    except ValueError as err:
+        with WavStream(Path(path), whole=True) as wav:
+            blocks = wav.blocks(_block_frames(wav.rate, BLOCK_S))
+            line["commands"] = [c.as_json() for c in recognise_blocks(engine, blocks, wav.rate)]
+    except WavError as err:
         line["error"] = str(err)
-        return line
-    line["commands"] = [c.as_json() for c in recognise_samples(engine, samples, rate)]
     return line

@@ -23,7 +23,7 @@ from wav_files import (
 )
 
 from companion.audio.pcm import quantize
-from companion.audio.wav import read_wav, write_wav
+from companion.audio.wav import WavError, WavStream, read_wav, write_wav
 
 
 def test_extensible_and_float_wavs_read_like_plain_16_bit(tmp_path: Path) -> None:
@@ -138,3 +138,25 @@ def test_a_failed_write_leaves_neither_the_clip_nor_a_temporary_file(tmp_path: P
     with pytest.raises(wave.Error):
         write_wav(tmp_path / "clip.wav", np.zeros(10, np.float32), 0)  # no such rate
     assert list(tmp_path.iterdir()) == []
+
+
+def test_blocks_read_as_the_whole_file_does(tmp_path: Path) -> None:
+    """`companion listen` reads files block by block (issue 27): the same samples, in pieces."""
+    stereo = np.stack([TONE, 0.5 * TONE], axis=1).reshape(-1)
+    data = data_chunk(stereo.astype("<f4").tobytes())
+    path = write_riff(tmp_path / "f32.wav", fmt_chunk(3, 2, RATE, 32), data)
+    whole, _ = read_wav(path, whole=True)
+    with WavStream(path, whole=True) as wav:
+        blocks = list(wav.blocks(333))
+    assert [len(b) for b in blocks[:-1]] == [333] * (len(TONE) // 333)
+    assert np.array_equal(np.concatenate(blocks), whole)
+
+
+def test_a_whole_file_cut_short_while_being_read_is_an_error(tmp_path: Path) -> None:
+    path = write_pcm16(tmp_path / "tone.wav", TONE)
+    with WavStream(path, whole=True) as wav:
+        wav.read(100)
+        with path.open("r+b") as handle:
+            handle.truncate(path.stat().st_size // 2)
+        with pytest.raises(WavError, match=f"cannot read {path}: it was cut short while being"):
+            wav.read(len(TONE))

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import struct
+import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 from wav_files import TONE, data_chunk, fmt_chunk, write_pcm16, write_riff
 
 from companion.cli import main
+from companion.speech_in.engine import EngineName
+from companion.speech_in.listener import choose_engine
+from companion.speech_in.pipeline import recognise_file
+from companion.speech_in.settings import ListenSettings
 
 
 def test_json_listen_gives_one_line_per_file_and_goes_on_after_a_bad_one(
@@ -55,3 +62,34 @@ def test_what_is_not_a_regular_file_is_refused_without_reading_it(
     assert [line["error"] for line in lines] == [
         f"cannot read {name}: not a regular file" for name in files
     ]
+
+
+def test_a_long_file_is_heard_in_blocks_not_loaded_whole(tmp_path: Path) -> None:
+    """Issue 27: a 10-minute 48 kHz stereo float file peaked at 1.41 GB. Read block by block, the
+    Python memory `companion listen` takes for a file stays far below the file's own size (the
+    whole-file read took three times it)."""
+    engine = choose_engine(ListenSettings(engine=EngineName.POCKETSPHINX)).load()
+    # A first file imports what hearing it needs (about 1 MB of modules): not the file's memory.
+    assert recognise_file(engine, str(quiet_noise(tmp_path / "short.wav", 1)))["commands"] == []
+    path = quiet_noise(tmp_path / "long.wav", 30)
+    tracemalloc.start()
+    try:
+        line = recognise_file(engine, str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert line["commands"] == []  # it was heard to the end, and quiet noise says nothing
+    size = path.stat().st_size
+    assert peak < size / 10, f"{peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB file"
+
+
+def quiet_noise(path: Path, seconds: int, rate: int = 48000, channels: int = 2) -> Path:
+    """Float WAV written a second at a time, so the test itself stays small."""
+    size = seconds * rate * channels * 4
+    rng = np.random.default_rng(27)
+    with path.open("wb") as out:
+        out.write(b"RIFF" + struct.pack("<I", 4 + 24 + 8 + size) + b"WAVE")
+        out.write(fmt_chunk(3, channels, rate, 32) + b"data" + struct.pack("<I", size))
+        for _ in range(seconds):
+            out.write((0.001 * rng.standard_normal(rate * channels)).astype("<f4").tobytes())
+    return path

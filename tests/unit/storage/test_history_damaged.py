@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from test_history import file_from_before_versions, record
 from companion import paths
 from companion.app.wiring import Wiring
 from companion.cli import main
+from companion.domain.effects import Ending, PainAction, PainReport, SessionSummary
+from companion.domain.workout import Unit
 from companion.library import load_library
 from companion.speech_in.settings import ListenSettings
 from companion.speech_out.settings import SpeechSettings
@@ -126,6 +129,39 @@ def test_rows_that_cannot_be_read_are_skipped_and_counted(
     out = capsys.readouterr().out
     assert f"1 row of {db} could not be read" in out
     assert main(["history", "--week"]) == 0
+
+
+def test_stored_text_with_control_characters_is_printed_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 27: a workout name with ESC or BEL (a row from before control characters were
+    refused, or edited by hand) would set the terminal's title when `companion history` ran."""
+    db = paths.history_db()
+    db.parent.mkdir(parents=True)
+    history = History.open(db)
+    session = history.start_session(straight(THRUST))
+    history.record_set(session, replace(record(1), variant="Glute bridge"), straight(THRUST))
+    pain = PainReport(1, "hip-thrust", "Hip thrust", 1, "", "", False, PainAction.END_EXERCISE)
+    history.record_pain(session, pain)
+    history.finish_session(
+        session, SessionSummary("test", "Test", Unit.LB, (), (), Ending.FINISHED)
+    )
+    history.close()
+    hostile = "'Hip \x1b]0;owned\x07' || char(27) || '[2J' || char(7)"
+    edit = sqlite3.connect(db)
+    for sql in (
+        f"UPDATE sessions SET workout = {hostile.replace('Hip', 'Day')}, workout_id = {hostile}",
+        f"UPDATE sets SET variant = {hostile.replace('Hip', 'Bridge')}",
+        f"UPDATE pain SET exercise = {hostile.replace('Hip', 'Pain')}",
+    ):
+        edit.execute(sql)
+    edit.commit()
+    edit.close()
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    for name in ("Day", "Hip", "Bridge", "Pain"):  # the workout, its id, a set's and pain's
+        assert f"{name} \\x1b]0;owned\\x07\\x1b[2J\\x07" in out, name
 
 
 def test_an_unknown_fatigue_is_counted_by_the_week(capsys: pytest.CaptureFixture[str]) -> None:
