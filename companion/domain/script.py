@@ -295,6 +295,12 @@ PAIN_RED_FLAGS = (
     "therapist or a doctor before you train this again."
 )
 PAIN_SECOND = "That is the second pain report in this exercise, so we end it here."
+# The answers to `clearance_question`.
+CLEARED = "Good. If any warning sign comes back, stop at once."
+NOT_CLEARED = (
+    "Then no training today. Have it looked at by a physical therapist or a doctor before you"
+    " train this again."
+)
 PAIN_CALM = "Okay. Take a moment."
 FORM_ENDED = "Set ended: position lost. Keep the same load next time."
 
@@ -306,6 +312,22 @@ def pain_question(workout: Workout, in_set: bool) -> str:
     listed = _any_of(flags)
     stopping = "Stopping the set. " if in_set else ""
     return f"{stopping}Do you have {listed}? Say yes or no."
+
+
+def clearance_question(exercise: str, days_ago: int) -> str:
+    """Asked before the first step of a session after warning signs in an area it trains."""
+    if days_ago == 0:
+        when = "Earlier today"
+    elif days_ago == 1:
+        when = "Yesterday"
+    else:
+        when = f"{days_ago} days ago"
+    # A report without an exercise came at the briefing or in the warm-up (see `pain_place`).
+    where = f"during the {in_sentence(exercise)}" if exercise else "before the first exercise"
+    return (
+        f"{when} you reported warning signs {where}. Has a physical therapist or doctor cleared"
+        " you to train? Say yes to go on, or no to end for today."
+    )
 
 
 def _any_of(items: tuple[str, ...]) -> str:
@@ -384,6 +406,8 @@ def speakable_phrases(workout: Workout) -> set[str]:
         pain_question(workout, in_set=True),
         pain_question(workout, in_set=False),
         PAIN_RED_FLAGS,
+        CLEARED,
+        NOT_CLEARED,
         PAIN_SECOND,
         PAIN_CALM,
         FORM_ENDED,
