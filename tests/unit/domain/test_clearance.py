@@ -21,7 +21,7 @@ from companion.domain.effects import (
     StepKind,
 )
 from companion.domain.events import Command, Start
-from companion.domain.progression import DAY_S, LoadPlan
+from companion.domain.progression import DAY_S, LoadPlan, next_time
 from companion.domain.session import Mode, Session
 from companion.domain.workout import Area, Pattern
 
@@ -161,6 +161,8 @@ def test_no_is_stored_and_ends_the_session_with_nothing_recorded() -> None:
     (finished,) = of(Finished, effects)
     assert finished.summary.ending is Ending.NOT_CLEARED and finished.summary.sets == ()
     assert session.finished and session.allowed == frozenset()
+    # Nothing to say about next time's loads: they stand as planned before it.
+    assert next_time(session.workout, finished.summary) == []
 
 
 def test_without_warning_signs_on_record_the_briefing_comes_first() -> None:
