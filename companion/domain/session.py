@@ -10,7 +10,8 @@ What a command does depends on the session's `Mode` alone (running, paused, aski
 and is looked up in `MOVES`, the table of legal moves at the end of this module; a command the
 table does not list for the mode is ignored, and `Session.allowed` (shown as `StepView.allowed`)
 is read from the same table. When a step's alarms fall due is worked out in
-`companion.domain.timeline`, what a pain report means in `companion.domain.pain`.
+`companion.domain.timeline`, what a pain report means in `companion.domain.pain`, whether to ask
+first if a professional has cleared the person in `companion.domain.clearance`.
 
 Who calls it: `companion.app.runner.SessionRunner` (wired by the CLI and driven by the Textual app's
 tick), and the unit tests, which replay timelines.
