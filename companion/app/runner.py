@@ -12,7 +12,8 @@ journal, which the next session, or `companion history`, writes.
 
 A session is history once something was done in it: its row is written with its first set that
 was not skipped, or its first pain report (with the skipped sets before it). A launch and quit,
-or a session ended before any of that, leaves no row.
+or a session ended before any of that, leaves no row. An answer to "has a professional cleared
+you?" is written whatever the session comes to, apart from its row.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 
+from companion.domain.clearance import ClearanceQuestion
 from companion.domain.effects import (
     CancelSpeech,
     CorrectSet,
     Effect,
     Finished,
     Outcome,
+    RecordClearance,
     RecordPain,
     RecordSet,
     SessionSummary,
@@ -41,10 +44,12 @@ from companion.domain.workout import Workout
 from companion.speech_out.port import Earcon, SpeechOut
 from companion.storage.history import (
     BUSY_WAIT_S,
+    SESSIONLESS,
     Entry,
     History,
     HistoryBusy,
     HistoryUnavailable,
+    clearance_entry,
     correct_entry,
     end_entry,
     pain_entry,
@@ -55,8 +60,8 @@ from companion.storage.journal import Journal, journal_path
 
 Clock = Callable[[], float]
 # What goes into history: sets, corrections and pain reports, then the end; the session's row is
-# written before the first of them.
-Write = RecordSet | CorrectSet | RecordPain | Finished
+# written before the first of them. A clearance answer needs no row.
+Write = RecordSet | CorrectSet | RecordPain | RecordClearance | Finished
 
 # After a write had to wait, the next try comes this many seconds later, then twice as long each
 # time, up to RETRY_MAX_S: a lock held for minutes is not asked about ten times a second.
@@ -75,6 +80,7 @@ class SessionRunner:
         *,
         loads: dict[str, LoadPlan] | None = None,
         pain_on_record: tuple[PainOnRecord, ...] = (),
+        clearance: ClearanceQuestion | None = None,
         history_note: str = "",
         words_per_minute: int = DEFAULT_WORDS_PER_MINUTE,
         earcons: bool = True,
@@ -83,12 +89,17 @@ class SessionRunner:
     ) -> None:
         """`words_per_minute`: how fast speech-out talks, so the session leaves its words room.
         `earcons`: whether `chime` sounds (the settings file's `speech.earcons`). `listening`:
-        whether voice commands are on, so the session asks for words or for keys."""
+        whether voice commands are on, so the session asks for words or for keys. `clearance`:
+        asked before the first step, after warning signs (`domain.clearance`)."""
         self.workout = workout
         self.earcons = earcons
         self.pain_on_record = pain_on_record  # before this session, for next time's loads
         self.session = Session(
-            workout, loads=loads, words_per_minute=words_per_minute, listening=listening
+            workout,
+            loads=loads,
+            words_per_minute=words_per_minute,
+            listening=listening,
+            clearance=clearance,
         )
         self.speech = speech
         self.clock = clock
@@ -169,14 +180,15 @@ class SessionRunner:
                 )
             elif isinstance(effect, CancelSpeech):
                 self.speech.cancel(effect.group)
-            elif isinstance(effect, RecordSet | CorrectSet | RecordPain | Finished):
+            elif isinstance(effect, Write):
                 self._store(effect)
         return effects
 
     def _store(self, write: Write) -> None:
         if self.history is None or self.journal is None:
             return
-        if not self._kept:
+        # A clearance answer is kept whatever the session comes to, and makes it no history.
+        if not self._kept and not isinstance(write, RecordClearance):
             if not _worth_keeping(write):
                 # Held until something is done; a session that ends first is no history.
                 self._held = [] if isinstance(write, Finished) else [*self._held, write]
@@ -207,6 +219,8 @@ class SessionRunner:
             return correct_entry(self._key, self._numbered, write.record)
         if isinstance(write, RecordPain):
             return pain_entry(self._key, self._numbered, write.report)
+        if isinstance(write, RecordClearance):
+            return clearance_entry(self._key, self._numbered, write.answer, self.workout)
         return end_entry(self._key, self._numbered, write.summary)
 
     def _write_waiting(self, wait: float) -> bool:
@@ -217,7 +231,7 @@ class SessionRunner:
             while self.unwritten:
                 entry = self.unwritten[0]
                 session_id = self.history.apply(entry, wait)
-                if entry.session == self._key:
+                if entry.session == self._key and entry.kind not in SESSIONLESS:
                     self.session_id = session_id
                 del self.unwritten[0]
         except HistoryBusy as err:

@@ -13,12 +13,14 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from companion.domain import clearance
 from companion.domain.progression import plan_loads
 
 if TYPE_CHECKING:
     from companion.app.deferred import DeferredSpeechIn, DeferredSpeechOut
     from companion.app.runner import SessionRunner
     from companion.audio.echo import PlaybackReference
+    from companion.domain.clearance import ClearanceQuestion
     from companion.domain.progression import LoadPlan, PainOnRecord
     from companion.domain.workout import Workout
     from companion.speech_in.port import SpeechIn
@@ -99,12 +101,14 @@ class Wiring:
                 note = f"history is off: {err}"
         try:
             loads, pain_before = _planned_loads(workout, self._history)
+            asked = clearance_question(workout, self._history)
         except HistoryUnavailable as err:  # a damaged file can open and then fail to read
             assert self._history is not None
             self._history.close()
             self._history = None  # and nothing is written into a file that cannot be read
             note = f"history is off: {err}"
             loads, pain_before = _planned_loads(workout, None)
+            asked = None
         if self._history is not None and self._history.unreadable:
             count = self._history.unreadable
             note = (
@@ -138,6 +142,7 @@ class Wiring:
             self._history,
             loads=loads,
             pain_on_record=pain_before,
+            clearance=asked,
             history_note=note,
             words_per_minute=self.speech_settings.rate,
             earcons=self.speech_settings.earcons,
@@ -260,3 +265,13 @@ def _planned_loads(
     pain = history.session_pain(last) if last is not None else []
     on_record = tuple(history.pain_on_record())
     return plan_loads(workout, sets, pain, on_record, now), on_record
+
+
+def clearance_question(workout: Workout, history: History | None) -> ClearanceQuestion | None:
+    """Whether a professional has cleared the person, to ask before a session of `workout`,
+    from the warning signs and answers history holds (the rules are in the core)."""
+    if history is None:
+        return None
+    return clearance.question(
+        workout, history.red_flags_on_record(), history.clearances(), time.time()
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 
 from companion.domain.events import Command
-from companion.domain.workout import Unit
+from companion.domain.workout import Area, Unit
 
 
 class Priority(IntEnum):
@@ -178,6 +178,25 @@ class RecordPain:
     report: PainReport
 
 
+@dataclass(frozen=True)
+class Clearance:
+    """An answer to "has a professional cleared you?", asked before a session after warning
+    signs in an area it trains (`domain.clearance`)."""
+
+    area: Area
+    # When the latest warning signs asked about were reported (POSIX seconds): a yes clears those
+    # and any before them in the area, not signs reported later.
+    red_flag_at: float
+    cleared: bool
+
+
+@dataclass(frozen=True)
+class RecordClearance:
+    """Stored whatever comes of the session: the answer is kept even when nothing is done."""
+
+    answer: Clearance
+
+
 class Ending(Enum):
     """How a session ended. The value is the reason history stores (empty when it ran to its
     end), which the summary and `companion history` show after "Ended early:"."""
@@ -185,6 +204,9 @@ class Ending(Enum):
     FINISHED = ""
     STOPPED = "stopped before the end"
     PAIN_RED_FLAGS = "pain with warning signs: see a physical therapist or doctor"
+    # Before anything was done: the person said no professional has cleared them after
+    # warning signs.
+    NOT_CLEARED = "not cleared by a physical therapist or doctor after warning signs"
 
     @property
     def early(self) -> bool:
@@ -229,5 +251,6 @@ Effect = (
     | RecordSet
     | CorrectSet
     | RecordPain
+    | RecordClearance
     | Finished
 )

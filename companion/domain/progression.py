@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from companion.domain import script
-from companion.domain.effects import Outcome, PainReport, SessionSummary, SetRecord
+from companion.domain.effects import Ending, Outcome, PainReport, SessionSummary, SetRecord
 from companion.domain.workout import Exercise, Progression, Unit, Workout
 
 # The smallest step that can be loaded: a pair of 1.25 kg plates, or 2.5 lb plates on each side.
@@ -192,7 +192,10 @@ def next_time(
 ) -> list[LoadAdvice]:
     """What the next session of `workout` will start each exercise at after `summary`, and why:
     the rules `plan_loads` applies, with `pain_on_record` (POSIX seconds, as of `now`) from
-    before this session."""
+    before this session. None after a session not cleared to begin: it changes no load, and
+    is no history to plan from."""
+    if summary.ending is Ending.NOT_CLEARED:
+        return []
     recent = _recent_pain(pain_on_record, now)
     advice = []
     for exercise in workout.exercises:

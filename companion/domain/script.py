@@ -184,6 +184,7 @@ class Wording:
     stop_question: str
     plates_changed: str
     number: str  # how a count of reps is given
+    cleared_or_not: str  # the answers to `clearance_question`
     ask: Mapping[Command, str]  # "say lighter", in the choices after a pain report
 
 
@@ -198,6 +199,7 @@ VOICE = Wording(
     stop_question=STOP_QUESTION,
     plates_changed="Say next when the plates are changed.",
     number="Say the number",
+    cleared_or_not="Say yes to go on, or no to end for today.",
     ask={Command.LIGHTER: "say lighter", Command.EASIER: "say easier", Command.SKIP: "say skip"},
 )
 # The session screen's key for each command the key wording names (its `BINDINGS`).
@@ -227,6 +229,9 @@ KEYS = Wording(
     ),
     plates_changed=f"{_KEY[Command.NEXT].capitalize()} when the plates are changed.",
     number="Type the number",
+    cleared_or_not=(
+        f"{_KEY[Command.YES].capitalize()} to go on, or {KEY_OF[Command.NO]} to end for today."
+    ),
     ask={command: _KEY[command] for command in (Command.LIGHTER, Command.EASIER, Command.SKIP)},
 )
 
@@ -385,6 +390,12 @@ PAIN_RED_FLAGS = (
     "therapist or a doctor before you train this again."
 )
 PAIN_SECOND = "That is the second pain report in this exercise, so we end it here."
+# The answers to `clearance_question`.
+CLEARED = "Good. If any warning sign comes back, stop at once."
+NOT_CLEARED = (
+    "Then no training today. Have it looked at by a physical therapist or a doctor before you"
+    " train this again."
+)
 PAIN_CALM = "Okay. Take a moment."
 FORM_ENDED = "Set ended: position lost. Keep the same load next time."
 
@@ -396,6 +407,22 @@ def pain_question(workout: Workout, in_set: bool, words: Wording = VOICE) -> str
     listed = _any_of(flags)
     stopping = "Stopping the set. " if in_set else ""
     return f"{stopping}Do you have {listed}? {words.yes_or_no}"
+
+
+def clearance_question(exercise: str, days_ago: int, words: Wording = VOICE) -> str:
+    """Asked before the first step of a session after warning signs in an area it trains."""
+    if days_ago == 0:
+        when = "Earlier today"
+    elif days_ago == 1:
+        when = "Yesterday"
+    else:
+        when = f"{days_ago} days ago"
+    # A report without an exercise came at the briefing or in the warm-up (see `pain_place`).
+    where = f"during the {in_sentence(exercise)}" if exercise else "before the first exercise"
+    return (
+        f"{when} you reported warning signs {where}. Has a physical therapist or doctor cleared"
+        f" you to train? {words.cleared_or_not}"
+    )
 
 
 def _any_of(items: tuple[str, ...]) -> str:
@@ -476,6 +503,8 @@ def speakable_phrases(workout: Workout, words: Wording = VOICE) -> set[str]:
         pain_question(workout, True, words),
         pain_question(workout, False, words),
         PAIN_RED_FLAGS,
+        CLEARED,
+        NOT_CLEARED,
         PAIN_SECOND,
         PAIN_CALM,
         FORM_ENDED,

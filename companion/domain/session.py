@@ -10,7 +10,8 @@ What a command does depends on the session's `Mode` alone (running, paused, aski
 and is looked up in `MOVES`, the table of legal moves at the end of this module; a command the
 table does not list for the mode is ignored, and `Session.allowed` (shown as `StepView.allowed`)
 is read from the same table. When a step's alarms fall due is worked out in
-`companion.domain.timeline`, what a pain report means in `companion.domain.pain`.
+`companion.domain.timeline`, what a pain report means in `companion.domain.pain`, whether to ask
+first if a professional has cleared the person in `companion.domain.clearance`.
 
 Who calls it: `companion.app.runner.SessionRunner` (wired by the CLI and driven by the Textual app's
 tick), and the unit tests, which replay timelines.
@@ -23,6 +24,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from companion.domain import pain, script
+from companion.domain.clearance import ClearanceQuestion
 from companion.domain.effects import (
     CancelSpeech,
     CancelTimer,
@@ -34,6 +36,7 @@ from companion.domain.effects import (
     PainAction,
     PainReport,
     Priority,
+    RecordClearance,
     RecordPain,
     RecordSet,
     SessionSummary,
@@ -78,7 +81,8 @@ class Mode(Enum):
     A question is asked over what was going on, and answering it returns there: the pain
     questions (or, after an emergency word, whether the person is hurt) over the workout,
     running or paused, and the stop question over any of these, a pain question included.
-    `Session.modes` holds that nesting, innermost last.
+    `Session.modes` holds that nesting, innermost last. Whether a professional has cleared the
+    person is asked alone, before the first step: nothing is going on yet.
     """
 
     WAITING = "waiting"  # not started
@@ -88,6 +92,8 @@ class Mode(Enum):
     ASKING_HURT = "asking-hurt"  # after an emergency word ("stop", "help"): are you hurt?
     ASKING_RED_FLAGS = "asking-red-flags"  # after a pain report: any warning signs?
     OFFERING_OPTIONS = "offering-options"  # no warning signs: lighter, easier or skip
+    # Before the first step, after warning signs in an area the workout trains: cleared?
+    ASKING_CLEARANCE = "asking-clearance"
     FINISHED = "finished"
 
     @property
@@ -97,6 +103,7 @@ class Mode(Enum):
             Mode.ASKING_HURT,
             Mode.ASKING_RED_FLAGS,
             Mode.OFFERING_OPTIONS,
+            Mode.ASKING_CLEARANCE,
         )
 
 
@@ -114,18 +121,22 @@ class Session:
         loads: Mapping[str, LoadPlan] | None = None,
         words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
         listening: bool = True,
+        clearance: ClearanceQuestion | None = None,
     ) -> None:
         """`words_per_minute`: the rate speech out speaks at, which decides how long an intro
         takes and so when the counts after it start. `listening`: whether voice commands are
-        heard; without them every prompt names the key ("press h"), not the word ("say pain")."""
+        heard; without them every prompt names the key ("press h"), not the word ("say pain").
+        `clearance`: asked before the first step (`domain.clearance`)."""
         self.workout = workout
         self._words_per_minute = words_per_minute
         self._words = script.wording(listening)
         self.plan: tuple[Step, ...] = build_plan(workout, self._words)
         self._loads = dict(loads or {})
+        self._clearance = clearance
         self.index = 0
-        # The mode, over the modes it returns to: [WAITING], [FINISHED], or RUNNING or PAUSED
-        # under at most one pain or hurt question under at most the stop question.
+        # The mode, over the modes it returns to: [WAITING], [ASKING_CLEARANCE], [FINISHED], or
+        # RUNNING or PAUSED under at most one pain or hurt question under at most the stop
+        # question.
         self._modes: list[Mode] = [Mode.WAITING]
         self._frozen_at = 0.0  # when the step's timeline stopped; read only while not RUNNING
         self._alarms: list[Alarm] = []
@@ -188,7 +199,10 @@ class Session:
     def handle(self, event: SessionEvent) -> list[Effect]:
         out: list[Effect] = []
         if isinstance(event, Start):
-            if self.mode is Mode.WAITING:
+            if self.mode is Mode.WAITING and self._clearance is not None:
+                self._modes = [Mode.ASKING_CLEARANCE]
+                self._pose(out)
+            elif self.mode is Mode.WAITING:
                 self._modes = [Mode.RUNNING]
                 self._enter(event.now, out)
             return out
@@ -581,7 +595,8 @@ class Session:
             self._record_set(Outcome.SKIPPED, 0, out)
 
     def _finish(self, ending: Ending, now: float, out: list[Effect]) -> None:
-        if ending.early:
+        # A session not cleared to begin skipped no set: it never began, and is no history.
+        if ending.early and ending is not Ending.NOT_CLEARED:
             self._record_unfinished(out)
         # No question is open any more: the summary must not offer yes/no.
         self._modes = [Mode.FINISHED]
@@ -778,6 +793,9 @@ class Session:
         elif question is Mode.ASKING_RED_FLAGS:
             in_set = self.step.kind is StepKind.SET
             text = script.pain_question(self.workout, in_set, self._words)
+        elif question is Mode.ASKING_CLEARANCE:
+            assert self._clearance is not None
+            text = self._clearance.text(self._words)
         else:
             text = self._choices().text(self.workout.unit, self._words)
         priority = Priority.INSTRUCTION if question is Mode.OFFERING_OPTIONS else Priority.SAFETY
@@ -876,6 +894,24 @@ class Session:
         else:
             self._say(script.PAIN_CALM, out, remember=False)
             self._resume_after_pain(event.now, out)
+
+    # ----------------------------------------------------------------- cleared after warning signs
+
+    def _cleared(self, event: CommandGiven, out: list[Effect]) -> None:
+        """Yes: the answer is stored, and the session begins at the loads planned for it (the
+        pain on record holds them)."""
+        assert self._clearance is not None
+        out.extend(RecordClearance(answer) for answer in self._clearance.answers(cleared=True))
+        self._modes = [Mode.RUNNING]
+        self._say(script.CLEARED, out, remember=False)
+        self._enter(event.now, out)
+
+    def _not_cleared(self, event: CommandGiven, out: list[Effect]) -> None:
+        """No: the answer is stored, and the session ends before it began."""
+        assert self._clearance is not None
+        out.extend(RecordClearance(answer) for answer in self._clearance.answers(cleared=False))
+        self._say(script.NOT_CLEARED, out, Priority.SAFETY)
+        self._finish(Ending.NOT_CLEARED, event.now, out)
 
     def _lighter(self, event: CommandGiven, out: list[Effect]) -> None:
         exercise = self._pain_exercise
@@ -1090,6 +1126,12 @@ MOVES: dict[Mode, dict[Command, Move]] = {
         Command.REPEAT: _REPEAT,
         Command.STOP: _ASK_STOP,
         Command.HALT: _HALT,
+    },
+    # Nothing has begun that a stop, a halt or a pain report could stop: "no" ends for today.
+    Mode.ASKING_CLEARANCE: {
+        Command.YES: Move(Session._cleared),
+        Command.NO: Move(Session._not_cleared),
+        Command.REPEAT: _REPEAT,
     },
     Mode.FINISHED: {},
 }

@@ -29,6 +29,27 @@ class Pattern(Enum):
     HIP_EXTENSION = "hip-extension"
     BACK_EXTENSION = "back-extension"
 
+    @property
+    def area(self) -> Area:
+        """The part of the body a pattern loads, for warning signs (`domain.clearance`).
+
+        An area, not the pattern itself: the warning signs the workouts list (sharp pain, pain
+        spreading down a leg, numbness or tingling in the legs) are signs of the lower back and
+        its nerves, and every pattern here loads it: a hinge and a back extension directly, a
+        hip thrust through the arched back its safety rules warn about. Matching patterns would
+        let a hinge session start silently after warning signs in a hip thrust. A new pattern
+        must be placed here (mypy finds the missing case)."""
+        match self:
+            case Pattern.HINGE | Pattern.HIP_EXTENSION | Pattern.BACK_EXTENSION:
+                return Area.LOWER_BACK_AND_LEGS
+
+
+class Area(Enum):
+    """A part of the body that warning signs are about (see `Pattern.area`); the value is what
+    history stores."""
+
+    LOWER_BACK_AND_LEGS = "lower back and legs"
+
 
 class CueMoment(Enum):
     """Where in a set a cue belongs, so it is spoken when it helps."""

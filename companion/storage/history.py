@@ -22,7 +22,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin, get_type_hints
 
+from companion.domain.clearance import RedFlagOnRecord
 from companion.domain.effects import (
+    Clearance,
     Ending,
     Outcome,
     PainAction,
@@ -31,7 +33,7 @@ from companion.domain.effects import (
     SetRecord,
 )
 from companion.domain.progression import PainOnRecord
-from companion.domain.workout import Unit, Workout
+from companion.domain.workout import Area, Pattern, Unit, Workout
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -104,6 +106,23 @@ CREATE TABLE IF NOT EXISTS written (
 );
 """
 
+# The answers to "has a professional cleared you?" after warning signs (`domain.clearance`). They
+# stand apart from sessions: an answer is kept even when its session does nothing, and so never
+# becomes history (`runner`). Made by the first answer written, as `written` is, so files from
+# before it read as they are (they hold no answer) and need no upgrade.
+CLEARANCES = """
+CREATE TABLE IF NOT EXISTS clearances (
+    key TEXT PRIMARY KEY,  -- the entry's (`Entry.key`): a replay writes it once
+    workout_id TEXT NOT NULL,  -- the workout it was asked before
+    area TEXT NOT NULL,
+    red_flag_at TEXT NOT NULL,  -- when the warning signs asked about were reported
+    cleared INTEGER NOT NULL,
+    answered_at TEXT NOT NULL
+);
+"""
+# Kinds of entry written apart from any session's row (see CLEARANCES).
+SESSIONLESS = frozenset({"clearance"})
+
 # How long a write waits for another program's write lock. The session writes on the UI thread,
 # so it must not freeze the screen; what could not be written is tried again later (`runner`).
 BUSY_WAIT_S = 0.5
@@ -127,6 +146,7 @@ ENTRY_COLUMNS = {
         "red_flags", "action", "reported_at",
     ),
     "correct": ("exercise_id", "set_number", "side", "round_number", "reps_done", "outcome"),
+    "clearance": ("workout_id", "area", "red_flag_at", "cleared", "answered_at"),
     "end": ("ended_at", "ended_early"),
 }  # fmt: skip
 
@@ -142,8 +162,9 @@ class HistoryBusy(HistoryUnavailable):
 
 @dataclass(frozen=True)
 class Entry:
-    """One write to history: a session's start, a set, a pain report or the session's end, as the
-    row SQLite stores. The runner makes them; the journal keeps them until SQLite holds them."""
+    """One write to history: a session's start, a set, a pain report, the session's end, or an
+    answer about clearance (which SQLite keeps apart from the session), as the row SQLite stores.
+    The runner makes them; the journal keeps them until SQLite holds them."""
 
     session: str  # the session's key: when it started, wall-clock UTC ISO to the microsecond
     number: int  # the entry's place in its session; 0 is the session's start
@@ -170,6 +191,21 @@ def pain_entry(session: str, number: int, report: PainReport) -> Entry:
 
 def correct_entry(session: str, number: int, record: SetRecord) -> Entry:
     return Entry(session, number, "correct", _correction_row(record))
+
+
+def clearance_entry(session: str, number: int, answer: Clearance, workout: Workout) -> Entry:
+    return Entry(
+        session,
+        number,
+        "clearance",
+        {
+            "workout_id": workout.id,
+            "area": answer.area.value,
+            "red_flag_at": datetime.fromtimestamp(answer.red_flag_at, UTC).isoformat(),
+            "cleared": int(answer.cleared),
+            "answered_at": _now(),
+        },
+    )
 
 
 def end_entry(session: str, number: int, summary: SessionSummary) -> Entry:
@@ -351,10 +387,17 @@ class History:
             _end(db, session_id, {"ended_at": _now(), "ended_early": summary.ending.value})
 
     def apply(self, entry: Entry, wait: float = BUSY_WAIT_S) -> int | None:
-        """Writes `entry` unless history holds it already; the id of its session, or None when
-        history holds no start for it (a journal line lost), so it cannot be written. `wait`: how
-        long to wait for another program's write lock."""
+        """Writes `entry` unless history holds it already; the id of its session (0 for a kind
+        written apart from sessions, SESSIONLESS), or None when history holds no start for it (a
+        journal line lost), so it cannot be written. `wait`: how long to wait for another
+        program's write lock."""
         with self._write(wait) as db:
+            if entry.kind in SESSIONLESS:
+                db.execute(CLEARANCES)
+                _insert(
+                    db, "clearances", {"key": entry.key, **entry.row}, " ON CONFLICT DO NOTHING"
+                )
+                return 0
             db.execute(WRITTEN)
             if (done := _session_of(db, entry.key)) is not None:
                 return done
@@ -380,9 +423,15 @@ class History:
 
     def holds(self, key: str) -> bool:
         """Whether the entry of this key has been written (`apply`)."""
-        if not self._read("SELECT 1 FROM sqlite_master WHERE name = 'written'", ()):
-            return False
-        return bool(self._read("SELECT 1 FROM written WHERE key = ?", (key,)))
+        return any(
+            self._read(f"SELECT 1 FROM {table} WHERE key = ?", (key,))
+            for table in ("written", "clearances")
+            if self._has_table(table)
+        )
+
+    def _has_table(self, name: str) -> bool:
+        """Whether the file has table `name` yet (of those made by their first write)."""
+        return bool(self._read("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)))
 
     # ----------------------------------------------------------------- reading
 
@@ -434,6 +483,40 @@ class History:
         return self._readable(
             lambda row: PainOnRecord(
                 _text(row["exercise_id"]), _when(row["reported_at"]).timestamp()
+            ),
+            rows,
+        )
+
+    def red_flags_on_record(self) -> list[RedFlagOnRecord]:
+        """Every pain report with warning signs, with the patterns it is about: its exercise's, or
+        those of every exercise of its session when it names none (a session that warning signs
+        end records every set, skipped or not, with its pattern)."""
+        rows = self._read(
+            "SELECT p.exercise, p.reported_at, (SELECT group_concat(DISTINCT s.pattern) FROM sets s"
+            " WHERE s.session_id = p.session_id AND (p.exercise_id = '' OR"
+            " s.exercise_id = p.exercise_id)) AS patterns FROM pain p WHERE p.red_flags = 1",
+            (),
+        )
+        return self._readable(
+            lambda row: RedFlagOnRecord(
+                _text(row["exercise"]),
+                _when(row["reported_at"]).timestamp(),
+                _patterns(row["patterns"]),
+            ),
+            rows,
+        )
+
+    def clearances(self) -> list[Clearance]:
+        """Every answer to "has a professional cleared you?"; none in a file from before them. A
+        row that cannot be read is skipped: the question is asked again, not left out."""
+        if not self._has_table("clearances"):
+            return []
+        rows = self._read("SELECT area, red_flag_at, cleared FROM clearances", ())
+        return self._readable(
+            lambda row: Clearance(
+                Area(row["area"]),
+                _when(row["red_flag_at"]).timestamp(),
+                _yes_or_no(row["cleared"]),
             ),
             rows,
         )
@@ -702,6 +785,20 @@ def _ints(*values: object) -> tuple[int, int]:
     if type(low) is not int or type(high) is not int:
         raise ValueError(f"expected whole numbers, got {values!r}")
     return low, high
+
+
+def _patterns(stored: object) -> frozenset[Pattern]:
+    """The patterns of a comma-separated list, leaving out any this companion does not know (an
+    empty one, stored without its workout): `RedFlagOnRecord.areas` says what none means."""
+    known = {p.value: p for p in Pattern}
+    listed = stored.split(",") if isinstance(stored, str) else []  # NULL: no sets stored
+    return frozenset(known[v] for v in listed if v in known)
+
+
+def _yes_or_no(stored: object) -> bool:
+    if type(stored) is not int or stored not in (0, 1):
+        raise ValueError(f"expected 0 or 1, got {stored!r}")
+    return bool(stored)
 
 
 def _pain_columns(report: PainReport) -> dict[str, object]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from companion.storage.history import ENTRY_COLUMNS, Entry, History
+from companion.storage.history import ENTRY_COLUMNS, SESSIONLESS, Entry, History
 
 
 def journal_path(history: Path) -> Path:
@@ -82,7 +82,9 @@ class Journal:
                 here = {entry.session for entry in entries if entry.kind == "start"}
                 written = [history.holds(entry.key) for entry in entries]
                 lost = [  # whose session neither this journal nor history holds the start of
-                    entry.session not in here and not history.holds(f"{entry.session}#0")
+                    entry.kind not in SESSIONLESS
+                    and entry.session not in here
+                    and not history.holds(f"{entry.session}#0")
                     for entry in entries
                 ]
                 if not all(w or x for w, x in zip(written, lost, strict=True)):

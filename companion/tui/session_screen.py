@@ -23,6 +23,7 @@ from companion.domain.effects import (
     CancelTimer,
     Effect,
     Finished,
+    RecordClearance,
     RecordPain,
     RecordSet,
     Show,
@@ -221,7 +222,7 @@ class SessionScreen(Screen[None]):
             self._refresh_status()
 
     def _apply(self, effects: list[Effect]) -> None:
-        if any(isinstance(effect, RecordSet | RecordPain) for effect in effects):
+        if any(isinstance(effect, RecordSet | RecordPain | RecordClearance) for effect in effects):
             # The runner has written them: that may have turned history off, or made it wait.
             self._refresh_status()
         for effect in effects:

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from companion import paths
 from companion.app.runner import SessionRunner
+from companion.app.wiring import clearance_question
 from companion.domain.effects import StepKind
 from companion.domain.workout import Workout
 from companion.library import load_library
@@ -55,6 +56,7 @@ def make_app(
             workout,
             speech() if speech else SilentSpeechOut("speech off: muted for the test"),
             history,
+            clearance=clearance_question(workout, history),  # as the wiring asks it
             history_note=history_off,
             earcons=earcons,
             clock=clock,

@@ -134,7 +134,8 @@ def test_pain_actions_and_endings_are_stored_as_older_files_hold_them(tmp_path: 
         "end-session", "continue", "end-exercise", "reduce", "regress", "skip"
     }  # fmt: skip
     assert {e.value for e in Ending} == {
-        "", "stopped before the end", "pain with warning signs: see a physical therapist or doctor"
+        "", "stopped before the end", "pain with warning signs: see a physical therapist or doctor",
+        "not cleared by a physical therapist or doctor after warning signs",
     }  # fmt: skip
     history = History.open(tmp_path / "h.sqlite3")
     session = history.start_session(straight(THRUST))
