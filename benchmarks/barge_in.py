@@ -250,7 +250,7 @@ def hear(
         while pending and (pending[0].ended or pending[0].started) <= now:
             gate.on_playback(pending.pop(0))
         decision = hearing.feed(Block(mic[i : i + BLOCK_IN], started, now))
-        if decision is not None:
+        if decision is not None and decision.command is not None:  # numbers answer no command
             heard.append((decision.command, now))
     cpu = time.process_time() - cpu
     return heard, _reduction(stream, echo_only), cpu / (len(mic) / SAMPLE_RATE)

@@ -232,7 +232,7 @@ class Listener:
             level = max(rms(block.samples), level * 0.8)
             decision = hearing.feed(block)
             if decision is not None:
-                on_heard(Heard(decision.command, decision.heard, time.monotonic()))
+                on_heard(Heard(decision.command, decision.heard, time.monotonic(), decision.number))
             now = time.monotonic()
             if now >= next_status:
                 next_status = now + STATUS_EVERY_S

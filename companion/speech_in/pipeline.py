@@ -51,15 +51,23 @@ class CommandStream:
 
 @dataclass(frozen=True)
 class FileCommand:
-    command: Command
+    command: Command | None  # None: a number (`number`), which is no command
     heard: str
     at_s: float
     # When a live listener would have decided: each block is processed once it has arrived and
     # the blocks before it are done, so slow work on one block delays the ones queued behind it.
     live_s: float = 0.0
+    number: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"command": self.command.value, "heard": self.heard, "at_s": round(self.at_s, 3)}
+        said: dict[str, Any] = (
+            {"command": self.command.value} if self.command is not None else {"number": self.number}
+        )
+        return {**said, "heard": self.heard, "at_s": round(self.at_s, 3)}
+
+    @classmethod
+    def of(cls, decision: Decision, at_s: float, live_s: float) -> FileCommand:
+        return cls(decision.command, decision.heard, at_s, live_s, decision.number)
 
 
 def recognise_samples(
@@ -78,12 +86,12 @@ def recognise_samples(
         decision = stream.feed(pcm)
         live = max(live, stream.consumed_s) + time.perf_counter() - began
         if decision is not None:
-            found.append(FileCommand(decision.command, decision.heard, stream.consumed_s, live))
+            found.append(FileCommand.of(decision, stream.consumed_s, live))
     began = time.perf_counter()
     decision = stream.finish()
     live = max(live, stream.consumed_s) + time.perf_counter() - began
     if decision is not None:
-        found.append(FileCommand(decision.command, decision.heard, stream.consumed_s, live))
+        found.append(FileCommand.of(decision, stream.consumed_s, live))
     return found
 
 

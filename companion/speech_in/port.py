@@ -16,9 +16,12 @@ from companion.domain.events import Command
 
 @dataclass(frozen=True)
 class Heard:
-    command: Command
+    command: Command | None  # None: a number, which is no command
     text: str  # the words recognised
     at: float  # monotonic time of the decision
+    # A number said (the vocabulary's `numbers`): the UI takes it as the answer to "how many
+    # reps?" while the session asks that, and as nothing otherwise.
+    number: int | None = None
 
 
 class ListenState(Enum):

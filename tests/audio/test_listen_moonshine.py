@@ -27,7 +27,7 @@ def engine() -> MoonshineEngine:
     return MoonshineEngine.load(load_vocabulary("en"))
 
 
-def heard(engine: MoonshineEngine, wav: Path) -> list[tuple[Command, str]]:
+def heard(engine: MoonshineEngine, wav: Path) -> list[tuple[Command | None, str]]:
     samples, rate = read_wav(wav)
     return [(c.command, c.heard) for c in recognise_samples(engine, samples, rate)]
 
@@ -71,7 +71,7 @@ def test_flite_commands_are_heard(
     assert heard(engine, flite(text, tmp_path / "c.wav")) == [(command, text)]
 
 
-def neural(engine: MoonshineEngine, text: str, voice: str) -> list[tuple[Command, str]]:
+def neural(engine: MoonshineEngine, text: str, voice: str) -> list[tuple[Command | None, str]]:
     """What `engine` hears in `text` said by a neural voice, with half a second of quiet around."""
     quiet = np.zeros(8000, np.float32)
     samples = np.concatenate([quiet, neural_voices.render(text, voice, 175), quiet])
