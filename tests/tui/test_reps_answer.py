@@ -37,6 +37,10 @@ def line(screen: SessionScreen) -> str:
     return str(answer.render()) if answer.display else ""
 
 
+def recorded(screen: SessionScreen) -> list[tuple[Outcome, int | None]]:
+    return recorded(screen)
+
+
 def logged(screen: SessionScreen) -> list[str]:
     return [strip.text for strip in screen.query_one("#log", RichLog).lines]
 
@@ -56,9 +60,7 @@ async def test_typing_9_then_enter_records_9_reps() -> None:
         await pilot.pause()
         assert "give_reps" in footer_actions(screen)
         await pilot.press("enter")
-        assert [(r.outcome, r.reps_done) for r in screen.runner.session.records] == [
-            (Outcome.DONE, 9)
-        ]
+        assert recorded(screen) == [(Outcome.DONE, 9)]
         assert "9 reps." in logged(screen)
         await pilot.press("x", "y")  # stop the workout: the summary and history say 9
         assert isinstance(app.screen, SummaryScreen)
@@ -86,9 +88,7 @@ async def test_no_answer_keeps_the_target_and_says_so() -> None:
         assert f"No answer: {TARGET} reps kept." in logged(screen)
         assert "digit('0')" not in footer_actions(screen)
         await pilot.press("7", "enter")  # too late: no key takes it
-        assert [(r.outcome, r.reps_done) for r in screen.runner.session.records] == [
-            (Outcome.DONE, TARGET)
-        ]
+        assert recorded(screen) == [(Outcome.DONE, TARGET)]
 
 
 async def test_a_spoken_number_answers_while_asked_and_is_nothing_otherwise() -> None:
@@ -99,14 +99,12 @@ async def test_a_spoken_number_answers_while_asked_and_is_nothing_otherwise() ->
         screen.post_message(CommandHeard(Heard(None, "twelve", 0.0, 12)))  # an echoed count
         await pilot.pause()
         assert screen.view is not None and screen.view.step_index == step
-        assert screen.runner.session.records == ()
+        assert recorded(screen) == []
         assert "heard: twelve" not in logged(screen)
         await pilot.press("space")  # the set ends: the question is asked
         screen.post_message(CommandHeard(Heard(None, "twelve", 0.0, 12)))
         await pilot.pause()
-        assert [(r.outcome, r.reps_done) for r in screen.runner.session.records] == [
-            (Outcome.DONE, 12)
-        ]
+        assert recorded(screen) == [(Outcome.DONE, 12)]
         assert "heard: twelve" in logged(screen)
         # A command heard meanwhile is still a command.
         screen.post_message(CommandHeard(Heard(Command.PAUSE, "pause", 0.0)))
