@@ -38,7 +38,7 @@ def line(screen: SessionScreen) -> str:
 
 
 def recorded(screen: SessionScreen) -> list[tuple[Outcome, int | None]]:
-    return recorded(screen)
+    return [(r.outcome, r.reps_done) for r in screen.runner.session.records]
 
 
 def logged(screen: SessionScreen) -> list[str]:
