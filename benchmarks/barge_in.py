@@ -251,7 +251,8 @@ def hear(
         while pending and (pending[0].ended or pending[0].started) <= now:
             gate.on_playback(pending.pop(0))
         decision = hearing.feed(Block(mic[i : i + BLOCK_IN], started, now))
-        if isinstance(decision, Decision):  # a near miss acts on nothing
+        # A near miss or a number acts on nothing.
+        if isinstance(decision, Decision) and decision.command is not None:
             heard.append((decision.command, now))
     cpu = time.process_time() - cpu
     return heard, _reduction(stream, echo_only), cpu / (len(mic) / SAMPLE_RATE)

@@ -61,16 +61,18 @@ def measure(engine: MoonshineEngine, split: str, conditions: set[str]) -> dict[s
             heard = set()
             for begin in range(0, len(samples), step):
                 found = recognizer.accept(to_pcm16(samples[begin : begin + step]))
-                heard |= {phrases[found.text]} if found else set()
+                heard |= {phrases.get(found.text, found.text)} if found else set()
             found = recognizer.finish()
-            heard |= {phrases[found.text]} if found else set()
+            heard |= {phrases.get(found.text, found.text)} if found else set()
             counts["accepted_right"] += heard == {utterance.expected}
-            bests = {phrases[w[0]] for w in recognizer.decided if not isinstance(w, Unheard)}
+            bests = {phrases[w[0]] for w in recognizer.decided if isinstance(w, tuple)}
             if utterance.expected in bests:
                 counts["best_in_some_judgement"] += 1
             else:
                 short.update(
-                    f"unheard: {w.value}" if isinstance(w, Unheard) else f"wrong: {phrases[w[0]]}"
+                    f"unheard: {w.value}"
+                    if isinstance(w, Unheard)
+                    else f"wrong: {phrases[w[0]] if isinstance(w, tuple) else w.phrase}"
                     for w in recognizer.decided
                 )
                 if not recognizer.decided:

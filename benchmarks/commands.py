@@ -100,7 +100,7 @@ def evaluate(
             found = recognise_samples(engine, samples, 16000)
             busy_s += time.process_time() - began
             audio_s += len(samples) / 16000
-            commands = {f.command.value for f in found}
+            commands = {f.command.value for f in found if f.command is not None}
             if utterance.expected is None:
                 non_commands += 1
                 false_accepts += bool(commands)

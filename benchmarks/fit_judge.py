@@ -37,8 +37,8 @@ from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engines.moonshine.engine import (
     MoonshineEngine,
     MoonshineRecognizer,
-    Unheard,
     Verdict,
+    Weighed,
     verdict,
 )
 from companion.speech_in.engines.moonshine.evidence import (
@@ -64,7 +64,7 @@ class Recorder:
 
     def __init__(self, engine: MoonshineEngine) -> None:
         self.engine = engine
-        self.weighed: list[tuple[str, Evidence] | Unheard] = []
+        self.weighed: list[Weighed] = []
 
     def judge(self, samples: Samples) -> Verdict:
         weighed = self.engine.weigh(samples)
@@ -79,7 +79,7 @@ class Recorder:
         for i in range(0, len(samples), step):
             recognizer.accept(to_pcm16(samples[i : i + step]))
         recognizer.finish()
-        return [w for w in recognizer.decided if not isinstance(w, Unheard)]
+        return [w for w in recognizer.decided if isinstance(w, tuple)]
 
 
 class Tracing(MoonshineRecognizer):
@@ -90,7 +90,7 @@ class Tracing(MoonshineRecognizer):
     def __init__(self, recorder: Recorder) -> None:
         super().__init__(recorder)
         self.recorder = recorder
-        self.decided: list[tuple[str, Evidence] | Unheard] = []
+        self.decided: list[Weighed] = []
 
     def _close(self, voiced_s: float) -> Hypothesis | None:
         deciding = self._open

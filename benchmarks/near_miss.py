@@ -39,6 +39,7 @@ from companion.speech_in.engines.moonshine.engine import (
     TUNING,
     MoonshineEngine,
     MoonshineRecognizer,
+    NumberSaid,
     Unheard,
     Verdict,
 )
@@ -61,6 +62,8 @@ class Candidates:
 
     def judge(self, samples: Samples) -> Verdict:
         weighed = self.engine.weigh(samples)
+        if isinstance(weighed, NumberSaid):
+            return Verdict(weighed.phrase)
         if isinstance(weighed, Unheard):
             return Verdict(fragment=weighed is Unheard.NOT_A_COMMAND)
         phrase, evidence = weighed
@@ -83,7 +86,7 @@ def heard(candidates: Candidates, samples: Samples) -> tuple[set[str], list[floa
     whole = np.concatenate([samples, tail])
     for begin in range(0, len(whole), step):
         found = stream.feed(to_pcm16(whole[begin : begin + step]))
-        if isinstance(found, Decision):
+        if isinstance(found, Decision) and found.command is not None:  # a number is none
             commands.add(found.command.value)
         elif isinstance(found, Missed):
             near.append(candidates.beliefs[found.heard])

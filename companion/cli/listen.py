@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: {line['error']}", flush=True)
         else:
             heard = ", ".join(
-                f"{c['command']} ({c['heard']!r} at {c['at_s']:.2f} s)" for c in line["commands"]
+                f"{c.get('command', 'number')} ({c['heard']!r} at {c['at_s']:.2f} s)"
+                for c in line["commands"]
             )
             print(f"{path}: {heard or 'no command'}", flush=True)
     if unread:  # each was named on its own line above
@@ -68,10 +69,12 @@ def _listen_live(args: argparse.Namespace) -> int:
     done = threading.Event()
 
     def heard(item: Heard) -> None:
+        said = item.command.value if item.command is not None else "number"
         if args.json:
-            print(json.dumps({"command": item.command.value, "heard": item.text}), flush=True)
+            what = {"command": said} if item.command is not None else {"number": item.number}
+            print(json.dumps({**what, "heard": item.text}), flush=True)
         else:
-            print(f"{item.command.value}  ({item.text})", flush=True)
+            print(f"{said}  ({item.text})", flush=True)
 
     def status(item: ListenStatus) -> None:
         # Levels change ten times a second; only new details are worth a line.

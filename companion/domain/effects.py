@@ -49,6 +49,15 @@ class Outcome(Enum):
 
 
 @dataclass(frozen=True)
+class RepsQuestion:
+    """After a set the person paced: a number, typed or said, answers "how many reps?" until
+    `until` (monotonic seconds); silence keeps `reps`, the target or the last answer."""
+
+    reps: int
+    until: float
+
+
+@dataclass(frozen=True)
 class StepView:
     """Everything the session screen shows about the current step."""
 
@@ -72,6 +81,7 @@ class StepView:
     paused: bool = False
     step_index: int = 0
     step_count: int = 0
+    reps_question: RepsQuestion | None = None  # "how many reps?", while it may be answered
 
 
 @dataclass(frozen=True)

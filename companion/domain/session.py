@@ -39,6 +39,7 @@ from companion.domain.effects import (
     RecordClearance,
     RecordPain,
     RecordSet,
+    RepsQuestion,
     SessionSummary,
     SetRecord,
     Show,
@@ -659,6 +660,7 @@ class Session:
         text = script.reps_question(target, self._words)
         out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
         self._reps_asked = (len(self._records) - 1, now + self._seconds(text) + REPS_ANSWER_S)
+        out.append(Show(self._view()))  # the screen takes typed numbers while it is open
 
     def _give_reps(self, event: RepsGiven, out: list[Effect]) -> None:
         """An answer to "how many reps?": corrects the set's record while the question is open
@@ -674,6 +676,7 @@ class Session:
         self._records[index] = record
         out.append(CorrectSet(record))
         out.append(Speak(script.reps_noted(event.count), Priority.INSTRUCTION, group=SESSION_GROUP))
+        out.append(Show(self._view()))
 
     # ----------------------------------------------------------------- load changes
 
@@ -1052,7 +1055,16 @@ class Session:
             paused=self.paused,
             step_index=self.index,
             step_count=len(self.plan),
+            reps_question=self._reps_question(),
         )
+
+    def _reps_question(self) -> RepsQuestion | None:
+        """What "how many reps?" asks about, while it may be open (the view carries its end, as
+        no event closes it)."""
+        if self._reps_asked is None or self.finished:
+            return None
+        index, until = self._reps_asked
+        return RepsQuestion(self._records[index].reps_done or 0, until)
 
 
 # ----------------------------------------------------------------- the legal moves

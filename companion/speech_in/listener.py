@@ -233,8 +233,11 @@ class Listener:
             level = max(rms(block.samples), level * 0.8)
             decision = hearing.feed(block)
             if decision is not None:
-                sure = not isinstance(decision, Missed)
-                on_heard(Heard(decision.command, decision.heard, time.monotonic(), sure))
+                now = time.monotonic()
+                if isinstance(decision, Missed):
+                    on_heard(Heard(decision.command, decision.heard, now, sure=False))
+                else:
+                    on_heard(Heard(decision.command, decision.heard, now, number=decision.number))
             now = time.monotonic()
             if now >= next_status:
                 next_status = now + STATUS_EVERY_S

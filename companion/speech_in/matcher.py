@@ -25,8 +25,12 @@ class Hypothesis:
 
 @dataclass(frozen=True)
 class Decision:
-    command: Command
+    """A command heard, or a number (`Vocabulary.numbers`), which is no command: `command` is
+    None and `number` holds it."""
+
+    command: Command | None
     heard: str
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,7 @@ def early_phrases(vocabulary: Vocabulary) -> frozenset[str]:
     safe = set()
     for phrase, command in vocabulary.phrases.items():
         words = phrase.split()
-        longer = [
-            c for p, c in vocabulary.phrases.items() if p.split()[: len(words)] == words
-        ]
+        longer = [c for p, c in vocabulary.phrases.items() if p.split()[: len(words)] == words]
         if all(c is command for c in longer):
             safe.add(phrase)
     return frozenset(safe)
@@ -103,4 +105,8 @@ class Matcher:
 
     def _decision(self, text: str) -> Decision | None:
         command = self._vocabulary.command_for(text)
-        return Decision(command, text) if command is not None else None
+        if command is not None:
+            return Decision(command, text)
+        # Numbers are decided on final results only: no number phrase is in `early_phrases`.
+        number = self._vocabulary.number_for(text)
+        return Decision(None, text, number) if number is not None else None

@@ -52,15 +52,23 @@ class CommandStream:
 
 @dataclass(frozen=True)
 class FileCommand:
-    command: Command
+    command: Command | None  # None: a number (`number`), which is no command
     heard: str
     at_s: float
     # When a live listener would have decided: each block is processed once it has arrived and
     # the blocks before it are done, so slow work on one block delays the ones queued behind it.
     live_s: float = 0.0
+    number: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"command": self.command.value, "heard": self.heard, "at_s": round(self.at_s, 3)}
+        said: dict[str, Any] = (
+            {"command": self.command.value} if self.command is not None else {"number": self.number}
+        )
+        return {**said, "heard": self.heard, "at_s": round(self.at_s, 3)}
+
+    @classmethod
+    def of(cls, decision: Decision, at_s: float, live_s: float) -> FileCommand:
+        return cls(decision.command, decision.heard, at_s, live_s, decision.number)
 
 
 def recognise_samples(
@@ -86,12 +94,12 @@ def recognise_blocks(engine: Engine, blocks: Iterable[Samples], rate: int) -> li
         decision = stream.feed(pcm)
         live = max(live, stream.consumed_s) + time.perf_counter() - began
         if isinstance(decision, Decision):  # a near miss is for a person listening, not a file
-            found.append(FileCommand(decision.command, decision.heard, stream.consumed_s, live))
+            found.append(FileCommand.of(decision, stream.consumed_s, live))
     began = time.perf_counter()
     decision = stream.finish()
     live = max(live, stream.consumed_s) + time.perf_counter() - began
     if isinstance(decision, Decision):
-        found.append(FileCommand(decision.command, decision.heard, stream.consumed_s, live))
+        found.append(FileCommand.of(decision, stream.consumed_s, live))
     return found
 
 

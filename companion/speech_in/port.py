@@ -16,12 +16,15 @@ from companion.domain.events import Command
 
 @dataclass(frozen=True)
 class Heard:
-    command: Command
+    command: Command | None  # None: a number, which is no command
     text: str  # the words recognised
     at: float  # monotonic time of the decision
     # False for a near miss: speech that sounded like `command` ("text" its phrase) but too
     # unsure to act on; the person hears that it was not taken.
     sure: bool = True
+    # A number said (the vocabulary's `numbers`): the UI takes it as the answer to "how many
+    # reps?" while the session asks that, and as nothing otherwise.
+    number: int | None = None
 
 
 class ListenState(Enum):

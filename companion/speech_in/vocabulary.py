@@ -1,15 +1,15 @@
 """The spoken-command vocabulary of one language, read from `companion/vocabulary/<lang>.toml`.
 
-Used by the matcher (phrase -> command), by the engines (the words and phrases they listen for)
-and by `companion doctor`. The phrases live in data files so that another language is another
-file, not another code path.
+Used by the matcher (phrase -> command, or number), by the engines (the words and phrases they
+listen for) and by `companion doctor`. The phrases live in data files so that another language is
+another file, not another code path.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -31,6 +31,9 @@ class Vocabulary:
     # calls, which people echo while they train. An engine that weighs alternatives lets them win
     # as themselves, so "four" is not taken for the nearest command ("form").
     not_commands: tuple[str, ...] = ()
+    # Number words (normalised phrase -> the number): heard as numbers, which answer "how many
+    # reps?" while the session asks it and are no command otherwise. Optional in a file.
+    numbers: dict[str, int] = field(default_factory=dict)
 
     def words(self) -> list[str]:
         """Every distinct word of every phrase, in first-seen order."""
@@ -40,13 +43,23 @@ class Vocabulary:
                 seen.setdefault(word, None)
         return list(seen)
 
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """What engines listen for besides the commands: the not-commands and the numbers,
+        each once."""
+        extra = tuple(p for p in self.numbers if p not in self.not_commands)
+        return (*self.not_commands, *extra)
+
     def command_for(self, text: str) -> Command | None:
         return self.phrases.get(normalise(text))
+
+    def number_for(self, text: str) -> int | None:
+        return self.numbers.get(normalise(text))
 
     def without(self, dropped: set[str]) -> Vocabulary:
         """The same vocabulary minus the given phrases (those an engine cannot hear)."""
         kept = {p: c for p, c in self.phrases.items() if p not in dropped}
-        return Vocabulary(self.language, self.name, kept, self.not_commands)
+        return Vocabulary(self.language, self.name, kept, self.not_commands, self.numbers)
 
     def hearable(self, knows: Callable[[str], bool]) -> tuple[Vocabulary, tuple[str, ...]]:
         """What a model that `knows` some words can hear: the phrases all of whose words it
@@ -107,7 +120,8 @@ def parse_vocabulary(text: str, where: str) -> Vocabulary:
             if other is not None and other is not command:
                 raise UserError(f"{where}: phrase {phrase!r} means both {other.value} and {key}")
             phrases[phrase] = command
-    return Vocabulary(language, str(name), phrases, _not_commands(data, phrases, where))
+    not_commands = _not_commands(data, phrases, where)
+    return Vocabulary(language, str(name), phrases, not_commands, _numbers(data, phrases, where))
 
 
 def _not_commands(
@@ -125,3 +139,26 @@ def _not_commands(
                 f"{where}: phrase {phrase!r} is both {phrases[phrase].value} and in not_commands"
             )
     return normalised
+
+
+def _numbers(data: dict[str, object], phrases: dict[str, Command], where: str) -> dict[str, int]:
+    """The optional [numbers] table: phrase = the whole number it names (1 or more)."""
+    table = data.get("numbers", {})
+    if not isinstance(table, dict):
+        raise UserError(f'{where}: numbers must be a table of phrase = number ("twelve" = 12)')
+    numbers: dict[str, int] = {}
+    for key, value in table.items():
+        phrase = normalise(key)
+        if not phrase:
+            raise UserError(f"{where}: numbers has an empty phrase")
+        if type(value) is not int or value < 1:
+            raise UserError(f"{where}: numbers.{key} must be a whole number of 1 or more")
+        if phrase in phrases:
+            raise UserError(
+                f"{where}: phrase {phrase!r} is both {phrases[phrase].value} and a number"
+            )
+        other = numbers.get(phrase)
+        if other is not None and other != value:
+            raise UserError(f"{where}: phrase {phrase!r} is both {other} and {value}")
+        numbers[phrase] = value
+    return numbers

@@ -21,11 +21,13 @@ from companion.app.runner import SessionRunner
 from companion.domain import script
 from companion.domain.effects import (
     CancelTimer,
+    CorrectSet,
     Effect,
     Finished,
     RecordClearance,
     RecordPain,
     RecordSet,
+    RepsQuestion,
     Show,
     ShowTempo,
     Speak,
@@ -37,6 +39,7 @@ from companion.domain.events import Command
 from companion.speech_in.port import Heard, ListenStatus, SpeechIn
 from companion.speech_out.port import Earcon, SpeechStatus
 from companion.tui.messages import CommandHeard, ListenChanged, SpeechChanged
+from companion.tui.reps_entry import TypedReps, kept
 
 TICK_SECONDS = 0.05  # the session's own timing is exact; this only bounds screen lag
 HEARD_SECONDS = 4.0  # how long what was heard stays on the status line
@@ -63,6 +66,12 @@ class SessionScreen(Screen[None]):
         Binding("l", "command('lighter')", "Light"),
         Binding("u", "command('heavier')", "Heavy"),
         Binding("e", "command('easier')", "Easier"),
+        # While "how many reps?" is open: the number, typed (see `reps_entry`). One digit stands
+        # in the footer for all ten.
+        Binding("0", "digit('0')", "Reps", key_display="0-9"),
+        *(Binding(str(d), f"digit('{d}')", show=False) for d in range(1, 10)),
+        Binding("enter", "give_reps", "Give reps", key_display="⏎"),
+        Binding("backspace", "erase_digit", show=False),
         # A note longer than the box scrolls; the box's edge says so (see `_hint_scroll`).
         Binding("down", "scroll_box('down')", show=False),
         Binding("up", "scroll_box('up')", show=False),
@@ -91,6 +100,11 @@ class SessionScreen(Screen[None]):
         # The step whose reps are being counted: the board shows them from the first count
         # until the step changes or a question takes the box.
         self._counting: int | None = None
+        # "How many reps?" while it is open on screen, what is typed for it, and whether this
+        # screen answered it (else its end says the target was kept).
+        self._reps_question: RepsQuestion | None = None
+        self._typed = TypedReps()
+        self._reps_answered = False
 
     def compose(self) -> ComposeResult:
         # Workout files and error messages are shown as written: "[" in them is not markup.
@@ -115,6 +129,7 @@ class SessionScreen(Screen[None]):
                 yield Digits("", id="rest-seconds")
                 yield ProgressBar(id="rest-bar", show_eta=False, show_percentage=False)
         yield Static(id="tempo", markup=False)
+        yield Static(id="reps-answer", markup=False)
         # min_width: RichLog's default (78) is wider than its 80-column box, so lines would be
         # wrapped past what shows.
         log = RichLog(id="log", max_lines=200, wrap=True, min_width=1)
@@ -173,14 +188,25 @@ class SessionScreen(Screen[None]):
         if not heard.sure:
             self._near_miss(heard)
             return
-        self.query_one("#log", RichLog).write(f"heard: {heard.text}")
-        # On the status line too, for a moment: the person sees their words were taken.
-        self._show_heard(f'heard: "{heard.text}"')
+        if heard.command is None:
+            # A number: an answer while "how many reps?" is open, else no command at all (the
+            # person echoing a count).
+            if heard.number is not None and self._reps_question is not None:
+                self._took(heard)
+                self.runner.chime(Earcon.ACCEPTED)
+                self._give_reps(heard.number)
+            return
+        self._took(heard)
         if self.view is not None and heard.command in self.view.allowed:
             # Before the command's own effects: its words follow the chime, and its cancel of
             # the step's words leaves the chime (a group of its own) playing.
             self.runner.chime(Earcon.ACCEPTED)
         self._apply(self.runner.command(heard.command, heard.text))
+
+    def _took(self, heard: Heard) -> None:
+        self.query_one("#log", RichLog).write(f"heard: {heard.text}")
+        # On the status line too, for a moment: the person sees their words were taken.
+        self._show_heard(f'heard: "{heard.text}"')
 
     def _near_miss(self, heard: Heard) -> None:
         """Speech that sounded like a command it could take now, too unsure to act on: a soft
@@ -206,8 +232,33 @@ class SessionScreen(Screen[None]):
     def action_command(self, name: str) -> None:
         self._apply(self.runner.command(Command(name)))
 
+    def action_digit(self, digit: str) -> None:
+        if self._typed.type(digit):
+            self._refresh_reps()
+        else:
+            self.app.bell()  # a number nobody means: 0, or past the schema's limit
+
+    def action_erase_digit(self) -> None:
+        self._typed.erase()
+        self._refresh_reps()
+
+    def action_give_reps(self) -> None:
+        number = self._typed.take()
+        if number is not None:
+            self._give_reps(number)
+
+    def _give_reps(self, number: int) -> None:
+        effects = self.runner.reps(number)
+        self._reps_answered = self._reps_answered or any(isinstance(e, CorrectSet) for e in effects)
+        self._apply(effects)
+        self._refresh_reps()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the keys that mean something now, so the footer fits 80 columns."""
+        if action in ("digit", "erase_digit"):
+            return self._reps_question is not None
+        if action == "give_reps":  # Enter means nothing until a digit is typed
+            return self._reps_question is not None and bool(self._typed.digits)
         if action != "command" or not parameters:
             return True
         # The session says what it takes now; before its first view, nothing.
@@ -218,6 +269,8 @@ class SessionScreen(Screen[None]):
     def _tick(self) -> None:
         waiting = self.runner.pending, self.runner.history_note
         self._apply(self.runner.tick())  # also moves the rest countdown on
+        if self._reps_question is not None and self.runner.clock() > self._reps_question.until:
+            self._close_reps_question()
         if (self.runner.pending, self.runner.history_note) != waiting:  # tried again on the tick
             self._refresh_status()
 
@@ -302,6 +355,35 @@ class SessionScreen(Screen[None]):
             # Resumed: the board (or the instruction) says the rest.
             self._tempo_line("")
         self._paused_shown = view.paused
+        self._open_reps_question(view)
+        self.refresh_bindings()
+
+    def _open_reps_question(self, view: StepView) -> None:
+        question = view.reps_question
+        if question is None or self.runner.clock() > question.until:
+            if self._reps_question is not None:
+                self._close_reps_question()
+            return
+        if self._reps_question is None or self._reps_question.until != question.until:
+            self._typed = TypedReps()  # a new question: nothing typed, nothing answered
+            self._reps_answered = False
+        self._reps_question = question
+        self._refresh_reps()
+
+    def _close_reps_question(self) -> None:
+        """The time to answer is over: what is on record stands, and the log says so."""
+        if self._reps_question is not None and not self._reps_answered:
+            self.query_one("#log", RichLog).write(kept(self._reps_question))
+        self._reps_question = None
+        self._typed = TypedReps()
+        self._refresh_reps()
+
+    def _refresh_reps(self) -> None:
+        line = self.query_one("#reps-answer", Static)
+        question = self._reps_question
+        line.display = question is not None
+        if question is not None:
+            line.update(self._typed.line(question, self._listen.on))
         self.refresh_bindings()
 
     def _tempo_line(self, text: str) -> None:

@@ -86,6 +86,7 @@ def test_spoken_next_advances_the_session(
     settle()
     assert [h.command for h in got.items] == [Command.NEXT]
     heard = got.items[0]
+    assert heard.command is not None
     session.handle(CommandGiven(heard.command, heard.at, heard.text))
     assert session.step != before
     assert listener.status().level >= 0.0 and listener.status().overflows == 0

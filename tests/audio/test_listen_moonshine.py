@@ -4,6 +4,7 @@ heart)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import neural_voices
@@ -27,9 +28,11 @@ def engine() -> MoonshineEngine:
     return MoonshineEngine.load(load_vocabulary("en"))
 
 
-def heard(engine: MoonshineEngine, wav: Path) -> list[tuple[Command, str]]:
+def heard(engine: MoonshineEngine, wav: Path) -> list[tuple[Command | None, str]]:
+    """The commands heard; a number heard (a count echoed) is no command."""
     samples, rate = read_wav(wav)
-    return [(c.command, c.heard) for c in recognise_samples(engine, samples, rate)]
+    found = recognise_samples(engine, samples, rate)
+    return [(c.command, c.heard) for c in found if c.command is not None]
 
 
 def test_the_model_is_found_in_the_installed_wheel() -> None:
@@ -71,11 +74,12 @@ def test_flite_commands_are_heard(
     assert heard(engine, flite(text, tmp_path / "c.wav")) == [(command, text)]
 
 
-def neural(engine: MoonshineEngine, text: str, voice: str) -> list[tuple[Command, str]]:
+def neural(engine: MoonshineEngine, text: str, voice: str) -> list[tuple[Command | None, str]]:
     """What `engine` hears in `text` said by a neural voice, with half a second of quiet around."""
     quiet = np.zeros(8000, np.float32)
     samples = np.concatenate([quiet, neural_voices.render(text, voice, 175), quiet])
-    return [(c.command, c.heard) for c in recognise_samples(engine, samples, 16000)]
+    found = recognise_samples(engine, samples, 16000)
+    return [(c.command, c.heard) for c in found if c.command is not None]  # as `heard`
 
 
 @pytest.mark.parametrize("voice", neural_voices.VOICES)
@@ -131,3 +135,19 @@ def test_real_people_saying_other_things_fire_nothing(engine: MoonshineEngine) -
     for text, samples in recordings:
         found = recognise_samples(engine, samples, 16000)
         assert [(c.command, c.heard) for c in found] == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "voice"),
+    [("twelve", espeak), ("fifteen", espeak), ("fifteen", flite), ("nine", flite)],
+)
+def test_a_number_said_alone_is_heard_as_that_number(
+    engine: MoonshineEngine, text: str, voice: Callable[[str, Path], Path], tmp_path: Path
+) -> None:
+    """The answer to "how many reps?" (issue 26): a number, never a command. A number is taken
+    only when the model also writes it freely, so some synthetic renderings are not (flite's
+    "twelve" is written "Drowned.", espeak-ng's "nine" "The iron."): these four are."""
+    samples, rate = read_wav(voice(text, tmp_path / "n.wav"))
+    found = recognise_samples(engine, samples, rate)
+    number = load_vocabulary("en").numbers[text]
+    assert [(c.command, c.number, c.heard) for c in found] == [(None, number, text)]

@@ -21,7 +21,7 @@ def engine() -> SphinxEngine:
     return SphinxEngine.load(load_vocabulary("en"))
 
 
-def heard(engine: SphinxEngine, wav: Path) -> set[Command]:
+def heard(engine: SphinxEngine, wav: Path) -> set[Command | None]:
     samples, rate = read_wav(wav)
     return {c.command for c in recognise_samples(engine, samples, rate)}
 

@@ -40,7 +40,7 @@ def test_a_model_without_its_graph_is_named_as_such_before_vosk_loads_it(tmp_pat
     )
 
 
-def commands(engine: VoskEngine, wav: Path) -> list[Command]:
+def commands(engine: VoskEngine, wav: Path) -> list[Command | None]:
     samples, rate = read_wav(wav)
     return [c.command for c in recognise_samples(engine, samples, rate)]
 

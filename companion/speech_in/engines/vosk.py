@@ -5,9 +5,10 @@ Vosk compiles the grammar into a bigram model and silently drops words it does n
 word is checked here first and the loss is reported; anything that is not an exact phrase is
 rejected later by the matcher.
 
-The grammar also holds the vocabulary's `not_commands` (counts), so that hearing one has somewhere
-to go other than the nearest command. Every word added to a grammar is also a new way to misread a
-command, so the lists stay short (the measurements: benchmarks/TUNING.md, "Vosk grammar").
+The grammar also holds the vocabulary's `not_commands` (counts) and `numbers`, so that hearing one
+has somewhere to go other than the nearest command (and a number can answer "how many reps?").
+Every word added to a grammar is also a new way to misread a command, so the lists stay short
+(the measurements: benchmarks/TUNING.md, "Vosk grammar").
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class VoskEngine:
         # A not-command with a word the model lacks is left out quietly: commands work without it.
         heard_otherwise = [
             p
-            for p in vocabulary.not_commands
+            for p in vocabulary.alternatives
             if all(knows(model, w) for w in p.split())
         ]
         self.grammar = [

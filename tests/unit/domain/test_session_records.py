@@ -10,7 +10,7 @@ from test_runner import Voice
 
 from companion.app.runner import SessionRunner
 from companion.domain import script
-from companion.domain.effects import CorrectSet, Effect, Outcome, RecordSet
+from companion.domain.effects import CorrectSet, Effect, Outcome, RecordSet, RepsQuestion, Show
 from companion.domain.events import Command, RepsGiven, Start, Tick
 from companion.domain.progression import plan_loads
 from companion.domain.session import REPS_ANSWER_S, Session
@@ -118,3 +118,20 @@ def test_lighter_in_a_paced_set_stops_the_counts_until_next() -> None:
         (Outcome.ENDED, 1, 65.0),
         (Outcome.DONE, 3, 60.0),
     ]
+
+
+def test_the_view_says_while_the_reps_question_is_open_and_what_is_on_record() -> None:
+    session, effects = _after_first_thrust_set()
+    until = 4.0 + speech_seconds(QUESTION) + REPS_ANSWER_S
+    assert of(Show, effects)[-1].view.reps_question == RepsQuestion(10, until)
+    answer = session.handle(RepsGiven(7, 9.0))
+    assert of(Show, answer)[-1].view.reps_question == RepsQuestion(7, until)  # may be corrected
+    assert session.handle(RepsGiven(6, until + 0.1)) == []  # too late: nothing changes
+    later = session.handle(cmd(Command.NEXT, until + 1.0))
+    assert of(Show, later)[-1].view.reps_question is None
+
+
+def test_the_view_of_a_set_the_companion_counts_asks_nothing() -> None:
+    session = Session(bare(RDL))
+    effects = feed(session, Start(0.0), cmd(Command.NEXT, 1.0), Tick(200.0))
+    assert all(show.view.reps_question is None for show in of(Show, effects))

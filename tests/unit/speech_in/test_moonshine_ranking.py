@@ -12,6 +12,7 @@ from companion.audio.pcm import Samples
 from companion.speech_in.engines.moonshine.engine import (
     TUNING,
     MoonshineEngine,
+    NumberSaid,
     Unheard,
     Verdict,
     spelled,
@@ -70,6 +71,7 @@ def test_a_phrase_likely_whatever_is_heard_loses_to_the_one_the_audio_raised() -
     assert max(GIVEN_SPEECH, key=lambda p: GIVEN_SPEECH[p]) == spelled("no")  # raw best
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
     assert not isinstance(weighed, Unheard)
+    assert isinstance(weighed, tuple)  # a command, not a number
     phrase, evidence = weighed
     assert phrase == "pain"
     assert evidence.log_prob == -7.0
@@ -101,7 +103,7 @@ def test_a_count_that_fits_better_than_any_command_is_no_command() -> None:
     assert engine.judge(np.full(16000, 0.1, np.float32)) == Verdict(fragment=True)
     heard["One"] = -8.0  # now "done" fits best, and is weighed against commands only
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
-    assert not isinstance(weighed, Unheard) and weighed[0] == "done"
+    assert not isinstance(weighed, Unheard) and isinstance(weighed, tuple) and weighed[0] == "done"
     assert weighed[1].separation == pytest.approx(weighed[1].lift - (-30.0 + 30.0 * PRIOR_WEIGHT))
 
 
@@ -110,7 +112,34 @@ def test_the_ranking_is_the_one_weigh_chooses_from() -> None:
     ranked = engine.ranked(np.full(16000, 0.1, np.float32))
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
     assert not isinstance(weighed, Unheard)
+    assert isinstance(weighed, tuple)  # a command, not a number
     assert ranked[:2] == [weighed[0], "no"] == ["pain", "no"]  # lifted 3.4 and 0.4
-    # Every command phrase and every count or call, once each.
+    # Every command phrase and every count, call or number, once each.
     vocabulary = load_vocabulary("en")
-    assert sorted(ranked) == sorted([*vocabulary.phrases, *vocabulary.not_commands])
+    assert sorted(ranked) == sorted([*vocabulary.phrases, *vocabulary.alternatives])
+
+
+@pytest.mark.parametrize(
+    ("transcript", "heard"),
+    [("Twelve.", "twelve"), ("12", "twelve"), ("Twelve reps.", None), ("Pain.", None)],
+)
+def test_a_number_that_fits_best_is_heard_only_when_said_alone(
+    transcript: str, heard: str | None
+) -> None:
+    """A number answers "how many reps?", so it must be what was said, not merely closest."""
+    scores = {"Twelve": -5.0, "Done": -7.0}
+    decoder = Decoder()
+    engine = MoonshineEngine(load_vocabulary("en"), decoder, Voice(1.0))  # type: ignore[arg-type]
+    decoder.score = lambda encoded, phrases: [  # type: ignore[method-assign]
+        scores.get(decoder.tokenizer.texts[p[0]], -30.0) for p in phrases
+    ]
+    decoder.transcribe = lambda encoded, max_words: Transcript(  # type: ignore[method-assign]
+        transcript, -5.0, len(transcript.split()) <= max_words
+    )
+    weighed = engine.weigh(np.full(16000, 0.1, np.float32))
+    if heard is None:
+        assert weighed is Unheard.NOT_A_COMMAND
+        assert engine.judge(np.full(16000, 0.1, np.float32)) == Verdict(fragment=True)
+    else:
+        assert weighed == NumberSaid(heard)
+        assert engine.judge(np.full(16000, 0.1, np.float32)) == Verdict(heard)

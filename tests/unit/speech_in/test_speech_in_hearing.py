@@ -64,7 +64,7 @@ def speaking(gate: SelfVoiceGate, text: str, start: float, end: float) -> None:
     gate.on_playback(Playback(text, start, end))
 
 
-def run(hearing: Hearing, seconds: float, voice: float = 0.0) -> list[tuple[Command, float]]:
+def run(hearing: Hearing, seconds: float, voice: float = 0.0) -> list[tuple[Command | None, float]]:
     """Feed `seconds` of microphone from time 0, quiet or with a voice of RMS `voice` in it (the
     recogniser is scripted: only the canceller listens to it); the commands and when."""
     heard = []

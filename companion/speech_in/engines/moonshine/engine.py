@@ -11,7 +11,8 @@ into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
    transcript of this audio (`MoonshineModel.score`), less `MoonshineTuning.prior_weight` times
    how probable it is as the transcript of silence; the best one is the candidate. The
    vocabulary's `not_commands` (counts, calls) are scored alongside: when one of them is best,
-   the person said that, not a command;
+   the person said that, not a command. When it is a number (`Vocabulary.numbers`), it is heard
+   as that number if the model's free transcript (step 3) is that number and nothing else;
 3. the model also transcribes freely. A transcript of more than `MoonshineTuning.extra_words`
    words past the candidate's is chatter that may merely contain a command, and is dropped at once;
 4. otherwise the candidate, the free transcript and the runner-up command make the `Evidence`
@@ -27,6 +28,7 @@ half of a command that noise cut in two: it is judged again with speech that fol
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -84,6 +86,13 @@ def padded(speech: Samples, pad_s: float = TUNING.pad_s) -> Samples:
     return np.concatenate([pad, speech, pad])
 
 
+@dataclass(frozen=True)
+class NumberSaid:
+    """An utterance that is a number word and nothing else (`MoonshineEngine.weigh`)."""
+
+    phrase: str
+
+
 class Unheard(Enum):
     """Why an utterance was not weighed as a command."""
 
@@ -101,13 +110,18 @@ class Verdict:
     near: str | None = None  # the command phrase a fragment fell just short of
 
 
+Weighed = tuple[str, Evidence] | NumberSaid | Unheard
+
+
 def verdict(
-    weighed: tuple[str, Evidence] | Unheard,
+    weighed: Weighed,
     judge: JudgeWeights | None = None,
     near_belief: float = TUNING.near_belief,
 ) -> Verdict:
     """`judge`: the verdict's weights; the shipped ones by default. `near_belief`: see
     `MoonshineTuning`."""
+    if isinstance(weighed, NumberSaid):
+        return Verdict(weighed.phrase)
     if isinstance(weighed, Unheard):
         return Verdict(fragment=weighed is Unheard.NOT_A_COMMAND)
     phrase, evidence = weighed
@@ -244,7 +258,7 @@ class MoonshineEngine:
         self._voice = voice
         self._phrases = list(vocabulary.phrases)
         # Scored after the commands, in one batch with them: index len(self._phrases) and on.
-        self._candidates = [*self._phrases, *vocabulary.not_commands]
+        self._candidates = [*self._phrases, *vocabulary.alternatives]
         self._spellings = [model.tokenizer.encode(spelled(p)) for p in self._candidates]
         # Digital silence: the same for any length, unlike a quiet room.
         silence = model.encode(np.zeros(SAMPLE_RATE, np.float32))
@@ -270,16 +284,16 @@ class MoonshineEngine:
         """The command phrase said in this utterance (16 kHz float audio), if any."""
         return verdict(self.weigh(samples), self.judge_weights, self.tuning.near_belief)
 
-    def weigh(self, samples: Samples) -> tuple[str, Evidence] | Unheard:
-        """The best command phrase for this utterance and the evidence for it, or why there is
-        none to weigh."""
+    def weigh(self, samples: Samples) -> Weighed:
+        """The best command phrase for this utterance and the evidence for it, the number said,
+        or why there is none to weigh."""
         if self._voice.peak(samples) < self.tuning.voice_peak:
             return Unheard.NO_VOICE
         encoded = self._model.encode(slowed(samples, self.tuning.rate))
         scores, lifted, ranked = self._scored(encoded)
         best = ranked[0]
         if best >= len(self._phrases):
-            return Unheard.NOT_A_COMMAND
+            return self._number(encoded, self._candidates[best])
         ranked = [i for i in ranked if i < len(self._phrases)]
         phrase = self._phrases[best]
         command = self.vocabulary.phrases[phrase]
@@ -300,6 +314,19 @@ class MoonshineEngine:
             seconds=len(samples) / SAMPLE_RATE,
         )
         return phrase, evidence
+
+    def _number(self, encoded: Encoded, candidate: str) -> NumberSaid | Unheard:
+        """A not-command fits best: the number it names when it is one and the free transcript
+        says that number alone ("Twelve." or "12"), so that a count merely closest to some other
+        speech answers no question."""
+        number = self.vocabulary.number_for(candidate)
+        if number is None:
+            return Unheard.NOT_A_COMMAND
+        free = self._model.transcribe(encoded, max_words=len(candidate.split()) + 1)
+        words = re.findall(r"[a-z0-9]+", free.text.lower())
+        if free.complete and words in (candidate.split(), [str(number)]):
+            return NumberSaid(candidate)
+        return Unheard.NOT_A_COMMAND
 
     def ranked(self, samples: Samples) -> list[str]:
         """Every phrase scored, the not-commands too, best first, as `weigh` ranks them (with no
