@@ -36,7 +36,7 @@ from companion.domain.effects import (
     SessionSummary,
     Speak,
 )
-from companion.domain.events import Command, CommandGiven, RepsGiven, Start, Tick
+from companion.domain.events import Command, CommandGiven, RepsGiven, Start, Tick, VoiceOff
 from companion.domain.progression import LoadAdvice, LoadPlan, PainOnRecord, next_time
 from companion.domain.session import Session
 from companion.domain.timeline import DEFAULT_WORDS_PER_MINUTE
@@ -161,6 +161,10 @@ class SessionRunner:
     def next_time(self, summary: SessionSummary) -> list[LoadAdvice]:
         """Each exercise's load next time after `summary`, and why (for the summary screen)."""
         return next_time(self.workout, summary, self.pain_on_record, time.time())
+
+    def voice_off(self) -> list[Effect]:
+        """Voice commands are off for good: the session asks for keys from now on."""
+        return self._carry_out(self.session.handle(VoiceOff(self.clock())))
 
     def reps(self, count: int) -> list[Effect]:
         """How many reps the person did in the set they paced and just ended."""

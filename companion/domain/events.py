@@ -54,4 +54,12 @@ class RepsGiven:
     now: float
 
 
-SessionEvent = Start | Tick | CommandGiven | RepsGiven
+@dataclass(frozen=True)
+class VoiceOff:
+    """Voice commands are off for good (no microphone, or no speech model), found after the
+    session began: from now on it asks for keys."""
+
+    now: float
+
+
+SessionEvent = Start | Tick | CommandGiven | RepsGiven | VoiceOff

@@ -236,6 +236,10 @@ KEYS = Wording(
 )
 
 
+# Said when voice commands turn off after the session began (no microphone, no speech model).
+VOICE_OFF = f"Voice commands are off: use the keys. {KEYS.hurts}"
+
+
 def wording(listening: bool) -> Wording:
     return VOICE if listening else KEYS
 

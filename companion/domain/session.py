@@ -49,7 +49,14 @@ from companion.domain.effects import (
     StepKind,
     StepView,
 )
-from companion.domain.events import Command, CommandGiven, RepsGiven, SessionEvent, Start
+from companion.domain.events import (
+    Command,
+    CommandGiven,
+    RepsGiven,
+    SessionEvent,
+    Start,
+    VoiceOff,
+)
 from companion.domain.plan import Step, build_plan, label
 from companion.domain.progression import PLATE_STEP, LoadPlan, warmup_load
 from companion.domain.timeline import (
@@ -207,6 +214,9 @@ class Session:
                 self._modes = [Mode.RUNNING]
                 self._enter(event.now, out)
             return out
+        if isinstance(event, VoiceOff):
+            self._voice_off(out)
+            return out
         self._run_due(event.now, out)
         if isinstance(event, RepsGiven):
             self._give_reps(event, out)
@@ -215,6 +225,21 @@ class Session:
             if move is not None and move.when(self):
                 move.make(self, event, out)
         return out
+
+    def _voice_off(self, out: list[Effect]) -> None:
+        """Ask for keys from now on, and say so at once: "say pain" would ask for what nothing
+        hears. The briefing is the one step whose text asks for commands."""
+        if self._words is script.KEYS or self.finished:
+            return
+        self._words = script.KEYS
+        briefing = replace(self.plan[0], text=script.briefing(self.workout, self._words))
+        self.plan = (briefing, *self.plan[1:])
+        if self.mode is Mode.WAITING:
+            return  # the briefing to come asks for keys: nothing to take back
+        if self.index == 0:
+            self._last_instruction = briefing.text
+        self._say(script.VOICE_OFF, out, Priority.SAFETY, remember=False)
+        out.append(Show(self._view()))
 
     def current_load(self, exercise: Exercise) -> float | None:
         if exercise.id in self._regressed:

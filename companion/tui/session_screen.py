@@ -36,7 +36,7 @@ from companion.domain.effects import (
     StepView,
 )
 from companion.domain.events import Command
-from companion.speech_in.port import Heard, ListenStatus, SpeechIn
+from companion.speech_in.port import Heard, ListenState, ListenStatus, SpeechIn
 from companion.speech_out.port import Earcon, SpeechStatus
 from companion.tui.messages import CommandHeard, ListenChanged, SpeechChanged
 from companion.tui.reps_entry import TypedReps, kept
@@ -169,6 +169,8 @@ class SessionScreen(Screen[None]):
 
     def on_listen_changed(self, message: ListenChanged) -> None:
         self._listen = message.status
+        if message.status.state is ListenState.OFF:
+            self._apply(self.runner.voice_off())  # nothing when it was asking for keys already
         grew = message.status.overflows > self._overflows  # a new listener counts from 0
         self._overflows = message.status.overflows
         if grew:

@@ -10,7 +10,7 @@ from sample_workouts import RDL, THRUST, cmd, feed, of, said, straight
 
 from companion.domain import script
 from companion.domain.effects import Effect, Show, StepKind
-from companion.domain.events import Command, Start, Tick
+from companion.domain.events import Command, Start, Tick, VoiceOff
 from companion.domain.session import Session
 from companion.domain.workout import Workout
 from companion.library import load_library
@@ -83,3 +83,23 @@ def test_with_voice_off_nothing_a_shipped_workout_can_say_says_say(stem: str) ->
     steps = Session(workout, listening=False).plan
     for text in (t for step in steps for t in (step.text, step.detail)):
         assert not SAY.search(text), text
+
+
+def test_voice_turning_off_mid_session_says_so_and_asks_for_keys_from_then_on() -> None:
+    # No microphone, or no speech model: found only once the listener tried, after the start.
+    session = Session(straight(THRUST), listening=True)
+    feed(session, Start(0.0))
+    effects = feed(session, VoiceOff(1.0))
+    assert said(effects) == [script.VOICE_OFF]
+    assert [e.view.instruction for e in of(Show, effects)] == [
+        script.briefing(session.workout, script.KEYS)
+    ]
+    assert said(feed(session, cmd(Command.PAUSE, 2.0))) == [script.KEYS.paused]
+    assert feed(session, VoiceOff(3.0)) == []  # once
+
+
+def test_voice_off_before_the_start_only_changes_the_words_to_come() -> None:
+    session = Session(straight(THRUST), listening=True)
+    assert feed(session, VoiceOff(0.0)) == []
+    briefing = said(feed(session, Start(1.0)))[0]
+    assert "press h" in briefing and not SAY.search(briefing)
