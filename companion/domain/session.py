@@ -1074,7 +1074,7 @@ class Session:
             load=self.current_load(exercise) if exercise is not None else None,
             unit=self.workout.unit,
             tempo=tempo,
-            detail=step.detail if step.kind is not StepKind.REST else self._rest_next_label(),
+            detail=self._detail(step),
             options=options,
             allowed=allowed,
             paused=self.paused,
@@ -1082,6 +1082,11 @@ class Session:
             step_count=len(self.plan),
             reps_question=self._reps_question(),
         )
+
+    def _detail(self, step: Step) -> str:
+        if self.mode is Mode.ASKING_CLEARANCE:
+            return ""  # asked before the briefing: its notes are not yet due
+        return step.detail if step.kind is not StepKind.REST else self._rest_next_label()
 
     def _reps_question(self) -> RepsQuestion | None:
         """What "how many reps?" asks about, while it may be open (the view carries its end, as

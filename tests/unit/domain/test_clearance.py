@@ -127,6 +127,7 @@ def test_the_session_asks_before_its_first_step() -> None:
     assert show.view.options == ("yes", "no")
     # The keys on the footer: the answers, and repeat.
     assert show.view.allowed == {Command.YES, Command.NO, Command.REPEAT}
+    assert show.view.detail == ""  # the briefing's notes wait for the briefing
 
 
 def test_only_an_answer_moves_it_on() -> None:
