@@ -49,7 +49,7 @@ def summary_table(summary: SessionSummary) -> Table:
             side = f" {record.side}" if record.side else ""
             table.add_row(
                 Text("" if name == named else name),  # as written in the workout file
-                f"{record.set_number} of {record.set_count}{side}",
+                f"{_which_set(record)}{side}",
                 _reps(record),
                 "–"
                 if record.outcome is Outcome.SKIPPED
@@ -58,6 +58,14 @@ def summary_table(summary: SessionSummary) -> Table:
             )
             named = name
     return table
+
+
+def _which_set(record: SetRecord) -> str:
+    """"2 of 3"; in a circuit, its round: "round 2" (each round has one set of each exercise)."""
+    of = f"{record.set_number} of {record.set_count}"
+    if not record.round_number:
+        return of
+    return f"round {record.round_number}" + ("" if record.set_count == 1 else f", {of}")
 
 
 def _reps(record: SetRecord) -> str:

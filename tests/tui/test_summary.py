@@ -45,6 +45,20 @@ def test_a_set_nobody_counted_shows_a_question_mark_not_zero() -> None:
     assert "1 of 3" in row and "10" in row  # the name heads its exercise's first set
 
 
+def test_a_circuit_names_each_set_by_its_round() -> None:
+    # Runner circuit: one set of each exercise a round, per side; "1 of 1 left" three times over
+    # said nothing about which round a row was.
+    bridge = [
+        SetRecord("bridge", "Bridge", 1, 1, side, n, (10, 10), 10, None, Unit.LB, Outcome.DONE)
+        for n in (1, 2)
+        for side in ("left", "right")
+    ]
+    summary = SessionSummary("c", "C", Unit.LB, sets=tuple(bridge), pain=(), ending=Ending.FINISHED)
+    assert [row[1] for row in rows(summary)] == [
+        "round 1 left", "round 1 right", "round 2 left", "round 2 right"
+    ]  # fmt: skip
+
+
 def test_each_pain_report_says_where_and_what_came_of_it() -> None:
     reports = (
         PainReport(1, "hip-thrust", "Hip thrust", 2, "", red_flags=False, action=PainAction.REDUCE,
