@@ -683,8 +683,13 @@ class Session:
         if self.finished:
             return
         text = script.reps_question(target, self._words)
+        # The time to answer starts once the question has been said, after the words queued
+        # ahead of it (the rest's intro): counted from the step change alone, it was mostly over
+        # before the person had heard the question (tried live, a 20-second rest).
+        ahead = sum(self._seconds(e.text) for e in out if isinstance(e, Speak) and e.at is None)
         out.append(Speak(text, Priority.INSTRUCTION, group=SESSION_GROUP))
-        self._reps_asked = (len(self._records) - 1, now + self._seconds(text) + REPS_ANSWER_S)
+        answered_by = now + ahead + self._seconds(text) + REPS_ANSWER_S
+        self._reps_asked = (len(self._records) - 1, answered_by)
         out.append(Show(self._view()))  # the screen takes typed numbers while it is open
 
     def _give_reps(self, event: RepsGiven, out: list[Effect]) -> None:
