@@ -367,6 +367,8 @@ class Session:
             return
         if step.kind is StepKind.SET:
             assert exercise is not None
+            # A number said from now on is a count of this set, not an answer about the last.
+            self._reps_asked = None
             self._start_set(exercise, now, out)
         elif step.kind is StepKind.REST:
             if self._after_rest().kind is StepKind.SUMMARY:
@@ -680,8 +682,8 @@ class Session:
         """Ask how many reps the set the person paced and just ended came to, after the next
         step's first words. The target is on record until an answer corrects it; the session
         goes on meanwhile. Not asked once the session has finished: nothing could answer."""
-        if self.finished:
-            return
+        if self.finished or self.step.kind is StepKind.SET:
+            return  # over, or the next set began at once: no time to answer, the target stands
         text = script.reps_question(target, self._words)
         # The time to answer starts once the question has been said, after the words queued
         # ahead of it (the rest's intro): counted from the step change alone, it was mostly over

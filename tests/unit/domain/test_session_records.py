@@ -18,11 +18,13 @@ from companion.domain.effects import (
     RepsQuestion,
     Show,
     Speak,
+    StepKind,
 )
 from companion.domain.events import Command, RepsGiven, Start, Tick
 from companion.domain.progression import plan_loads
 from companion.domain.session import REPS_ANSWER_S, Session
 from companion.domain.timeline import speech_seconds
+from companion.library import load_library
 from companion.storage.history import History
 
 QUESTION = script.reps_question(10)  # THRUST: 8 to 10 reps
@@ -159,3 +161,22 @@ def test_the_view_of_a_set_the_companion_counts_asks_nothing() -> None:
     session = Session(bare(RDL))
     effects = feed(session, Start(0.0), cmd(Command.NEXT, 1.0), Tick(200.0))
     assert all(show.view.reps_question is None for show in of(Show, effects))
+
+
+def test_the_question_closes_when_the_next_set_begins() -> None:
+    # The runner circuit's single-leg bridge: 10 seconds to switch sides, then the right side. A
+    # number said once that set is going is a count of it, not an answer about the left side.
+    workout = load_library().get("runner-posterior-chain")
+    session = Session(workout)
+    feed(session, Start(0.0))
+    now = 0.0
+    while session.step.kind is not StepKind.SET:
+        now += 1.0
+        feed(session, cmd(Command.NEXT, now))
+    left = session.step
+    asked = session.handle(cmd(Command.NEXT, now + 1.0))  # the left side done: "how many reps?"
+    assert said(asked)[-1] == script.reps_question(10) and session.step.kind is StepKind.REST
+    feed(session, Tick(now + 12.0))  # the 10-second switch is over: the right side began
+    assert session.step.kind is StepKind.SET and session.step.side != left.side
+    assert session.handle(RepsGiven(1, now + 12.5)) == []  # the window would still be open
+    assert session.records[0].reps_done == 10
