@@ -175,7 +175,7 @@ def test_the_question_closes_when_the_next_set_begins() -> None:
         feed(session, cmd(Command.NEXT, now))
     left = session.step
     asked = session.handle(cmd(Command.NEXT, now + 1.0))  # the left side done: "how many reps?"
-    assert said(asked)[-1] == script.reps_question(10) and session.step.kind is StepKind.REST
+    assert said(asked)[-1] == script.reps_question(10) and session.step.kind.value == "rest"
     feed(session, Tick(now + 12.0))  # the 10-second switch is over: the right side began
     assert session.step.kind is StepKind.SET and session.step.side != left.side
     assert session.handle(RepsGiven(1, now + 12.5)) == []  # the window would still be open
