@@ -69,10 +69,15 @@ def _listen_live(args: argparse.Namespace) -> int:
     done = threading.Event()
 
     def heard(item: Heard) -> None:
-        said = item.command.value if item.command is not None else "number"
+        value: int | str | None
+        if item.command is None:
+            key, value, said = "number", item.number, "number"
+        elif item.sure:
+            key, value, said = "command", item.command.value, item.command.value
+        else:  # a near miss: the session acts on nothing, it only sounds the "not taken" tone
+            key, value, said = "near_miss", item.command.value, f"not sure: {item.command.value}"
         if args.json:
-            what = {"command": said} if item.command is not None else {"number": item.number}
-            print(json.dumps({**what, "heard": item.text}), flush=True)
+            print(json.dumps({key: value, "heard": item.text}), flush=True)
         else:
             print(f"{said}  ({item.text})", flush=True)
 
