@@ -239,7 +239,10 @@ class Session:
         if self.index == 0:
             self._last_instruction = briefing.text
         self._say(script.VOICE_OFF, out, Priority.SAFETY, remember=False)
-        out.append(Show(self._view()))
+        if self.mode.asking:
+            self._pose(out)  # the open question again, with the keys that answer it
+        else:
+            out.append(Show(self._view()))
 
     def current_load(self, exercise: Exercise) -> float | None:
         if exercise.id in self._regressed:
@@ -623,8 +626,9 @@ class Session:
             self._record_set(Outcome.SKIPPED, 0, out)
 
     def _finish(self, ending: Ending, now: float, out: list[Effect]) -> None:
-        # A session not cleared to begin skipped no set: it never began, and is no history.
-        if ending.early and ending is not Ending.NOT_CLEARED:
+        # A session that ended at the clearance question skipped no set: it never began, and
+        # is no history.
+        if ending.early and self.mode is not Mode.ASKING_CLEARANCE:
             self._record_unfinished(out)
         # No question is open any more: the summary must not offer yes/no.
         self._modes = [Mode.FINISHED]
@@ -948,6 +952,11 @@ class Session:
         self._say(script.NOT_CLEARED, out, Priority.SAFETY)
         self._finish(Ending.NOT_CLEARED, event.now, out)
 
+    def _not_begun(self, event: CommandGiven, out: list[Effect]) -> None:
+        """Stop, or an emergency word, before the clearance was answered: the session ends as it
+        stood, before it began, and nothing is stored (the question comes again next time)."""
+        self._finish(Ending.STOPPED, event.now, out)
+
     def _lighter(self, event: CommandGiven, out: list[Effect]) -> None:
         exercise = self._pain_exercise
         lighter = self._choices().lighter
@@ -1176,10 +1185,14 @@ MOVES: dict[Mode, dict[Command, Move]] = {
         Command.STOP: _ASK_STOP,
         Command.HALT: _HALT,
     },
-    # Nothing has begun that a stop, a halt or a pain report could stop: "no" ends for today.
+    # Nothing has begun: "no" ends for today, and so does pain (stored as not cleared); a stop
+    # or an emergency word ends it with no answer stored.
     Mode.ASKING_CLEARANCE: {
         Command.YES: Move(Session._cleared),
         Command.NO: Move(Session._not_cleared),
+        Command.PAIN: Move(Session._not_cleared),
+        Command.STOP: Move(Session._not_begun),
+        Command.HALT: Move(Session._not_begun),
         Command.REPEAT: _REPEAT,
     },
     Mode.FINISHED: {},

@@ -125,14 +125,16 @@ def test_the_session_asks_before_its_first_step() -> None:
     (show,) = of(Show, effects)
     assert show.view.kind is StepKind.QUESTION and show.view.instruction == QUESTION.text()
     assert show.view.options == ("yes", "no")
-    # The keys on the footer: the answers, and repeat.
-    assert show.view.allowed == {Command.YES, Command.NO, Command.REPEAT}
+    # The keys on the footer: the answers, repeat, and the ways out (pain, stop, halt).
+    assert show.view.allowed == {
+        Command.YES, Command.NO, Command.REPEAT, Command.PAIN, Command.STOP, Command.HALT
+    }  # fmt: skip
     assert show.view.detail == ""  # the briefing's notes wait for the briefing
 
 
-def test_only_an_answer_moves_it_on() -> None:
+def test_nothing_that_needs_a_session_begun_moves_it_on() -> None:
     session, _ = asking()
-    for command in (Command.NEXT, Command.SKIP, Command.PAIN, Command.STOP, Command.HALT):
+    for command in (Command.NEXT, Command.SKIP, Command.PAUSE, Command.FORM, Command.LIGHTER):
         assert session.handle(cmd(command, 1.0)) == []
     assert session.mode is Mode.ASKING_CLEARANCE and session.index == 0
     assert said(session.handle(cmd(Command.REPEAT, 2.0))) == [QUESTION.text()]
@@ -176,3 +178,17 @@ def test_with_voice_commands_off_the_question_names_the_keys() -> None:
     asked = said(feed(session, Start(NOW)))
     assert asked == [QUESTION.text(script.KEYS)]
     assert asked[0].endswith("Press y to go on, or n to end for today.")
+
+
+def test_pain_at_the_question_is_a_no_and_a_stop_ends_with_nothing_stored() -> None:
+    session, _ = asking()
+    effects = session.handle(cmd(Command.PAIN, 1.0))
+    assert [r.answer.cleared for r in of(RecordClearance, effects)] == [False]
+    assert session.finished
+    for word in (Command.STOP, Command.HALT):
+        session, _ = asking()
+        effects = session.handle(cmd(word, 1.0))
+        assert session.finished and of(RecordClearance, effects) == []
+        assert of(RecordSet, effects) == []  # it never began: no set skipped
+        (finished,) = of(Finished, effects)
+        assert finished.summary.ending is Ending.STOPPED

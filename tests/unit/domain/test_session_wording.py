@@ -103,3 +103,12 @@ def test_voice_off_before_the_start_only_changes_the_words_to_come() -> None:
     assert feed(session, VoiceOff(0.0)) == []
     briefing = said(feed(session, Start(1.0)))[0]
     assert "press h" in briefing and not SAY.search(briefing)
+
+
+def test_voice_turning_off_during_a_question_asks_it_again_with_its_keys() -> None:
+    session = Session(straight(RDL), listening=True)
+    feed(session, Start(0.0), cmd(Command.PAIN, 1.0))  # "Do you have …? Say yes or no."
+    effects = feed(session, VoiceOff(2.0))
+    assert said(effects)[0] == script.VOICE_OFF
+    assert said(effects)[-1].endswith("Press y or n.")
+    assert of(Show, effects)[-1].view.instruction.endswith("Press y or n.")
