@@ -193,7 +193,9 @@ class SessionScreen(Screen[None]):
         if heard.command is None:
             # A number: an answer while "how many reps?" is open, else no command at all (the
             # person echoing a count).
-            if heard.number is not None and self._reps_question is not None:
+            question = self._reps_question
+            # Still open now, not only at the last tick: a late number must not chime "taken".
+            if heard.number is not None and question and self.runner.clock() <= question.until:
                 self._took(heard)
                 self.runner.chime(Earcon.ACCEPTED)
                 self._give_reps(heard.number)

@@ -17,6 +17,7 @@ from companion.tui.summary import SummaryScreen
 
 from .appkit import MovedClock, make_app, press_next_until
 from .test_by_keys import footer_actions
+from .test_chime import Chimes
 
 TARGET = 10  # the single-leg glute bridge: 8 to 10 reps, paced by the person
 
@@ -110,3 +111,18 @@ async def test_a_spoken_number_answers_while_asked_and_is_nothing_otherwise() ->
         screen.post_message(CommandHeard(Heard(Command.PAUSE, "pause", 0.0)))
         await pilot.pause()
         assert screen.view.paused
+
+
+async def test_a_number_heard_after_the_time_to_answer_is_not_taken_nor_chimed() -> None:
+    # The clock passed the question's end between two ticks: the screen still shows it open.
+    clock = MovedClock(1000.0)
+    speech = Chimes()
+    app = make_app(start="runner-posterior-chain", clock=clock, speech=lambda: speech)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ask_reps(pilot)
+        assert screen.view is not None and screen.view.reps_question is not None
+        clock.now = screen.view.reps_question.until + 0.5
+        screen.post_message(CommandHeard(Heard(None, "seven", 0.0, number=7)))
+        await pilot.pause()
+        assert recorded(screen) == [(Outcome.DONE, TARGET)]
+        assert speech.played == []
