@@ -132,7 +132,7 @@ class Wiring:
         )
         threading.Thread(
             target=self._attach_speech,
-            args=(speech, workout, self._reference),
+            args=(speech, workout, self._reference, asked),
             name="speech-loader",
             daemon=True,
         ).start()
@@ -147,14 +147,19 @@ class Wiring:
             words_per_minute=self.speech_settings.rate,
             earcons=self.speech_settings.earcons,
             # --no-listen (or `enabled = false`): every prompt names a key. A missing microphone
-            # is found only once the listener opens, in the background, after the first words.
+            # is found only once the listener opens, in the background, after the first words:
+            # the screen then tells the session (`SessionRunner.voice_off`).
             listening=self.listen_settings.enabled,
         )
         self._runners.append(runner)
         return runner
 
     def _attach_speech(
-        self, speech: DeferredSpeechOut, workout: Workout, reference: PlaybackReference
+        self,
+        speech: DeferredSpeechOut,
+        workout: Workout,
+        reference: PlaybackReference,
+        asked: ClearanceQuestion | None,
     ) -> None:
         from companion.domain.script import speakable_phrases, wording
         from companion.speech_out.speaker import open_speech_out
@@ -162,7 +167,8 @@ class Wiring:
         self.ui_ready.wait(timeout=UI_READY_TIMEOUT)
         speech.attach(open_speech_out(self.speech_settings, reference))
         words = wording(self.listen_settings.enabled)
-        speech.prepare(sorted(speakable_phrases(workout, words)))
+        first = [asked.text(words)] if asked is not None else []  # the session's first words
+        speech.prepare([*first, *sorted(speakable_phrases(workout, words))])
 
     def open_listener(self) -> SpeechIn:
         """Speech in for the session opened last; its gate hears when that session speaks."""

@@ -180,7 +180,10 @@ def _chunks(handle: BinaryIO, size: int) -> tuple[bytes | None, tuple[int, int] 
     at = 12
     while at + 8 <= size and (fmt is None or data is None):
         handle.seek(at)
-        kind, length = struct.unpack("<4sI", handle.read(8))
+        header = handle.read(8)
+        if len(header) < 8:  # the file shrank since its size was taken
+            break
+        kind, length = struct.unpack("<4sI", header)
         if kind == b"fmt " and fmt is None:
             fmt = handle.read(min(length, FMT_READ))
         elif kind == b"data" and data is None:

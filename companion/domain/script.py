@@ -377,7 +377,7 @@ def load_changed(
 
 
 def reps_noted(count: int) -> str:
-    return f"{count} reps."
+    return "1 rep." if count == 1 else f"{count} reps."
 
 
 FINISHED = "That is the workout. Well done."
@@ -507,6 +507,7 @@ def speakable_phrases(workout: Workout, words: Wording = VOICE) -> set[str]:
         pain_question(workout, True, words),
         pain_question(workout, False, words),
         PAIN_RED_FLAGS,
+        VOICE_OFF,  # said when listening fails: the moment voice commands are needed most
         CLEARED,
         NOT_CLEARED,
         PAIN_SECOND,

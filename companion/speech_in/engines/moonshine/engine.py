@@ -16,7 +16,8 @@ into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
 3. the model also transcribes freely. A transcript of more than `MoonshineTuning.extra_words`
    words past the candidate's is chatter that may merely contain a command, and is dropped at once;
 4. otherwise the candidate, the free transcript and the runner-up command make the `Evidence`
-   that `evidence.convinced` weighs.
+   that `evidence.belief` weighs: above 0 it is taken; a little below it
+   (`MoonshineTuning.near_belief`), a near miss.
 
 Steps 2 and 3 drop an utterance outright rather than weigh it, which saves a decoding (weighing
 them too gained nothing worth it: benchmarks/TUNING.md, "Moonshine").

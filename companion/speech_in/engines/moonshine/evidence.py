@@ -115,8 +115,3 @@ def belief(evidence: Evidence, judge: JudgeWeights | None = None) -> float:
     judge = judge or fitted()
     row = zip(FEATURES, evidence.as_row(), strict=True)
     return judge.bias + sum(judge.weights[name] * value for name, value in row)
-
-
-def convinced(evidence: Evidence, judge: JudgeWeights | None = None) -> bool:
-    """`judge`: the weights to use; the shipped ones by default."""
-    return belief(evidence, judge) > 0
