@@ -67,7 +67,8 @@ class MoonshineTuning:
     early_pause_s: float = 0.05  # how far into a pause an utterance is first judged
     merge_gap_s: float = 0.5  # how long a fragment waits for speech that may complete it
     # How far below acceptance (the verdict's log-odds) a command phrase may fall and still be a
-    # near miss: a person likely tried a command, and hears that it was not taken.
+    # near miss: a person likely tried a command, and hears that it was not taken (TUNING.md,
+    # "Near misses").
     near_belief: float = -1.0
 
 
