@@ -165,10 +165,10 @@ class MoonshineRecognizer(UtteranceRecognizer):
         self._utterance: list[bytes] = []  # the open utterance's audio
         self._guess: tuple[float, Verdict] | None = None  # voiced span judged, and verdict
         self._fed = 0  # bytes of audio accepted so far: the clock for `merge_gap_s`
-        # The last utterance judged a fragment, as judged, and `_fed` when it closed.
-        self._fragment: tuple[bytes, int] | None = None
+        # The last utterance judged a fragment, as judged, `_fed` when it closed, and the command
+        # phrase it fell just short of (`Verdict.near`), if any, until reported.
+        self._fragment: tuple[bytes, int, str | None] | None = None
         self._before = b""  # the fragment that the open utterance may continue
-        self._near: tuple[str, int] | None = None  # a near miss's phrase, and `_fed` at its close
 
     def accept(self, pcm: bytes) -> Hypothesis | None:
         self._fed += len(pcm)
@@ -185,29 +185,31 @@ class MoonshineRecognizer(UtteranceRecognizer):
         return found or missed
 
     def _near_missed(self) -> Hypothesis | None:
-        """The near miss whose merge gap has passed with no speech to complete it, once."""
-        if self._near is None or self._open:
+        """The near miss whose merge gap has passed with no speech to complete it, once. (Speech
+        within the gap opens an utterance, which takes the fragment: the miss may be made good.)"""
+        if self._fragment is None or self._open:
             return None
-        phrase, closed = self._near
-        if self._fed - closed <= self._tuning.merge_gap_s * BYTES_PER_S:
+        _, closed, near = self._fragment
+        if near is None or self._in_merge_gap(closed):
             return None
-        self._near = None
-        return Hypothesis(phrase, True, sure=False)
+        self._fragment = None  # past the gap: nothing continues it any more
+        return Hypothesis(near, True, sure=False)
+
+    def _in_merge_gap(self, closed: int) -> bool:
+        """Whether speech now may continue an utterance that closed when `_fed` was `closed`."""
+        return self._fed - closed <= self._tuning.merge_gap_s * BYTES_PER_S
 
     def reset(self) -> None:
         super().reset()
         self._guess = None
         self._fragment = None
-        self._near = None
 
     def _opened(self) -> None:
         self._utterance = []
         self._guess = None
-        self._near = None  # speech within the merge gap: judged with it, the miss may be made good
         fragment, self._fragment = self._fragment, None
         self._before = b""
-        merge_gap = self._tuning.merge_gap_s * BYTES_PER_S
-        if fragment is not None and self._fed - fragment[1] <= merge_gap:
+        if fragment is not None and self._in_merge_gap(fragment[1]):
             self._before = fragment[0]
 
     def _hear(self, pcm: bytes) -> None:
@@ -226,8 +228,7 @@ class MoonshineRecognizer(UtteranceRecognizer):
             heard = self._judged()
             found = self._judge(heard)
             if found.fragment:  # only a fresh judgement can find one: see the condition above
-                self._fragment = (heard, self._fed)
-                self._near = (found.near, self._fed) if found.near is not None else None
+                self._fragment = (heard, self._fed, found.near)
         self._guess = None
         return Hypothesis(found.phrase, True) if found.phrase is not None else None
 
