@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,8 @@ from companion.speech_in.engines.moonshine.engine import (
     TUNING,
     MoonshineEngine,
     MoonshineRecognizer,
-    NumberSaid,
-    Unheard,
     Verdict,
+    verdict,
 )
 from companion.speech_in.engines.moonshine.evidence import belief
 from companion.speech_in.matcher import Decision, Matcher, Missed
@@ -62,16 +62,11 @@ class Candidates:
 
     def judge(self, samples: Samples) -> Verdict:
         weighed = self.engine.weigh(samples)
-        if isinstance(weighed, NumberSaid):
-            return Verdict(weighed.phrase)
-        if isinstance(weighed, Unheard):
-            return Verdict(fragment=weighed is Unheard.NOT_A_COMMAND)
-        phrase, evidence = weighed
-        odds = belief(evidence, self.engine.judge_weights)
-        if odds > 0:
-            return Verdict(phrase)
-        self.beliefs[phrase] = odds
-        return Verdict(fragment=True, near=phrase)
+        if isinstance(weighed, tuple):  # a command phrase was weighed: keep how near it came
+            phrase, evidence = weighed
+            self.beliefs[phrase] = belief(evidence, self.engine.judge_weights)
+        # The engine's own verdict, with every phrase that fell short a near miss.
+        return verdict(weighed, self.engine.judge_weights, near_belief=-math.inf)
 
 
 def heard(candidates: Candidates, samples: Samples) -> tuple[set[str], list[float]]:
