@@ -232,13 +232,11 @@ class Listener:
                 continue
             level = max(rms(block.samples), level * 0.8)
             decision = hearing.feed(block)
-            if decision is not None:
-                now = time.monotonic()
-                if isinstance(decision, Missed):
-                    on_heard(Heard(decision.command, decision.heard, now, sure=False))
-                else:
-                    on_heard(Heard(decision.command, decision.heard, now, number=decision.number))
             now = time.monotonic()
+            if isinstance(decision, Missed):
+                on_heard(Heard(decision.command, decision.heard, now, sure=False))
+            elif decision is not None:
+                on_heard(Heard(decision.command, decision.heard, now, number=decision.number))
             if now >= next_status:
                 next_status = now + STATUS_EVERY_S
                 deaf = hearing.speaking and hearing.deaf_while_speaking
