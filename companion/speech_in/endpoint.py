@@ -13,6 +13,12 @@ pause of `hangover_s`; the pause length is the main part of the latency from the
 a decision, so it is kept as short as a word-internal gap allows. In a room whose sound swings
 (people talking, music) both levels are also kept above the loud moments of the room's recent
 background.
+
+A fresh endpointer knows nothing of the room, so it first listens for `learn_s` without deciding
+anything: the floor and the background are learned from that audio, and then it is replayed
+through the usual rules. Starting from a guessed quiet room instead, a loud room (people talking
+from the first moment) held the first segment open for `max_segment_s`, burying any command said
+in it (benchmarks/TUNING.md, "Endpointer").
 """
 
 from __future__ import annotations
@@ -41,7 +47,12 @@ class EndpointerTuning:
     hangover_s: float = 0.25  # the pause that closes a segment: most of the latency to a decision
     sustain_s: float = 0.05  # loud time in a row that counts as speech going on in a segment
     preroll_s: float = 0.2  # audio kept before a segment's onset and handed over with it
-    quiet_room_db: float = 40.0  # the floor never starts above this: a recording may begin mid-word
+    quiet_room_db: float = 40.0  # a floor first heard above this is checked against the room
+    learn_s: float = 1.0  # audio heard before any decision, to learn the room from
+    # A learned stretch whose loudest tenth lies within this of its quietest tenth is all room
+    # (babble's spread is 7-9 dB); a wider one also holds a louder sound, such as a word said in
+    # a quiet room, which must not be taken for the room's loud moments.
+    steady_spread_db: float = 15.0
     max_segment_s: float = 4.0  # longer "speech" is closed anyway, as a noise that set in
     background_s: float = 8.0  # how much of the room's recent sound is weighed
     over_background_db: float = 1.5  # how far above the background's loud moments a segment opens
@@ -86,7 +97,8 @@ class Endpointer:
         self._preroll: deque[bytes] = deque(maxlen=round(tuning.preroll_s * 100))
         self._pending = b""
         self._powers: deque[float] = deque(maxlen=3)
-        self._floor: float | None = None
+        self._floor: float | None = None  # None: still learning the room
+        self._learning: list[tuple[bytes, float]] = []  # frames heard so far, with their levels
         self.in_speech = False
         # Inside a segment, speech goes on only after `sustain_s` of loud frames in a row: a
         # clank (tens of milliseconds) during the closing pause must not hold the segment open.
@@ -119,7 +131,8 @@ class Endpointer:
 
     def reset(self) -> None:
         """Close any open segment without reporting it; keep the noise floor and the background
-        (same room)."""
+        (same room). Audio held to learn the room from is learned from, not replayed."""
+        self._learn()
         self._segment.clear()
         self._recent.clear()
         self._preroll.clear()
@@ -136,25 +149,60 @@ class Endpointer:
         self._pending = data[whole:]
         events: list[SegmentEvent] = []
         for begin in range(0, whole, 2 * FRAME):
-            event = self._frame(data[begin : begin + 2 * FRAME])
-            if event is not None:
+            frame = data[begin : begin + 2 * FRAME]
+            level = self._level(frame)
+            if self._floor is None:
+                self._learning.append((frame, level))
+                if len(self._learning) >= round(self._tuning.learn_s * 100):
+                    events.extend(self.flush())
+            elif (event := self._frame(frame, level)) is not None:
                 events.append(event)
         return events
 
-    def _frame(self, frame: bytes) -> SegmentEvent | None:
+    def flush(self) -> list[SegmentEvent]:
+        """The audio ends: decide on what is still held to learn the room from (a stream shorter
+        than `learn_s`), with the room learned from that much."""
+        heard = self._learn()
+        replayed = (self._frame(frame, level, learned=True) for frame, level in heard)
+        return [event for event in replayed if event is not None]
+
+    def _learn(self) -> list[tuple[bytes, float]]:
+        """Learn the floor and the background from the frames held, and hand them back."""
+        heard, self._learning = self._learning, []
+        if not heard:
+            return []
+        levels = np.array([level for _, level in heard])
+        # The first frame's level, as the floor of a room heard from its first moment, unless
+        # that is loud: a recording may begin mid-word. Then the room's quieter moments say how
+        # loud it really is (people talking from the start: far above a quiet room).
+        first = min(float(levels[0]), self._tuning.quiet_room_db)
+        self._floor = max(first, float(np.percentile(levels, 10)))
+        spread = float(np.percentile(levels, 90)) - self._floor
+        room = (
+            levels if spread <= self._tuning.steady_spread_db else levels[levels < self._on_level()]
+        )
+        self._hear_background([float(level) for level in room])
+        return heard
+
+    def _level(self, frame: bytes) -> float:
         samples = np.frombuffer(frame, "<i2").astype(np.float32)
         # Judge 30 ms of power, not 10 ms: single 10 ms frames of noise swing by several dB
         # and would hold a segment open forever or open one on a noise burst.
         self._powers.append(float(np.mean(samples * samples)))
-        level = 10 * math.log10(sum(self._powers) / len(self._powers) + 1.0)
-        if self._floor is None:
-            # A recording may begin mid-word: never start above a quiet room (-50 dBFS).
-            self._floor = min(level, self._tuning.quiet_room_db)
+        return 10 * math.log10(sum(self._powers) / len(self._powers) + 1.0)
+
+    def _hear_background(self, levels: list[float]) -> None:
+        self._background.extend(levels)
+        if len(self._background) >= 100:
+            self._loud_background = float(np.percentile(self._background, 90))
+
+    def _frame(self, frame: bytes, level: float, learned: bool = False) -> SegmentEvent | None:
+        """What this frame does to the segment. `learned`: a replayed frame whose level is
+        already in the background, if it belongs there."""
         if not self.in_speech:
             self._track_floor(level)
-            self._background.append(level)
-            if len(self._background) >= 100:
-                self._loud_background = float(np.percentile(self._background, 90))
+            if not learned:
+                self._hear_background([level])
             loud = level > self._on_level()
             self._preroll.append(frame)
             self._recent.append(loud)
@@ -186,7 +234,7 @@ class Endpointer:
             # one (babble's loud moments). A command said at the laptop stays above that level for
             # most of its length.
             if too_long or float(np.median(self._segment)) < self._on_level():
-                self._background.extend(self._segment)
+                self._hear_background(self._segment)
             self._segment = []
             self.in_speech = False
             speech_s = self.voiced_s

@@ -9,6 +9,7 @@ is that long, and not decoding chatter keeps the CPU idle. Each engine's recogni
 
 from __future__ import annotations
 
+from companion.domain.events import Command
 from companion.speech_in.endpoint import Endpointer, SegmentEvent, SpeechEnded, SpeechStarted
 from companion.speech_in.engine import BYTES_PER_S
 from companion.speech_in.matcher import Hypothesis
@@ -23,19 +24,28 @@ class UtteranceRecognizer:
         self._endpointer = Endpointer()
         self._open = False  # inside an utterance worth hearing
         self._size = 0  # bytes of the open utterance so far
+        self._listening: frozenset[Command] | None = None  # None: every command
+
+    def listen_for(self, commands: frozenset[Command] | None) -> None:
+        self._listening = commands
 
     def accept(self, pcm: bytes) -> Hypothesis | None:
-        found = None
-        for event in self._endpointer.process(pcm):
-            found = self._event(event) or found
-        return found
+        return self._events(self._endpointer.process(pcm))
 
     def finish(self) -> Hypothesis | None:
+        # A stream shorter than the endpointer's learning is decided only now.
+        found = self._events(self._endpointer.flush())
         if not self._endpointer.in_speech:
-            return None
+            return found
         voiced_s = self._endpointer.voiced_s
         self._endpointer.reset()
-        return self._close(voiced_s)
+        return self._close(voiced_s) or found
+
+    def _events(self, events: list[SegmentEvent]) -> Hypothesis | None:
+        found = None
+        for event in events:
+            found = self._event(event) or found
+        return found
 
     def reset(self) -> None:
         self._endpointer.reset()

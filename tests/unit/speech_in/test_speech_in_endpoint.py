@@ -34,7 +34,9 @@ def speech_s(event: SegmentEvent) -> float:
 
 
 def events(samples: np.ndarray) -> list[tuple[str, float]]:
-    out = Endpointer().process(to_pcm16(samples))
+    """Every segment of a whole recording: its start and end (with its voiced span)."""
+    endpointer = Endpointer()
+    out = endpointer.process(to_pcm16(samples)) + endpointer.flush()
     return [(kind(e), speech_s(e)) for e in out if not isinstance(e, SpeechGoesOn)]
 
 
@@ -63,9 +65,8 @@ def test_a_clank_in_the_closing_pause_does_not_hold_the_segment_open() -> None:
 
 
 def test_once_the_room_is_learned_steady_noise_and_a_click_open_nothing() -> None:
-    # A loud room at start-up is first taken for speech (the floor starts at a quiet room, so a
-    # recording that begins mid-word works); the over-long segment is closed and its level
-    # becomes the floor. After that, neither the noise nor a short clank opens a segment.
+    # The first second teaches the endpointer the room; after that, neither the noise nor a
+    # short clank opens a segment.
     rng = np.random.default_rng(1)
     endpointer = Endpointer()
     learn = (0.01 * rng.standard_normal(5 * 16000)).astype(np.float32)
@@ -122,3 +123,28 @@ def test_over_babble_a_louder_word_is_a_segment_of_its_own(seed: int) -> None:
     assert 7.85 <= spoken[0] <= 8.15  # it starts with the word, not with the babble before it
     # The whole word, and perhaps a loud moment of the babble after it: still a command's length.
     assert 0.45 <= spoken[2] <= 1.5
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_in_a_room_loud_from_the_first_moment_a_word_soon_after_is_its_own_segment(
+    seed: int,
+) -> None:
+    # `companion listen FILE` on a recording made in a busy gym, or a session started in one:
+    # nothing tells the endpointer the room before the person speaks.
+    rng = np.random.default_rng(seed)
+    word = tone(0.5, 0.1)
+    talk = babble(3.5, 0.1 / np.sqrt(2) / 10 ** (10 / 20), rng)  # the word 10 dB above it
+    talk[24000 : 24000 + len(word)] += word
+    endpointer = Endpointer()
+    found = [*endpointer.process(to_pcm16(talk)), *endpointer.flush()]
+    closed = [e.speech_s for e in found if isinstance(e, SpeechEnded)]
+    assert any(0.45 <= voiced <= 1.5 for voiced in closed)
+
+
+def test_audio_held_to_learn_the_room_is_not_replayed_after_a_reset() -> None:
+    # A reset drops what was heard (the companion's own voice); the room is still learned from it.
+    endpointer = Endpointer()
+    assert endpointer.process(to_pcm16(tone(0.5, 0.2))) == []
+    endpointer.reset()
+    assert endpointer.flush() == []
+    assert endpointer.floor_db is not None
