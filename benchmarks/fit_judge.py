@@ -33,6 +33,7 @@ import corpus
 from commands import SPLITS
 
 from companion.audio.pcm import Samples, to_pcm16
+from companion.domain.events import Command
 from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engines.moonshine.engine import (
     MoonshineEngine,
@@ -66,8 +67,8 @@ class Recorder:
         self.engine = engine
         self.weighed: list[Weighed] = []
 
-    def judge(self, samples: Samples) -> Verdict:
-        weighed = self.engine.weigh(samples)
+    def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict:
+        weighed = self.engine.weigh(samples, listening)
         self.weighed.append(weighed)
         return verdict(weighed)
 

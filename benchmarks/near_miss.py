@@ -35,6 +35,7 @@ import corpus
 from commands import SPLITS
 
 from companion.audio.pcm import Samples, to_pcm16
+from companion.domain.events import Command
 from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engines.moonshine.engine import (
     TUNING,
@@ -60,8 +61,8 @@ class Candidates:
         self.engine = engine
         self.beliefs: dict[str, float] = {}  # phrase → belief of its latest near miss
 
-    def judge(self, samples: Samples) -> Verdict:
-        weighed = self.engine.weigh(samples)
+    def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict:
+        weighed = self.engine.weigh(samples, listening)
         if isinstance(weighed, tuple):  # a command phrase was weighed: keep how near it came
             phrase, evidence = weighed
             self.beliefs[phrase] = belief(evidence, self.engine.judge_weights)

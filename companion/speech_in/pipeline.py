@@ -21,6 +21,7 @@ from companion.domain.events import Command
 from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engine import SAMPLE_RATE, Engine, Recognizer
 from companion.speech_in.matcher import Decision, Hypothesis, Matcher, Missed
+from companion.speech_in.port import SAFETY
 
 
 class CommandStream:
@@ -28,6 +29,12 @@ class CommandStream:
         self._recognizer = recognizer
         self._matcher = matcher
         self.consumed_s = 0.0  # audio fed since the start
+        self._listening: frozenset[Command] | None = None  # None: every command
+
+    def listen_for(self, commands: frozenset[Command] | None) -> None:
+        """Decide only these commands and the safety ones from now on (None: every command)."""
+        self._listening = None if commands is None else commands | SAFETY
+        self._recognizer.listen_for(self._listening)
 
     @classmethod
     def fresh(cls, engine: Engine, stable_s: float = 0.2) -> CommandStream:
@@ -47,7 +54,11 @@ class CommandStream:
     def _decide(self, hypothesis: Hypothesis | None) -> Decision | Missed | None:
         if hypothesis is None:
             return None
-        return self._matcher.feed(hypothesis, self.consumed_s)
+        decided = self._matcher.feed(hypothesis, self.consumed_s)
+        listening = self._listening
+        if decided is None or decided.command is None or listening is None:
+            return decided
+        return decided if decided.command in listening else None
 
 
 @dataclass(frozen=True)
@@ -72,18 +83,29 @@ class FileCommand:
 
 
 def recognise_samples(
-    engine: Engine, samples: Samples, rate: int, block_s: float = BLOCK_S
+    engine: Engine,
+    samples: Samples,
+    rate: int,
+    block_s: float = BLOCK_S,
+    listening: frozenset[Command] | None = None,
 ) -> list[FileCommand]:
-    """Run one recording through a fresh recognizer, block by block as a microphone would."""
+    """Run one recording through a fresh recognizer, block by block as a microphone would.
+    `listening`: the commands listened for (`CommandStream.listen_for`); None: every one."""
     step = _block_frames(rate, block_s)
     blocks = (samples[begin : begin + step] for begin in range(0, len(samples), step))
-    return recognise_blocks(engine, blocks, rate)
+    return recognise_blocks(engine, blocks, rate, listening)
 
 
-def recognise_blocks(engine: Engine, blocks: Iterable[Samples], rate: int) -> list[FileCommand]:
+def recognise_blocks(
+    engine: Engine,
+    blocks: Iterable[Samples],
+    rate: int,
+    listening: frozenset[Command] | None = None,
+) -> list[FileCommand]:
     """`recognise_samples` on a recording that arrives in blocks at `rate` Hz: only one block is
     held at a time (and the one after it, to know which is the last)."""
     stream = CommandStream.fresh(engine)
+    stream.listen_for(listening)
     resampler = Resampler(rate, SAMPLE_RATE)
     found: list[FileCommand] = []
     live = 0.0  # the simulated live clock: audio time, plus any backlog of processing
@@ -116,7 +138,9 @@ def _marking_the_last(blocks: Iterable[Samples]) -> Iterator[tuple[Samples, bool
         held = after
 
 
-def recognise_file(engine: Engine, path: str) -> dict[str, Any]:
+def recognise_file(
+    engine: Engine, path: str, listening: frozenset[Command] | None = None
+) -> dict[str, Any]:
     """One JSON-ready line for `companion listen --json`; unreadable files give an error.
 
     The file is read block by block as it is recognised, so its length costs no memory. It is
@@ -128,7 +152,8 @@ def recognise_file(engine: Engine, path: str) -> dict[str, Any]:
     try:
         with WavStream(Path(path), whole=True) as wav:
             blocks = wav.blocks(_block_frames(wav.rate, BLOCK_S))
-            line["commands"] = [c.as_json() for c in recognise_blocks(engine, blocks, wav.rate)]
+            found = recognise_blocks(engine, blocks, wav.rate, listening)
+            line["commands"] = [c.as_json() for c in found]
     except WavError as err:
         line["error"] = str(err)
     return line

@@ -52,6 +52,10 @@ class ListenStatus:
         return self.state in (ListenState.LISTENING, ListenState.SPEAKING)
 
 
+# Listened for at every moment, whatever the session can act on: a person in trouble must be heard
+# even when the session would not act on the word where it stands.
+SAFETY = frozenset({Command.PAIN, Command.HALT, Command.STOP})
+
 HeardListener = Callable[[Heard], None]
 ListenStatusListener = Callable[[ListenStatus], None]
 
@@ -60,6 +64,10 @@ class SpeechIn(Protocol):
     def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None: ...
 
     def status(self) -> ListenStatus: ...
+
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        """What the session can act on now: from now on only these and `SAFETY` are listened
+        for (fewer candidates, fewer confusions). Until the first call, every command is."""
 
     def close(self) -> None: ...
 
@@ -75,6 +83,9 @@ class NoSpeechIn:
 
     def status(self) -> ListenStatus:
         return self._status
+
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        pass
 
     def close(self) -> None:
         pass

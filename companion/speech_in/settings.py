@@ -101,7 +101,7 @@ def add_listen_arguments(parser: argparse.ArgumentParser, *, allow_off: bool = T
     group = parser.add_argument_group("voice commands", argument_default=argparse.SUPPRESS)
     group.add_argument(
         "--engine", choices=ENGINES,
-        help="speech recogniser (default: an installed Vosk model, else Moonshine for English)",
+        help="speech recogniser (default: the one measured best for the language)",
     )
     group.add_argument(
         "--model", type=Path, metavar="PATH", help="a Vosk model directory"

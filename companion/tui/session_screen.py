@@ -306,6 +306,8 @@ class SessionScreen(Screen[None]):
 
     def _show(self, view: StepView) -> None:
         previous, self.view = self.view, view
+        if previous is None or previous.allowed != view.allowed:
+            self.listener.listen_for(view.allowed)  # what can be acted on, and nothing else
         unit = view.unit
         where = [view.exercise or view.kind.value.capitalize()]
         if view.round_count:

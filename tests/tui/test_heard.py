@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Static
 
 from companion.domain.events import Command
-from companion.speech_in.port import Heard, ListenState, ListenStatus
+from companion.speech_in.port import Heard, ListenState, ListenStatus, NoSpeechIn
 from companion.tui import session_screen
 from companion.tui.messages import CommandHeard, ListenChanged
 from companion.tui.session_screen import MISSED_AUDIO, SessionScreen
@@ -64,3 +64,31 @@ async def test_lost_microphone_audio_is_said_in_words_not_as_a_count(
         screen.post_message(listening(90))  # the same count: nothing new was lost
         await pilot.pause()
         assert MISSED_AUDIO not in shown(screen, "status")
+
+
+class Recording(NoSpeechIn):
+    """Keys only, noting each set of commands the screen says it listens for."""
+
+    def __init__(self) -> None:
+        super().__init__("voice commands off: keys only in this test")
+        self.listening: list[frozenset[Command]] = []
+
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        self.listening.append(commands)
+
+
+async def test_the_listener_is_told_what_the_session_can_act_on_at_each_step() -> None:
+    # Fewer candidates, fewer confusions: "switch sides" is no "easier" while nothing is offered.
+    listener = Recording()
+    app = make_app(start="hip-thrust", open_listener=lambda: listener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.view is not None
+        assert listener.listening[-1] == screen.view.allowed
+        assert Command.EASIER not in listener.listening[-1]
+        told = len(listener.listening)
+        await pilot.press("x")  # "stop the workout?": yes and no can be said now
+        await pilot.pause()
+        assert Command.YES in listener.listening[-1] == screen.view.allowed
+        assert len(listener.listening) == told + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from companion.domain import script
 from companion.domain.effects import Priority
+from companion.domain.events import Command
 from companion.speech_in.port import HeardListener, ListenState, ListenStatus, ListenStatusListener
 from companion.speech_out.port import SilentSpeechOut
 from companion.tui.session_screen import SessionScreen
@@ -38,6 +39,9 @@ class Unplugged:
 
     def status(self) -> ListenStatus:
         return self._status
+
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        pass
 
     def unplug(self) -> None:
         assert self.report is not None

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from companion.domain.events import Command
 from companion.errors import UserError
 from companion.speech_in.engine import SAMPLE_RATE, EngineName
 from companion.speech_in.matcher import Hypothesis
@@ -58,6 +59,11 @@ class VoskRecognizer:
         # into words afterwards (a cue's first 0.2 s, then silence, became "예" with the Korean
         # model), which would let the start of the companion's own voice through the gate.
         self._recognizer = self._fresh()
+
+    def listen_for(self, commands: frozenset[Command] | None) -> None:
+        """Ignored: the grammar stays whole (its counts keep an echoed count from being forced
+        onto a command, and a new grammar would need a new recognizer mid-utterance); the
+        command stream drops what is not listened for."""
 
 
 class VoskEngine:

@@ -101,6 +101,7 @@ class FakeListener:
     def __init__(self) -> None:
         self.started = threading.Event()
         self.closed = False
+        self.listening: list[frozenset[Command]] = []
 
     def start(self, on_heard: HeardListener, on_status: ListenStatusListener) -> None:
         on_status(ListenStatus(ListenState.LISTENING, detail="listening", engine="fake"))
@@ -109,6 +110,9 @@ class FakeListener:
 
     def status(self) -> ListenStatus:
         return ListenStatus(ListenState.LISTENING, detail="listening", engine="fake")
+
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        self.listening.append(commands)
 
     def close(self) -> None:
         self.closed = True
@@ -135,6 +139,22 @@ def test_listener_opens_only_when_the_screen_is_ready() -> None:
     assert deferred.status().engine == "fake"
     deferred.close()
     assert real.closed
+
+
+def test_what_to_listen_for_reaches_the_listener_once_it_opens_and_after() -> None:
+    # The session says what it can act on from its first step, long before the model loads.
+    ready = threading.Event()
+    real = FakeListener()
+    deferred = DeferredSpeechIn(lambda: real, ready, wait=30)
+    deferred.listen_for(frozenset({Command.YES}))
+    deferred.listen_for(frozenset({Command.NEXT}))
+    deferred.start(lambda heard: None, lambda status: None)
+    ready.set()
+    assert real.started.wait(5)
+    assert real.listening == [frozenset({Command.NEXT})]  # only the newest, before it starts
+    deferred.listen_for(frozenset({Command.PAUSE}))
+    assert real.listening[-1] == frozenset({Command.PAUSE})
+    deferred.close()
 
 
 def test_closing_before_the_listener_opens_closes_it_when_it_does() -> None:

@@ -38,6 +38,9 @@ class Scripted:
     def status(self) -> ListenStatus:
         return ListenStatus(ListenState.OFF, "voice commands off: the test is over")
 
+    def listen_for(self, commands: frozenset[Command]) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

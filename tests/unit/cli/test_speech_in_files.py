@@ -93,3 +93,13 @@ def quiet_noise(path: Path, seconds: int, rate: int = 48000, channels: int = 2) 
         for _ in range(seconds):
             out.write((0.001 * rng.standard_normal(rate * channels)).astype("<f4").tobytes())
     return path
+
+
+def test_listen_for_names_the_commands_when_one_is_not(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["listen", "--listen-for", "next,jump", "x.wav"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "--listen-for: not a command: jump; the commands are next, repeat, pause" in err

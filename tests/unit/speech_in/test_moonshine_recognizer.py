@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from companion.audio.pcm import Samples, to_pcm16
+from companion.domain.events import Command
 from companion.speech_in.capture import BLOCK_S
 from companion.speech_in.engines.moonshine.engine import (
     TUNING,
@@ -23,7 +24,7 @@ class CountingJudge:
     def __init__(self) -> None:
         self.heard: list[float] = []  # seconds of audio in each judged utterance
 
-    def judge(self, samples: Samples) -> Verdict:
+    def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict:
         self.heard.append(len(samples) / 16000 - 2 * PAD_S)
         return Verdict("pause")
 
@@ -75,7 +76,7 @@ class FirstDeafJudge(CountingJudge):
         self.first = first
         self.deaf = deaf
 
-    def judge(self, samples: Samples) -> Verdict:
+    def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict:
         found = super().judge(samples)
         return found if len(self.heard) > self.deaf else self.first
 

@@ -39,6 +39,9 @@ class ScriptedRecognizer:
     def finish(self) -> Hypothesis | None:
         return None
 
+    def listen_for(self, commands: frozenset[Command] | None) -> None:
+        pass
+
     def reset(self) -> None:
         self.fed_s = 0.0
         self.resets += 1

@@ -38,6 +38,7 @@ import numpy as np
 
 from companion.audio.pcm import Samples, from_pcm16
 from companion.commands import pip_install
+from companion.domain.events import Command
 from companion.errors import UserError
 from companion.speech_in.engine import BYTES_PER_S, SAMPLE_RATE, EngineName, require_english
 from companion.speech_in.engines.moonshine.evidence import (
@@ -89,6 +90,17 @@ def padded(speech: Samples, pad_s: float = TUNING.pad_s) -> Samples:
 
 
 @dataclass(frozen=True)
+class Candidates:
+    """What an utterance is scored against: the phrases of the commands listened for, then the
+    vocabulary's `not_commands`, as one batch."""
+
+    phrases: list[str]  # the command phrases, first in `texts`
+    texts: list[str]  # every candidate: `phrases`, then the not-commands
+    spellings: list[list[int]]  # each text as the model writes it, as tokens
+    prior: list[float]  # each text's log-probability given silence
+
+
+@dataclass(frozen=True)
 class NumberSaid:
     """An utterance that is a number word and nothing else (`MoonshineEngine.weigh`)."""
 
@@ -134,7 +146,7 @@ def verdict(
 
 
 class Judge(Protocol):
-    def judge(self, samples: Samples) -> Verdict: ...
+    def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict: ...
 
 
 class Voice(Protocol):
@@ -239,7 +251,7 @@ class MoonshineRecognizer(UtteranceRecognizer):
         return whole if len(whole) <= MAX_UTTERANCE_S * BYTES_PER_S else pcm
 
     def _judge(self, pcm: bytes) -> Verdict:
-        return self._engine.judge(padded(from_pcm16(pcm), self._tuning.pad_s))
+        return self._engine.judge(padded(from_pcm16(pcm), self._tuning.pad_s), self._listening)
 
 
 class MoonshineEngine:
@@ -259,13 +271,34 @@ class MoonshineEngine:
         self.missing: tuple[str, ...] = ()  # it writes any word; nothing is out of vocabulary
         self._model = model
         self._voice = voice
-        self._phrases = list(vocabulary.phrases)
-        # Scored after the commands, in one batch with them: index len(self._phrases) and on.
-        self._candidates = [*self._phrases, *vocabulary.alternatives]
-        self._spellings = [model.tokenizer.encode(spelled(p)) for p in self._candidates]
+        texts = [*vocabulary.phrases, *vocabulary.alternatives]
+        spellings = [model.tokenizer.encode(spelled(p)) for p in texts]
         # Digital silence: the same for any length, unlike a quiet room.
         silence = model.encode(np.zeros(SAMPLE_RATE, np.float32))
-        self.prior = model.score(silence, self._spellings)
+        prior = model.score(silence, spellings)
+        self._every = Candidates(list(vocabulary.phrases), texts, spellings, prior)
+        self._narrowed: dict[frozenset[Command], Candidates] = {}
+
+    def candidates(self, listening: frozenset[Command] | None = None) -> Candidates:
+        """The candidates when listening for `listening` (None: every command). The phrases of
+        the other commands are left out altogether: scored as not-commands, they would only
+        stand between the person and a command they may give."""
+        if listening is None:
+            return self._every
+        if listening not in self._narrowed:
+            every = self._every
+            kept = [i for i, t in enumerate(every.texts) if self._listened(t, listening)]
+            self._narrowed[listening] = Candidates(
+                [t for t in every.phrases if self.vocabulary.phrases[t] in listening],
+                [every.texts[i] for i in kept],
+                [every.spellings[i] for i in kept],
+                [every.prior[i] for i in kept],
+            )
+        return self._narrowed[listening]
+
+    def _listened(self, text: str, listening: frozenset[Command]) -> bool:
+        command = self.vocabulary.phrases.get(text)
+        return command is None or command in listening
 
     @classmethod
     def load(cls, vocabulary: Vocabulary) -> MoonshineEngine:
@@ -283,27 +316,29 @@ class MoonshineEngine:
             )
         return cls(vocabulary, MoonshineModel.load(directory), VoiceActivity.load(vad))
 
-    def judge(self, samples: Samples) -> Verdict:
-        """The command phrase said in this utterance (16 kHz float audio), if any."""
-        return verdict(self.weigh(samples), self.judge_weights, self.tuning.near_belief)
+    def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict:
+        """The command phrase said in this utterance (16 kHz float audio), if any, among the
+        commands listened for (None: every one)."""
+        weighed = self.weigh(samples, listening)
+        return verdict(weighed, self.judge_weights, self.tuning.near_belief)
 
-    def weigh(self, samples: Samples) -> Weighed:
+    def weigh(self, samples: Samples, listening: frozenset[Command] | None = None) -> Weighed:
         """The best command phrase for this utterance and the evidence for it, the number said,
         or why there is none to weigh."""
         if self._voice.peak(samples) < self.tuning.voice_peak:
             return Unheard.NO_VOICE
+        candidates = self.candidates(listening)
+        phrases = candidates.phrases
         encoded = self._model.encode(slowed(samples, self.tuning.rate))
-        scores, lifted, ranked = self._scored(encoded)
+        scores, lifted, ranked = self._scored(encoded, candidates)
         best = ranked[0]
-        if best >= len(self._phrases):
-            return self._number(encoded, self._candidates[best])
-        ranked = [i for i in ranked if i < len(self._phrases)]
-        phrase = self._phrases[best]
+        if best >= len(phrases):
+            return self._number(encoded, candidates.texts[best])
+        ranked = [i for i in ranked if i < len(phrases)]
+        phrase = phrases[best]
         command = self.vocabulary.phrases[phrase]
-        # No other command at all (a one-command vocabulary): no separation to speak of.
-        other = next(
-            (i for i in ranked if self.vocabulary.phrases[self._phrases[i]] != command), best
-        )
+        # No other command at all (one command listened for): no separation to speak of.
+        other = next((i for i in ranked if self.vocabulary.phrases[phrases[i]] != command), best)
         words = len(phrase.split()) + self.tuning.extra_words
         free = self._model.transcribe(encoded, max_words=words)
         if not free.complete:
@@ -334,15 +369,18 @@ class MoonshineEngine:
     def ranked(self, samples: Samples) -> list[str]:
         """Every phrase scored, the not-commands too, best first, as `weigh` ranks them (with no
         voice check): what a perfect verdict would have to choose from."""
-        _, _, order = self._scored(self._model.encode(slowed(samples, self.tuning.rate)))
-        return [self._candidates[i] for i in order]
+        encoded = self._model.encode(slowed(samples, self.tuning.rate))
+        _, _, order = self._scored(encoded, self._every)
+        return [self._every.texts[i] for i in order]
 
-    def _scored(self, encoded: Encoded) -> tuple[list[float], list[float], list[int]]:
+    def _scored(
+        self, encoded: Encoded, candidates: Candidates
+    ) -> tuple[list[float], list[float], list[int]]:
         """Each candidate's log-probability given the audio, how far the audio lifted it, and
         the candidates' indices by lift, highest first."""
-        scores = self._model.score(encoded, self._spellings)
+        scores = self._model.score(encoded, candidates.spellings)
         weight = self.tuning.prior_weight
-        lifted = [s - weight * p for s, p in zip(scores, self.prior, strict=True)]
+        lifted = [s - weight * p for s, p in zip(scores, candidates.prior, strict=True)]
         return scores, lifted, sorted(range(len(lifted)), key=lambda i: -lifted[i])
 
     def recognizer(self) -> MoonshineRecognizer:
