@@ -273,6 +273,7 @@ class Listener:
                         engine.name,
                         level=min(1.0, level * 4),  # speech peaks near 0.25 RMS
                         overflows=capture.overflows,
+                        why=self.choice.why,
                     )
                 )
         return None

@@ -45,6 +45,7 @@ class ListenStatus:
     engine: str = ""
     level: float = 0.0  # microphone RMS level, 0..1
     overflows: int = 0
+    why: str = ""  # why this engine listens ("measured best for English")
 
     @property
     def on(self) -> bool:

@@ -43,6 +43,7 @@ from companion.tui.reps_entry import TypedReps, kept
 
 TICK_SECONDS = 0.05  # the session's own timing is exact; this only bounds screen lag
 HEARD_SECONDS = 4.0  # how long what was heard stays on the status line
+ENGINE_SECONDS = 8.0  # how long the engine listening, and why, is shown once it starts
 # How long the status line says audio was missed after the microphone last lost some.
 MISSED_AUDIO_SECONDS = 10.0
 MISSED_AUDIO = "missed some audio: the computer is busy"
@@ -168,7 +169,10 @@ class SessionScreen(Screen[None]):
         self._refresh_status()
 
     def on_listen_changed(self, message: ListenChanged) -> None:
-        self._listen = message.status
+        was_on, self._listen = self._listen.on, message.status
+        if message.status.on and not was_on and message.status.why:
+            status = message.status
+            self._show_heard(f"listening with {status.engine}: {status.why}", ENGINE_SECONDS)
         if message.status.state is ListenState.OFF:
             self._apply(self.runner.voice_off())  # nothing when it was asking for keys already
         grew = message.status.overflows > self._overflows  # a new listener counts from 0
@@ -221,11 +225,12 @@ class SessionScreen(Screen[None]):
         self.runner.chime(Earcon.UNMATCHED)
         self._show_heard(f'not sure I heard "{heard.text}": say it again')
 
-    def _show_heard(self, line: str) -> None:
+    def _show_heard(self, line: str, seconds: float | None = None) -> None:
+        """`line` on the heard line for `seconds` (default `HEARD_SECONDS`)."""
         self.query_one("#heard", Static).update(line)
         if self._heard_timer is not None:
             self._heard_timer.stop()
-        self._heard_timer = self.set_timer(HEARD_SECONDS, self._forget_heard)
+        self._heard_timer = self.set_timer(seconds or HEARD_SECONDS, self._forget_heard)
 
     def _forget_heard(self) -> None:
         self._heard_timer = None

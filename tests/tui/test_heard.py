@@ -92,3 +92,21 @@ async def test_the_listener_is_told_what_the_session_can_act_on_at_each_step() -
         await pilot.pause()
         assert Command.YES in listener.listening[-1] == screen.view.allowed
         assert len(listener.listening) == told + 1
+
+
+async def test_the_engine_and_why_it_listens_show_once_it_starts() -> None:
+    app = make_app(start="hip-thrust")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        why = "measured best for English"
+        on = ListenStatus(ListenState.LISTENING, "listening", "moonshine", why=why)
+        screen.post_message(ListenChanged(on))
+        await pilot.pause()
+        assert shown(screen, "heard") == f"listening with moonshine: {why}"
+        screen.post_message(CommandHeard(Heard(Command.NEXT, "next set", 0.0)))
+        await pilot.pause()
+        screen.post_message(ListenChanged(on))  # still on: nothing new to say
+        await pilot.pause()
+        assert shown(screen, "heard") == 'heard: "next set"'
