@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import threading
+import time
 
+import numpy as np
 import pytest
 
+from companion.domain.events import Command
+from companion.speech_in.capture import Block
 from companion.speech_in.engine import EngineName, Recognizer
 from companion.speech_in.listener import EngineChoice, Listener
+from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.port import ListenState, ListenStatus
 from companion.speech_in.settings import ListenSettings
 from companion.speech_in.vocabulary import load_vocabulary
@@ -92,3 +97,73 @@ def test_without_libspeexdsp_the_gate_keeps_the_companions_voice_out(
     choice = EngineChoice(EngineName.POCKETSPHINX, "en", None, "")
     listener = Listener(choice, ListenSettings(), UnstartableEngine(), reference=reference)
     assert listener._canceller(16000) is None
+
+
+class Noting:
+    """A recognizer that hears nothing and notes what it is told to listen for."""
+
+    def __init__(self, told: list[frozenset[Command] | None]) -> None:
+        self.told = told
+
+    def accept(self, pcm: bytes) -> Hypothesis | None:
+        return None
+
+    def finish(self) -> Hypothesis | None:
+        return None
+
+    def reset(self) -> None:
+        pass
+
+    def listen_for(self, commands: frozenset[Command] | None) -> None:
+        self.told.append(commands)
+
+
+class NotingEngine(UnstartableEngine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.told: list[frozenset[Command] | None] = []
+
+    def recognizer(self) -> Recognizer:
+        return Noting(self.told)
+
+
+class QuietMicrophone(Microphone):
+    """Delivers 50 ms blocks of silence, as fast as they are read."""
+
+    overflows = 0
+
+    def read(self, timeout: float) -> Block:
+        time.sleep(0.005)
+        now = time.monotonic()
+        return Block(np.zeros(800, np.float32), now - 0.05, now)
+
+    def lost(self) -> str | None:
+        return None
+
+
+def test_the_listener_listens_for_what_it_is_told_and_says_why_its_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("companion.speech_in.listener.Capture", lambda device: QuietMicrophone())
+    engine = NotingEngine()
+    choice = EngineChoice(EngineName.POCKETSPHINX, "en", None, "asked for")
+    listener = Listener(choice, ListenSettings(echo_cancellation=False), engine)
+    listening = threading.Event()
+
+    def on_status(status: ListenStatus) -> None:
+        if status.state is ListenState.LISTENING:
+            listening.set()
+
+    listener.listen_for(frozenset({Command.YES}))  # before it starts: kept until it does
+    listener.start(lambda heard: None, on_status)
+    try:
+        assert listening.wait(5)
+        assert listener.status().why == "asked for"
+        listener.listen_for(frozenset({Command.NEXT}))
+        deadline = time.monotonic() + 5
+        while len(engine.told) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        listener.close()
+    safety = frozenset({Command.PAIN, Command.HALT, Command.STOP})
+    assert engine.told == [frozenset({Command.YES}) | safety, frozenset({Command.NEXT}) | safety]
