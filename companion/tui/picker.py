@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -58,13 +60,14 @@ class PickerScreen(Screen[None]):
         if event.option.id is not None:
             self.app.call_later(self.app.run_action, f"start('{event.option.id}')")
 
-    def _label(self, workout: Workout) -> Text:
+    def _label(self, workout: Workout) -> Group:
         equipment = ", ".join(e.name for e in workout.equipment) or "no equipment"
-        label = Text.assemble(
-            f"{workout.title}  ·  about {estimate_minutes(workout)} min\n  ",
-            (f"{workout.id} · {equipment}", "dim"),
-        )
+        details = Text(f"{workout.id} · {equipment}", "dim")
         last = self.last.get(workout.id)
         if last is not None:
-            label.append(f"\n  {last.line()}", "dim italic")
-        return label
+            details.append(f"\n{last.line()}", "dim italic")
+        # Indented as a block, so a long line wraps under its own start, not at the margin.
+        return Group(
+            Text(f"{workout.title}  ·  about {estimate_minutes(workout)} min"),
+            Padding(details, (0, 0, 0, 2)),
+        )

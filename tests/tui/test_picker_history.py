@@ -3,8 +3,10 @@ composition root; a workout never done, or no history at all, shows nothing."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
+from rich.console import Console
 from textual.widgets import OptionList
 
 from companion import paths
@@ -22,9 +24,16 @@ from companion.speech_in.settings import ListenSettings
 from companion.speech_out.settings import SpeechSettings
 from companion.storage.history import History
 from companion.tui.app import CompanionApp
-from companion.tui.picker import LastSession
+from companion.tui.picker import LastSession, PickerScreen
 
 from .appkit import keys_only, make_app
+
+
+def plain(prompt: object, width: int = 76) -> str:
+    """An option's prompt as the list shows it, `width` columns wide, without trailing spaces."""
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(prompt)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
 
 
 def wiring() -> Wiring:
@@ -72,7 +81,7 @@ async def test_the_picker_shows_the_last_session_under_its_workout() -> None:
         await pilot.pause()
         options = app.screen.query_one(OptionList)
         shown = {
-            str(options.get_option_at_index(i).id): str(options.get_option_at_index(i).prompt)
+            str(options.get_option_at_index(i).id): plain(options.get_option_at_index(i).prompt)
             for i in range(options.option_count)
         }
     day = f"{datetime.now().astimezone():%Y-%m-%d}"
@@ -85,10 +94,20 @@ async def test_without_history_the_picker_shows_no_last_session() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         options = app.screen.query_one(OptionList)
-        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        count = options.option_count
+        prompts = [plain(options.get_option_at_index(i).prompt) for i in range(count)]
     assert prompts and not any("last:" in prompt for prompt in prompts)
 
 
 def test_a_last_session_line_names_the_day_and_the_ending() -> None:
     last = LastSession(datetime(2025, 3, 4, 18, 30), "finished")
     assert last.line() == "last: 2025-03-04 · finished"
+
+
+def test_a_long_last_session_line_wraps_under_its_own_start() -> None:
+    workout = next(w for w in load_library().workouts if w.id == "hip-thrust")
+    ending = "pain ended Barbell hip thrust, then warning signs: see a physical therapist"
+    screen = PickerScreen([workout], [], {"hip-thrust": LastSession(datetime(2026, 12, 1), ending)})
+    lines = plain(screen._label(workout), width=50).splitlines()
+    assert lines[0].startswith("Barbell hip thrust") and len(lines) >= 4
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in lines[1:])
