@@ -15,10 +15,10 @@ a decision, so it is kept as short as a word-internal gap allows. In a room whos
 background.
 
 A fresh endpointer knows nothing of the room, so it first listens for `learn_s` without deciding
-anything: the floor and the background are learned from that audio, and then it is replayed
-through the usual rules. Starting from a guessed quiet room instead, a loud room (people talking
-from the first moment) held the first segment open for `max_segment_s`, burying any command said
-in it (benchmarks/TUNING.md, "Endpointer").
+anything: the floor and the loud moments of the background are learned from that audio, and then
+it is replayed through the usual rules. Starting from a guessed quiet room instead, a loud room
+(people talking from the first moment) held the first segment open for `max_segment_s`, burying
+any command said in it (benchmarks/TUNING.md, "Endpointer").
 """
 
 from __future__ import annotations
@@ -49,10 +49,10 @@ class EndpointerTuning:
     preroll_s: float = 0.2  # audio kept before a segment's onset and handed over with it
     quiet_room_db: float = 40.0  # a floor first heard above this is checked against the room
     learn_s: float = 1.0  # audio heard before any decision, to learn the room from
-    # A learned stretch whose loudest tenth lies within this of its quietest tenth is all room
-    # (babble's spread is 7-9 dB); a wider one also holds a louder sound, such as a word said in
-    # a quiet room, which must not be taken for the room's loud moments.
-    steady_spread_db: float = 15.0
+    # The loud moments learned from that audio lie at most this far above its floor: babble's lie
+    # 7-9 dB above it. A word that fills most of the second must not be learned as the room's
+    # loud moments: then it, and every word like it after, would be lost.
+    learned_loud_db: float = 8.0
     max_segment_s: float = 4.0  # longer "speech" is closed anyway, as a noise that set in
     background_s: float = 8.0  # how much of the room's recent sound is weighed
     over_background_db: float = 1.5  # how far above the background's loud moments a segment opens
@@ -98,7 +98,8 @@ class Endpointer:
         self._pending = b""
         self._powers: deque[float] = deque(maxlen=3)
         self._floor: float | None = None  # None: still learning the room
-        self._learning: list[tuple[bytes, float]] = []  # frames heard so far, with their levels
+        # Frames heard so far with their levels; a frame's audio is None once a reset dropped it.
+        self._learning: list[tuple[bytes | None, float]] = []
         self.in_speech = False
         # Inside a segment, speech goes on only after `sustain_s` of loud frames in a row: a
         # clank (tens of milliseconds) during the closing pause must not hold the segment open.
@@ -131,8 +132,8 @@ class Endpointer:
 
     def reset(self) -> None:
         """Close any open segment without reporting it; keep the noise floor and the background
-        (same room). Audio held to learn the room from is learned from, not replayed."""
-        self._learn()
+        (same room). Audio held to learn the room from is still learned from, not replayed."""
+        self._learning = [(None, level) for _, level in self._learning]
         self._segment.clear()
         self._recent.clear()
         self._preroll.clear()
@@ -162,27 +163,22 @@ class Endpointer:
     def flush(self) -> list[SegmentEvent]:
         """The audio ends: decide on what is still held to learn the room from (a stream shorter
         than `learn_s`), with the room learned from that much."""
-        heard = self._learn()
-        replayed = (self._frame(frame, level, learned=True) for frame, level in heard)
-        return [event for event in replayed if event is not None]
-
-    def _learn(self) -> list[tuple[bytes, float]]:
-        """Learn the floor and the background from the frames held, and hand them back."""
         heard, self._learning = self._learning, []
         if not heard:
             return []
         levels = np.array([level for _, level in heard])
+        quietest, median = float(np.percentile(levels, 10)), float(np.median(levels))
         # The first frame's level, as the floor of a room heard from its first moment, unless
         # that is loud: a recording may begin mid-word. Then the room's quieter moments say how
         # loud it really is (people talking from the start: far above a quiet room).
-        first = min(float(levels[0]), self._tuning.quiet_room_db)
-        self._floor = max(first, float(np.percentile(levels, 10)))
-        spread = float(np.percentile(levels, 90)) - self._floor
-        room = (
-            levels if spread <= self._tuning.steady_spread_db else levels[levels < self._on_level()]
-        )
-        self._hear_background([float(level) for level in room])
-        return heard
+        self._floor = max(min(float(levels[0]), self._tuning.quiet_room_db), quietest)
+        # A room's level swings about evenly around its median: its loud moments lie about as far
+        # above it as its quiet ones below. The loudest tenth itself would take in a louder sound
+        # said in that second (a command), which then would not stand out.
+        symmetric = 2 * median - quietest
+        self._loud_background = min(symmetric, self._floor + self._tuning.learned_loud_db)
+        replayed = (self._frame(frame, level) for frame, level in heard if frame is not None)
+        return [event for event in replayed if event is not None]
 
     def _level(self, frame: bytes) -> float:
         samples = np.frombuffer(frame, "<i2").astype(np.float32)
@@ -196,13 +192,11 @@ class Endpointer:
         if len(self._background) >= 100:
             self._loud_background = float(np.percentile(self._background, 90))
 
-    def _frame(self, frame: bytes, level: float, learned: bool = False) -> SegmentEvent | None:
-        """What this frame does to the segment. `learned`: a replayed frame whose level is
-        already in the background, if it belongs there."""
+    def _frame(self, frame: bytes, level: float) -> SegmentEvent | None:
+        """What this frame does to the segment."""
         if not self.in_speech:
             self._track_floor(level)
-            if not learned:
-                self._hear_background([level])
+            self._hear_background([level])
             loud = level > self._on_level()
             self._preroll.append(frame)
             self._recent.append(loud)

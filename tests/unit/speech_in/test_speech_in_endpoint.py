@@ -125,26 +125,59 @@ def test_over_babble_a_louder_word_is_a_segment_of_its_own(seed: int) -> None:
     assert 0.45 <= spoken[2] <= 1.5
 
 
+def segments(samples: np.ndarray) -> list[float]:
+    """The voiced span of each closed segment, the recording fed in 100 ms blocks as the
+    microphone delivers them, then flushed as at its end."""
+    endpointer = Endpointer()
+    found = []
+    for at in range(0, len(samples), 1600):
+        found += endpointer.process(to_pcm16(samples[at : at + 1600]))
+    found += endpointer.flush()
+    return [e.speech_s for e in found if isinstance(e, SpeechEnded)]
+
+
 @pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("word_at_s", [0.6, 1.5])
 def test_in_a_room_loud_from_the_first_moment_a_word_soon_after_is_its_own_segment(
-    seed: int,
+    seed: int, word_at_s: float
 ) -> None:
     # `companion listen FILE` on a recording made in a busy gym, or a session started in one:
-    # nothing tells the endpointer the room before the person speaks.
+    # nothing tells the endpointer the room before the person speaks, and the word may come
+    # while it is still learning the room.
     rng = np.random.default_rng(seed)
     word = tone(0.5, 0.1)
     talk = babble(3.5, 0.1 / np.sqrt(2) / 10 ** (10 / 20), rng)  # the word 10 dB above it
-    talk[24000 : 24000 + len(word)] += word
-    endpointer = Endpointer()
-    found = [*endpointer.process(to_pcm16(talk)), *endpointer.flush()]
-    closed = [e.speech_s for e in found if isinstance(e, SpeechEnded)]
-    assert any(0.45 <= voiced <= 1.5 for voiced in closed)
+    at = int(word_at_s * 16000)
+    talk[at : at + len(word)] += word
+    assert any(0.45 <= voiced <= 1.5 for voiced in segments(talk))
+
+
+def test_words_said_while_it_learns_a_quiet_room_are_heard_and_so_are_the_next() -> None:
+    # A word 12 dB over the room fills much of the second it learns from: it must not be taken
+    # for the room's loud moments, or that word and every one like it after would be lost.
+    rng = np.random.default_rng(4)
+    room = (0.01 * rng.standard_normal(12 * 16000)).astype(np.float32)
+    word = tone(0.6, 0.01 * np.sqrt(2) * 10 ** (12 / 20))
+    starts = [0.3, 2.8, 5.3, 7.8, 10.3]
+    for start in starts:
+        at = int(start * 16000)
+        room[at : at + len(word)] += word
+    voiced = segments(room)
+    assert len(voiced) == len(starts) and all(0.5 <= v <= 0.75 for v in voiced)
 
 
 def test_audio_held_to_learn_the_room_is_not_replayed_after_a_reset() -> None:
     # A reset drops what was heard (the companion's own voice); the room is still learned from it.
-    endpointer = Endpointer()
-    assert endpointer.process(to_pcm16(tone(0.5, 0.2))) == []
-    endpointer.reset()
-    assert endpointer.flush() == []
-    assert endpointer.floor_db is not None
+    rng = np.random.default_rng(3)
+    heard = np.concatenate([
+        (0.003 * rng.standard_normal(3200)).astype(np.float32),
+        tone(0.3, 0.2),
+    ])
+    kept = Endpointer()
+    assert kept.process(to_pcm16(heard)) == []
+    assert kind(kept.flush()[0]) == "start"
+    dropped = Endpointer()
+    assert dropped.process(to_pcm16(heard)) == []
+    dropped.reset()
+    assert dropped.flush() == []
+    assert dropped.floor_db is not None
