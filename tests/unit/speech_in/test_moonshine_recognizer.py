@@ -168,3 +168,21 @@ def test_a_fragment_far_from_any_command_is_no_near_miss() -> None:
     judge = FirstDeafJudge(Verdict(fragment=True), deaf=99)
     found = feed(MoonshineRecognizer(judge), np.concatenate([quiet(1), tone(0.5), quiet(1.5)]))
     assert found == []
+
+
+class ListeningJudge(CountingJudge):
+    """Hears "pause" when listening for everything, "next set" when listening for some."""
+
+    def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict:
+        super().judge(samples, listening)
+        return Verdict("pause" if listening is None else "next set")
+
+
+def test_a_verdict_given_early_is_not_kept_when_the_step_listens_for_other_commands() -> None:
+    judge = ListeningJudge()
+    recognizer = MoonshineRecognizer(judge)
+    early = feed(recognizer, np.concatenate([quiet(1), tone(0.5), quiet(0.1)]))
+    assert early == [] and len(judge.heard) == 1  # judged as the pause began, not yet reported
+    recognizer.listen_for(frozenset({Command.NEXT}))  # the step changed within the pause
+    found = feed(recognizer, quiet(1))
+    assert [h for _, h in found] == [Hypothesis("next set", True)]

@@ -216,6 +216,11 @@ class MoonshineRecognizer(UtteranceRecognizer):
         self._guess = None
         self._fragment = None
 
+    def listen_for(self, commands: frozenset[Command] | None) -> None:
+        if commands != self._listening:
+            self._guess = None  # judged among other commands: judge again
+        super().listen_for(commands)
+
     def _opened(self) -> None:
         self._utterance = []
         self._guess = None
