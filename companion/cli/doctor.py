@@ -2,8 +2,8 @@
 command that fixes each missing piece.
 
 What does not work (no voice, no audio device, a bad settings file) is listed under "To fix" and
-makes the exit status 1; what would only work better (the Vosk model, another engine) is listed
-under "Worth adding" and does not.
+makes the exit status 1; what would only work better (another engine) is listed under "Worth
+adding" and does not.
 """
 
 from __future__ import annotations
@@ -126,7 +126,8 @@ def _engines(problems: list[str], advice: list[str], listen: ListenSettings | No
         choice = choose_engine(listen)
         where = f" with {choice.model}" if choice.model else ""
         print(f"  active engine: {choice.engine} ({choice.language}){where}: {choice.why}")
-        if choice.engine is not EngineName.VOSK and any(m.language == "en" for m in models):
+        english = choice.language == "en" and choice.engine is not EngineName.VOSK
+        if english and any(m.language == "en" for m in models):
             print("  the English Vosk model is used only when asked for: --engine vosk")
         advice.extend(modules_missing)
     except Exception as err:  # a missing model or engine: report, go on

