@@ -6,9 +6,11 @@ monotonic clock.
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
 
+from rich.console import Console
 from textual.pilot import Pilot
 
 from companion import paths
@@ -74,3 +76,10 @@ async def press_next_until(pilot: Pilot[None], kind: StepKind) -> SessionScreen:
     while screen.view is None or screen.view.kind is not kind:
         await pilot.press("space")
     return screen
+
+
+def plain(prompt: object, width: int = 76) -> str:
+    """An option's prompt as the list shows it, `width` columns wide, without trailing spaces."""
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(prompt)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())

@@ -3,10 +3,8 @@ composition root; a workout never done, or no history at all, shows nothing."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
-from rich.console import Console
 from textual.widgets import OptionList
 
 from companion import paths
@@ -26,14 +24,7 @@ from companion.storage.history import History
 from companion.tui.app import CompanionApp
 from companion.tui.picker import LastSession, PickerScreen
 
-from .appkit import keys_only, make_app
-
-
-def plain(prompt: object, width: int = 76) -> str:
-    """An option's prompt as the list shows it, `width` columns wide, without trailing spaces."""
-    console = Console(width=width, file=io.StringIO(), record=True)
-    console.print(prompt)
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+from .appkit import keys_only, make_app, plain
 
 
 def wiring() -> Wiring:

@@ -15,7 +15,7 @@ from companion.library import load_library
 from companion.tui.session_screen import SessionScreen
 from companion.tui.summary import SummaryScreen, summary_table
 
-from .appkit import make_app, press_next_until
+from .appkit import make_app, plain, press_next_until
 
 TITLE = "Legs [/] day"
 NAME = "Hip thrust [bold]barbell"
@@ -43,7 +43,7 @@ async def test_brackets_in_a_workout_are_shown_as_written() -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         options = app.screen.query_one(OptionList)
-        prompt = str(options.get_option_at_index(ids.index("brackets")).prompt)
+        prompt = plain(options.get_option_at_index(ids.index("brackets")).prompt)
         assert prompt.startswith(f"{TITLE}  ·  about ")
         await pilot.press(*["down"] * ids.index("brackets"), "enter")
         await pilot.pause()
