@@ -128,7 +128,7 @@ def placed(text: str, expected: str | None, voice: str, speech: Samples) -> Utte
 
 
 @cache
-def _talk(kind: str) -> Samples:
+def talk(kind: str) -> Samples:
     """What babble is made of, end to end, each part at unit RMS: for "babble" every real_speech
     recording, for "chatter" (its synthetic stand-in, made of training material only) the
     training voices saying the non-command sentences."""
@@ -144,9 +144,9 @@ def noise(kind: str, n: int, rng: np.random.Generator) -> Samples:
     talking over each other) or chatter (synthetic voices talking over each other) noise, unit
     RMS."""
     if kind in ("babble", "chatter"):
-        talk = _talk(kind)
-        starts = rng.integers(0, len(talk), size=BABBLE_TALKERS)
-        shaped = np.sum([np.take(talk, range(s, s + n), mode="wrap") for s in starts], axis=0)
+        material = talk(kind)
+        starts = rng.integers(0, len(material), size=BABBLE_TALKERS)
+        shaped = np.sum([np.take(material, range(s, s + n), mode="wrap") for s in starts], axis=0)
     elif kind == "white":
         shaped = rng.standard_normal(n)
     elif kind == "pink":
