@@ -48,7 +48,7 @@ class EndpointerTuning:
     sustain_s: float = 0.05  # loud time in a row that counts as speech going on in a segment
     preroll_s: float = 0.2  # audio kept before a segment's onset and handed over with it
     quiet_room_db: float = 40.0  # a floor first heard above this is checked against the room
-    learn_s: float = 1.0  # audio heard before any decision, to learn the room from
+    learn_s: float = 1.5  # audio heard before any decision, to learn the room from
     # The loud moments learned from that audio lie at most this far above its floor: babble's lie
     # 7-9 dB above it. A word that fills most of the second must not be learned as the room's
     # loud moments: then it, and every word like it after, would be lost.
@@ -167,17 +167,20 @@ class Endpointer:
         if not heard:
             return []
         levels = np.array([level for _, level in heard])
-        quietest, median = float(np.percentile(levels, 10)), float(np.median(levels))
+        quietest = float(np.percentile(levels, 10))
         # The first frame's level, as the floor of a room heard from its first moment, unless
         # that is loud: a recording may begin mid-word. Then the room's quieter moments say how
         # loud it really is (people talking from the start: far above a quiet room).
         self._floor = max(min(float(levels[0]), self._tuning.quiet_room_db), quietest)
-        # A room's level swings about evenly around its median: its loud moments lie about as far
-        # above it as its quiet ones below. The loudest tenth itself would take in a louder sound
-        # said in that second (a command), which then would not stand out.
-        symmetric = 2 * median - quietest
-        self._loud_background = min(symmetric, self._floor + self._tuning.learned_loud_db)
-        replayed = (self._frame(frame, level) for frame, level in heard if frame is not None)
+        # The room's loud moments, as the loudest tenth of what was heard; a louder sound said in
+        # that second (a command) would be that loudest tenth itself, hence the bound.
+        loud = min(float(np.percentile(levels, 90)), self._floor + self._tuning.learned_loud_db)
+        # The background holds the room as learned; the replayed frames do not join it again, and
+        # a louder sound among them that did not stand out would keep the next ones down too.
+        self._background.extend(float(level) for level in levels if level <= loud)
+        self._loud_background = loud
+        kept = ((frame, level) for frame, level in heard if frame is not None)
+        replayed = (self._frame(frame, level, learned=True) for frame, level in kept)
         return [event for event in replayed if event is not None]
 
     def _level(self, frame: bytes) -> float:
@@ -192,11 +195,13 @@ class Endpointer:
         if len(self._background) >= 100:
             self._loud_background = float(np.percentile(self._background, 90))
 
-    def _frame(self, frame: bytes, level: float) -> SegmentEvent | None:
-        """What this frame does to the segment."""
+    def _frame(self, frame: bytes, level: float, learned: bool = False) -> SegmentEvent | None:
+        """What this frame does to the segment. `learned`: a frame of the audio the room was
+        learned from, replayed."""
         if not self.in_speech:
             self._track_floor(level)
-            self._hear_background([level])
+            if not learned:
+                self._hear_background([level])
             loud = level > self._on_level()
             self._preroll.append(frame)
             self._recent.append(loud)
