@@ -8,12 +8,12 @@ import time
 
 import numpy as np
 import pytest
+from test_listening_for import Saying
 
 from companion.domain.events import Command
 from companion.speech_in.capture import Block
 from companion.speech_in.engine import EngineName, Recognizer
 from companion.speech_in.listener import EngineChoice, Listener
-from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.port import ListenState, ListenStatus
 from companion.speech_in.settings import ListenSettings
 from companion.speech_in.vocabulary import load_vocabulary
@@ -99,32 +99,15 @@ def test_without_libspeexdsp_the_gate_keeps_the_companions_voice_out(
     assert listener._canceller(16000) is None
 
 
-class Noting:
-    """A recognizer that hears nothing and notes what it is told to listen for."""
-
-    def __init__(self, told: list[frozenset[Command] | None]) -> None:
-        self.told = told
-
-    def accept(self, pcm: bytes) -> Hypothesis | None:
-        return None
-
-    def finish(self) -> Hypothesis | None:
-        return None
-
-    def reset(self) -> None:
-        pass
-
-    def listen_for(self, commands: frozenset[Command] | None) -> None:
-        self.told.append(commands)
-
-
 class NotingEngine(UnstartableEngine):
+    """Its recognizer hears nothing and notes what it is told to listen for."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.told: list[frozenset[Command] | None] = []
+        self.made = Saying()
 
     def recognizer(self) -> Recognizer:
-        return Noting(self.told)
+        return self.made
 
 
 class QuietMicrophone(Microphone):
@@ -161,9 +144,10 @@ def test_the_listener_listens_for_what_it_is_told_and_says_why_its_engine(
         assert listener.status().why == "asked for"
         listener.listen_for(frozenset({Command.NEXT}))
         deadline = time.monotonic() + 5
-        while len(engine.told) < 2 and time.monotonic() < deadline:
+        while len(engine.made.told) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
     finally:
         listener.close()
     safety = frozenset({Command.PAIN, Command.HALT, Command.STOP})
-    assert engine.told == [frozenset({Command.YES}) | safety, frozenset({Command.NEXT}) | safety]
+    told = engine.made.told
+    assert told == [frozenset({Command.YES}) | safety, frozenset({Command.NEXT}) | safety]
