@@ -172,7 +172,7 @@ def evaluate(
         }
         if latencies
         else None,
-        # CPU seconds per second of audio, on one core (the benchmark runs single-threaded).
+        # CPU seconds (every thread's: onnxruntime may use both cores) per second of audio.
         "real_time_factor": round(sum(busy_s.values()) / sum(audio_s.values()), 4),
         "real_time_factor_by_condition": {n: round(busy_s[n] / audio_s[n], 4) for n in busy_s},
         "counts": counts,
