@@ -50,7 +50,7 @@ class EndpointerTuning:
     quiet_room_db: float = 40.0  # a floor first heard above this is checked against the room
     learn_s: float = 1.5  # audio heard before any decision, to learn the room from
     # The loud moments learned from that audio lie at most this far above its floor: babble's lie
-    # 7-9 dB above it. A word that fills most of the second must not be learned as the room's
+    # 7-9 dB above it. A word that fills much of that time must not be learned as the room's
     # loud moments: then it, and every word like it after, would be lost.
     learned_loud_db: float = 8.0
     max_segment_s: float = 4.0  # longer "speech" is closed anyway, as a noise that set in
@@ -161,8 +161,8 @@ class Endpointer:
         return events
 
     def flush(self) -> list[SegmentEvent]:
-        """The audio ends: decide on what is still held to learn the room from (a stream shorter
-        than `learn_s`), with the room learned from that much."""
+        """Learn the room from the audio held for that, and decide on that audio: once `learn_s`
+        has been heard, or when the audio ends sooner (the caller says so by calling this)."""
         heard, self._learning = self._learning, []
         if not heard:
             return []
@@ -173,7 +173,7 @@ class Endpointer:
         # loud it really is (people talking from the start: far above a quiet room).
         self._floor = max(min(float(levels[0]), self._tuning.quiet_room_db), quietest)
         # The room's loud moments, as the loudest tenth of what was heard; a louder sound said in
-        # that second (a command) would be that loudest tenth itself, hence the bound.
+        # that time (a command) would be that loudest tenth itself, hence the bound.
         loud = min(float(np.percentile(levels, 90)), self._floor + self._tuning.learned_loud_db)
         # The background holds the room as learned; the replayed frames do not join it again, and
         # a louder sound among them that did not stand out would keep the next ones down too.

@@ -65,7 +65,7 @@ def test_a_clank_in_the_closing_pause_does_not_hold_the_segment_open() -> None:
 
 
 def test_once_the_room_is_learned_steady_noise_and_a_click_open_nothing() -> None:
-    # The first second teaches the endpointer the room; after that, neither the noise nor a
+    # The first moments teach the endpointer the room; after that, neither the noise nor a
     # short clank opens a segment.
     rng = np.random.default_rng(1)
     endpointer = Endpointer()
