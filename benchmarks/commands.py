@@ -115,8 +115,9 @@ def snr_conditions(noises: tuple[str, ...]) -> list[Condition]:
     return [(name, mixer(snr)) for name, snr in CONDITIONS]
 
 
-def room_conditions() -> list[Condition]:
-    """rooms.py's: clean, then each noise at each SNR, loud from the recording's first moment."""
+def room_conditions(snrs: tuple[float, ...] = rooms.SNRS_DB) -> list[Condition]:
+    """rooms.py's: clean, then each noise at each of `snrs`, loud from the recording's first
+    moment."""
 
     def mixer(noise: str | None, snr: float | None) -> Mixer:
         def mix(index: int, u: corpus.Utterance, rng: np.random.Generator) -> tuple[Samples, float]:
@@ -125,7 +126,7 @@ def room_conditions() -> list[Condition]:
 
         return mix
 
-    noisy = [(f"{n} {snr:g}dB", mixer(n, snr)) for n in rooms.NOISES for snr in rooms.SNRS_DB]
+    noisy = [(f"{n} {snr:g}dB", mixer(n, snr)) for n in rooms.NOISES for snr in snrs]
     return [("clean", mixer(None, None)), *noisy]
 
 
@@ -163,6 +164,8 @@ def evaluate(
                 tally["right"] += 1
                 # From the end of speech to the moment a live listener would have decided.
                 latencies.append(found[0].live_s - speech_end_s)
+        # A long run's progress, as each condition ends.
+        print(f"{name}: {json.dumps(tally)}", file=sys.stderr, flush=True)
     return {
         "utterances_per_condition": len(utterances),
         **summary(counts),
@@ -257,7 +260,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 utterances = room_utterances(phrases, voices, speeds)
             about = {"voices": list(voices), "speeds": list(speeds)}
-        conditions = snr_conditions(noises) if args.conditions == "snr" else room_conditions()
+        if args.conditions == "snr":
+            conditions = snr_conditions(noises)
+        else:
+            conditions = room_conditions(tuple(args.snrs))
         measured = evaluate(engine, utterances, conditions, listening)
         result[split] = {**about, "noises": list(noises), **measured}
     families = [result[s] for s in HELD_OUT_FAMILIES if s in result]
@@ -288,6 +294,13 @@ def main() -> int:
         choices=("snr", "rooms"),
         default="snr",
         help="snr: white, pink, chatter, clanks, babble after 5 s of room; rooms: rooms.py",
+    )
+    parser.add_argument(
+        "--snrs",
+        type=float,
+        nargs="+",
+        default=list(rooms.SNRS_DB),
+        help="with --conditions rooms: the SNRs (dB) of each noise",
     )
     parser.add_argument(
         "--listen-for",
