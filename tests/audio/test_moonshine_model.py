@@ -1,6 +1,7 @@
 """The Moonshine model as the engine runs it: the wheel's int8 ORT-format files rewritten as ONNX
-(`wheel_models.widened`). That is there for speed alone (benchmarks/moonshine_speed.py), so it
-must compute what the shipped files compute."""
+(`wheel_models.widened`), and the phrases scored in groups of one length against one copy of the
+audio's cross-attention entries (`MoonshineModel.score`). Both are there for speed alone
+(benchmarks/moonshine_speed.py), so both must compute what the plain way computes."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from speech_in_audio import espeak
 
+from companion.audio.resample import resample
+from companion.audio.wav import read_wav
+from companion.speech_in.engine import SAMPLE_RATE
+from companion.speech_in.engines.moonshine.engine import MoonshineEngine, padded, spelled
 from companion.speech_in.engines.moonshine.model import FILES, bundled_model_dir
+from companion.speech_in.vocabulary import load_vocabulary
 from companion.speech_in.wheel_models import open_session, widened
 
 
@@ -52,3 +59,22 @@ def test_the_widened_model_computes_what_the_shipped_file_does(name: str) -> Non
         assert have.shape == want.shape
         # Fused kernels add up in another order: float rounding, nothing more.
         np.testing.assert_allclose(have, want, rtol=1e-3, atol=1e-3)
+
+
+@pytest.fixture(scope="module")
+def engine() -> MoonshineEngine:
+    return MoonshineEngine.load(load_vocabulary("en"))
+
+
+def test_a_phrase_scores_the_same_alone_as_among_phrases_of_every_length(
+    engine: MoonshineEngine, tmp_path: Path
+) -> None:
+    samples, rate = read_wav(espeak("next set", tmp_path / "said.wav"), whole=True)
+    model = engine._model
+    encoded = model.encode(padded(resample(samples, rate, SAMPLE_RATE)))
+    texts = engine.candidates().texts
+    spellings = [model.tokenizer.encode(spelled(text)) for text in texts]
+    assert len({len(s) for s in spellings}) >= 3, "the vocabulary's phrases differ in length"
+    together = model.score(encoded, spellings)
+    alone = [model.score(encoded, [spelling])[0] for spelling in spellings]
+    np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-4)

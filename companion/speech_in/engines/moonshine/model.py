@@ -39,6 +39,15 @@ def bundled_model_dir() -> Path | None:
     return directory if all((directory / name).is_file() for name in FILES) else None
 
 
+def _log_sum_exp(logits: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """log Σ exp over the last axis: what each logit is less its log-probability."""
+    top = logits.max(axis=-1, keepdims=True)
+    result: np.ndarray[Any, Any] = (top + np.log(np.exp(logits - top).sum(axis=-1, keepdims=True)))[
+        ..., 0
+    ]
+    return result
+
+
 def _log_softmax(logits: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     result: np.ndarray[Any, Any] = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
@@ -91,22 +100,33 @@ class MoonshineModel:
 
         The end may be written as "." before </s>; that extra step is nearly certain, so the
         end is scored as P(</s>) + P(".") at the phrase's last position.
+
+        Phrases of one length are decoded together, one row each: padded to the longest, every
+        padded position would cost the output layer over the whole vocabulary, the decoder's
+        dearest part. The audio's cross-attention entries are given once, not once per row:
+        onnxruntime broadcasts them (benchmarks/TUNING.md, "Moonshine's speed").
         """
-        width = max(len(p) for p in phrases)
-        ids = np.zeros((len(phrases), width), np.int64)
+        scores = [0.0] * len(phrases)
+        by_length: dict[int, list[int]] = {}
         for row, phrase in enumerate(phrases):
-            ids[row, : len(phrase)] = phrase
-        cache = {k: np.repeat(v, len(phrases), axis=0) for k, v in encoded.cache.items()}
-        hidden = np.repeat(encoded.hidden, len(phrases), axis=0)
-        (logits,) = self._decoder.run(["logits"], self._feeds(ids, hidden, cache, True))
-        log_probs = _log_softmax(logits[:, :, : self._vocabulary])
-        scores = []
-        for row, phrase in enumerate(phrases):
-            total = float(encoded.first[phrase[0]])
-            for at in range(1, len(phrase)):
-                total += float(log_probs[row, at - 1, phrase[at]])
-            last = log_probs[row, len(phrase) - 1]
-            scores.append(total + float(np.logaddexp(last[EOS], last[self._period])))
+            by_length.setdefault(len(phrase), []).append(row)
+        for rows in by_length.values():
+            ids = np.array([phrases[row] for row in rows], np.int64)
+            cache = {
+                k: v if ".encoder." in k else np.repeat(v, len(rows), axis=0)
+                for k, v in encoded.cache.items()
+            }
+            (logits,) = self._decoder.run(["logits"], self._feeds(ids, encoded.hidden, cache, True))
+            logits = logits[:, :, : self._vocabulary]
+            norms = _log_sum_exp(logits)
+            for at_row, row in enumerate(rows):
+                phrase, said, norm = phrases[row], logits[at_row], norms[at_row]
+                total = float(encoded.first[phrase[0]])
+                for at in range(1, len(phrase)):
+                    total += float(said[at - 1, phrase[at]] - norm[at - 1])
+                last = said[len(phrase) - 1]
+                end = np.logaddexp(last[EOS], last[self._period]) - norm[len(phrase) - 1]
+                scores[row] = total + float(end)
         return scores
 
     def transcribe(self, encoded: Encoded, max_words: int) -> Transcript:
