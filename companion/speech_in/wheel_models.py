@@ -11,6 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from companion.commands import pip_install
+from companion.errors import UserError
+
 if TYPE_CHECKING:
     import onnx
 
@@ -51,8 +54,14 @@ def widened(path: Path) -> bytes:
     loaded from that, the model is optimised in full, and the weights are widened once, at
     loading (benchmarks/TUNING.md, "Moonshine's speed").
     """
-    import onnx
     import onnxruntime
+
+    try:
+        import onnx
+    except ImportError as error:
+        raise UserError(
+            f"onnx, which loads the speech model, is missing; run: {pip_install('onnx')}"
+        ) from error
 
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3

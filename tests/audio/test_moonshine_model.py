@@ -5,6 +5,7 @@ audio's cross-attention entries (`MoonshineModel.score`). Both are there for spe
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from speech_in_audio import espeak
 
 from companion.audio.resample import resample
 from companion.audio.wav import read_wav
+from companion.errors import UserError
 from companion.speech_in.engine import SAMPLE_RATE
 from companion.speech_in.engines.moonshine.engine import MoonshineEngine, padded, spelled
 from companion.speech_in.engines.moonshine.model import FILES, bundled_model_dir
@@ -59,6 +61,14 @@ def test_the_widened_model_computes_what_the_shipped_file_does(name: str) -> Non
         assert have.shape == want.shape
         # Fused kernels add up in another order: float rounding, nothing more.
         np.testing.assert_allclose(have, want, rtol=1e-3, atol=1e-3)
+
+
+def test_a_missing_onnx_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "onnx", None)  # as if it were not installed
+    with pytest.raises(
+        UserError, match=r"onnx, which loads the speech model, is missing; run: .*pip install onnx"
+    ):
+        widened(model_file(FILES[0]))
 
 
 @pytest.fixture(scope="module")
