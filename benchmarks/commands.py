@@ -115,8 +115,10 @@ def snr_conditions(noises: tuple[str, ...]) -> list[Condition]:
     return [(name, mixer(snr)) for name, snr in CONDITIONS]
 
 
-def room_conditions(snrs: tuple[float, ...] = rooms.SNRS_DB) -> list[Condition]:
-    """rooms.py's: clean, then each noise at each of `snrs`, loud from the recording's first
+def room_conditions(
+    snrs: tuple[float, ...] = rooms.SNRS_DB, noises: tuple[str, ...] = rooms.NOISES
+) -> list[Condition]:
+    """rooms.py's: clean, then each of `noises` at each of `snrs`, loud from the recording's first
     moment."""
 
     def mixer(noise: str | None, snr: float | None) -> Mixer:
@@ -126,7 +128,7 @@ def room_conditions(snrs: tuple[float, ...] = rooms.SNRS_DB) -> list[Condition]:
 
         return mix
 
-    noisy = [(f"{n} {snr:g}dB", mixer(n, snr)) for n in rooms.NOISES for snr in snrs]
+    noisy = [(f"{n} {snr:g}dB", mixer(n, snr)) for n in noises for snr in snrs]
     return [("clean", mixer(None, None)), *noisy]
 
 
