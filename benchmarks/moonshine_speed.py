@@ -12,7 +12,7 @@ engine changes.
     nice python benchmarks/moonshine_speed.py [--rounds 3] [--threads N]
 
 The engine uses onnxruntime's default threads, two on these machines, unless `--threads` says
-otherwise; run it on an idle machine. With `--threads`, the CPU time of a judgement is given too.
+otherwise; run it on an idle machine. `judge_cpu_per_audio_s` is every thread's CPU time.
 """
 
 from __future__ import annotations
