@@ -79,11 +79,9 @@ def widened(path: Path) -> bytes:
 def _name_subgraphs(graph: onnx.GraphProto, name: str) -> None:
     """Names the graph and every graph inside it: onnxruntime writes subgraphs (the two branches
     of the decoder's `If`) without the name that an ONNX model must give them."""
-    import onnx
-
     if not graph.name:
         graph.name = name
     for node in graph.node:
         for attribute in node.attribute:
-            if attribute.type == onnx.AttributeProto.GRAPH:
+            if attribute.HasField("g"):
                 _name_subgraphs(attribute.g, f"{name}/{node.name}/{attribute.name}")

@@ -49,8 +49,7 @@ def _log_sum_exp(logits: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
 
 
 def _log_softmax(logits: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    result: np.ndarray[Any, Any] = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    result: np.ndarray[Any, Any] = logits - _log_sum_exp(logits)[..., None]
     return result
 
 
