@@ -1,23 +1,26 @@
 """Fits the Moonshine verdict's weights on the training split and writes them to the judge file
 the package ships (`companion/speech_in/engines/moonshine/judge.json`, read by `evidence.fitted`).
 
-    python benchmarks/fit_judge.py [--out PATH] [--gym]
+    python benchmarks/fit_judge.py [--out PATH] [--gym] [--offsets-only]
 
 Runs the training split (espeak-ng voices; white, pink and chatter noise) through the Moonshine
 recognizer block by block, as `companion listen` does, clean and at 10 and 5 dB SNR after 5 s of
 the room (with `--gym`, also in the gym conditions training material may hold,
 `rooms.TRAIN_NOISES`: music, babble of the training voices, music with clanks; 10 dB, loud from
-the first moment: tried, not shipped, see TUNING.md), and records
+the first moment), and records
 the evidence of every judgement that could decide an utterance (an early judgement that more
 speech overtook is left out; an early one that found a fragment is kept beside the judgement made
 again on closing), so the fit sees the same audio the live verdict does; an utterance counts as
 heard when any of its judgements accepts. Label:
 1 when a command was said and the best phrase is that command, else 0 (chatter, counts, cues,
 and commands whose best phrase was wrong). A logistic regression (standardised features, light
-L2) gives the weights; the bias is then lowered in steps until false accepts on the split,
-pooled over its conditions, are at or below 1 %. Writes the weights, and prints them with what
-they give on the split; `benchmarks/commands.py` measures them held out. Record the figures in
-benchmarks/TUNING.md, "Moonshine verdict".
+L2) gives the weights (`--offsets-only` keeps the shipped weights and bias instead). Then each
+command gets an offset to the log-odds, within the lean `OFFSET_LEANS` allows, fitted for the most
+commands right with false accepts on the split, the mean of its conditions', at or below 1 %
+(`fit_offsets`); only when no offsets can keep that is the bias lowered, in steps, and the
+offsets fitted again. Writes the weights, and prints them with what they give on the split;
+`benchmarks/commands.py` measures them held out. Record the figures in benchmarks/TUNING.md,
+"Moonshine verdict".
 """
 
 from __future__ import annotations
@@ -44,12 +47,12 @@ from companion.speech_in.engines.moonshine.engine import (
     MoonshineRecognizer,
     Verdict,
     Weighed,
+    Weighing,
     verdict,
 )
 from companion.speech_in.engines.moonshine.evidence import (
     FEATURES,
     LEANS,
-    Evidence,
     JudgeWeights,
     judge_path,
 )
@@ -60,6 +63,16 @@ SNR_CONDITIONS = ("clean", "10dB", "5dB")
 ROOM_SNRS_DB = (10.0,)
 MAX_FALSE_ACCEPTS = 0.01
 L2 = 0.01
+# The per-command offsets (`fit_offsets`): the steps tried, and which way a command's may go. A
+# false pain only stops the set and asks whether it hurts; a missed one leaves a person lifting
+# through pain, so pain and the emergency words may only be made easier to say. A false "next"
+# or "skip" throws away the set in progress, so those may only be made harder.
+OFFSET_STEPS = tuple(0.25 * i for i in range(-8, 9))
+OFFSET_LEANS = {"pain": 1, "halt": 1, "stop": 1, "next": -1, "skip": -1}
+OFFSET_ROUNDS = 4
+# How many commands right one false accept is worth, tried from the first until one keeps false
+# accepts at `MAX_FALSE_ACCEPTS`.
+FALSE_ACCEPT_COSTS = (1, 2, 4, 8, 16, 32)
 
 
 class Recorder:
@@ -77,7 +90,7 @@ class Recorder:
         self.weighed.append(weighed)
         return verdict(weighed)
 
-    def used(self, samples: Samples) -> list[tuple[str, Evidence]]:
+    def used(self, samples: Samples) -> list[Weighing]:
         """The judgements of one recording (16 kHz) that decided its utterances."""
         self.weighed.clear()
         recognizer = Tracing(self)
@@ -85,7 +98,7 @@ class Recorder:
         for i in range(0, len(samples), step):
             recognizer.accept(to_pcm16(samples[i : i + step]))
         recognizer.finish()
-        return [w for w in recognizer.decided if isinstance(w, tuple)]
+        return [w for w in recognizer.decided if isinstance(w, Weighing)]
 
 
 class Tracing(MoonshineRecognizer):
@@ -135,8 +148,9 @@ def collect(
         for index, utterance in enumerate(utterances):
             expected[(name, index)] = utterance.expected
             samples, _ = mix(index, utterance, rng)
-            for phrase, evidence in recorder.used(samples):
-                rows.append({"key": (name, index), "command": phrases[phrase], "row": evidence})
+            for weighed in recorder.used(samples):
+                command = weighed.command.value
+                rows.append({"key": (name, index), "command": command, "row": weighed.evidence})
         print(f"{name}: {sum(r['key'][0] == name for r in rows)} judgements", file=sys.stderr)
     return expected, rows
 
@@ -183,6 +197,58 @@ def outcome(
     return result
 
 
+def false_accepts_ok(result: dict[str, Any]) -> bool:
+    """At most `MAX_FALSE_ACCEPTS`, as the mean of the conditions' rates."""
+    return bool(np.mean([c["false_accept_rate"] for c in result.values()]) <= MAX_FALSE_ACCEPTS)
+
+
+def tally(
+    expected: dict[Key, str | None], rows: list[dict[str, Any]], accepted: np.ndarray[Any, Any]
+) -> tuple[int, int]:
+    """Commands right and non-commands accepted, every condition's together."""
+    heard: dict[Key, set[str]] = {key: set() for key in expected}
+    for row, yes in zip(rows, accepted, strict=True):
+        if yes:
+            heard[row["key"]].add(row["command"])
+    right = sum(heard[k] == {e} for k, e in expected.items() if e is not None)
+    false = sum(bool(heard[k]) for k, e in expected.items() if e is None)
+    return right, false
+
+
+def fit_offsets(
+    expected: dict[Key, str | None], rows: list[dict[str, Any]], odds: np.ndarray[Any, Any]
+) -> dict[str, float] | None:
+    """Per-command offsets to the log-odds `odds` of each row: the most commands right with
+    false accepts at most `MAX_FALSE_ACCEPTS`, or None if no offsets within the limits keep it.
+
+    Each command's offset in turn is set to the step of `OFFSET_STEPS` (within its lean,
+    `OFFSET_LEANS`) that maximises commands right less `cost` times false accepts, over a few
+    rounds; the smallest `cost` of `FALSE_ACCEPT_COSTS` whose offsets keep the limit wins. Equal
+    outcomes keep the offset nearer 0."""
+    commands = [r["command"] for r in rows]
+    names = sorted({*commands, *(e for e in expected.values() if e is not None)})
+    for cost in FALSE_ACCEPT_COSTS:
+        offsets = dict.fromkeys(names, 0.0)
+        for _ in range(OFFSET_ROUNDS):
+            for name in names:
+                lean = OFFSET_LEANS.get(name, 0)
+                steps = [v for v in OFFSET_STEPS if lean * v >= 0]
+                best: tuple[float, float] | None = None
+                for value in sorted(steps, key=abs):
+                    trial = {**offsets, name: value}
+                    shift = np.array([trial[c] for c in commands])
+                    right, false = tally(expected, rows, odds + shift > 0)
+                    gain = right - cost * false
+                    if best is None or gain > best[0]:
+                        best = (gain, value)
+                assert best is not None
+                offsets[name] = best[1]
+        shift = np.array([offsets[c] for c in commands])
+        if false_accepts_ok(outcome(expected, rows, odds + shift > 0)):
+            return {name: value for name, value in offsets.items() if value != 0.0}
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -193,20 +259,29 @@ def main() -> int:
         "--gym", action="store_true",
         help="fit on the gym conditions of training material too (rooms.TRAIN_NOISES)",
     )
+    parser.add_argument(
+        "--offsets-only", action="store_true",
+        help="keep the shipped weights and bias; fit only the per-command offsets",
+    )
     args = parser.parse_args()
     engine = MoonshineEngine.load(load_vocabulary("en"))
     expected, rows = collect(Recorder(engine), conditions(args.gym))
     x = np.array([r["row"].as_row() for r in rows])
-    y = np.array([r["command"] == expected[r["key"]] for r in rows], float)
-    weights, bias = fit(x, y)
+    if args.offsets_only:
+        shipped = engine.judge_weights
+        weights, bias = np.array([shipped.weights[n] for n in FEATURES]), shipped.bias
+    else:
+        y = np.array([r["command"] == expected[r["key"]] for r in rows], float)
+        weights, bias = fit(x, y)
     fitted = bias
-    while True:
-        result = outcome(expected, rows, x @ weights + bias > 0)
-        if np.mean([c["false_accept_rate"] for c in result.values()]) <= MAX_FALSE_ACCEPTS:
-            break
+    while (offsets := fit_offsets(expected, rows, x @ weights + bias)) is None:
         bias -= 0.05
+    shift = np.array([offsets.get(r["command"], 0.0) for r in rows])
+    result = outcome(expected, rows, x @ weights + bias + shift > 0)
     judge = JudgeWeights(
-        round(bias, 4), {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)}
+        round(bias, 4),
+        {n: round(float(w), 4) for n, w in zip(FEATURES, weights, strict=True)},
+        {Command(name): value for name, value in sorted(offsets.items())},
     )
     args.out.write_text(json.dumps(judge.as_json(), indent=2) + "\n", encoding="utf-8")
     print(

@@ -42,6 +42,7 @@ from companion.speech_in.engines.moonshine.engine import (
     MoonshineEngine,
     MoonshineRecognizer,
     Verdict,
+    Weighing,
     verdict,
 )
 from companion.speech_in.engines.moonshine.evidence import belief
@@ -63,9 +64,9 @@ class Candidates:
 
     def judge(self, samples: Samples, listening: frozenset[Command] | None = None) -> Verdict:
         weighed = self.engine.weigh(samples, listening)
-        if isinstance(weighed, tuple):  # a command phrase was weighed: keep how near it came
-            phrase, evidence = weighed
-            self.beliefs[phrase] = belief(evidence, self.engine.judge_weights)
+        if isinstance(weighed, Weighing):  # a command phrase was weighed: keep how near it came
+            judge = self.engine.judge_weights
+            self.beliefs[weighed.phrase] = belief(weighed.evidence, weighed.command, judge)
         # The engine's own verdict, with every phrase that fell short a near miss.
         return verdict(weighed, self.engine.judge_weights, near_belief=-math.inf)
 

@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from companion.domain.events import Command
 from companion.speech_in.engines.moonshine import evidence as moonshine_evidence
-from companion.speech_in.engines.moonshine.engine import TUNING, Verdict, verdict
+from companion.speech_in.engines.moonshine.engine import TUNING, Verdict, Weighing, verdict
 from companion.speech_in.engines.moonshine.evidence import (
     Evidence,
     belief,
@@ -48,10 +49,10 @@ CLEAR = Evidence(
 
 
 def test_a_clear_command_convinces_and_a_doubtful_one_does_not() -> None:
-    assert belief(CLEAR) > 0
+    assert belief(CLEAR, Command.PAUSE) > 0
     # "Two." heard, best phrase "no": another transcript far likelier, spelled differently.
     doubtful = replace(CLEAR, log_prob=-7.0, lift=1.0, margin=7.0, separation=0.5, similarity=0.4)
-    assert belief(doubtful) <= 0
+    assert belief(doubtful, Command.PAUSE) <= 0
 
 
 def test_every_feature_has_a_weight() -> None:
@@ -61,8 +62,30 @@ def test_every_feature_has_a_weight() -> None:
 def test_a_phrase_just_short_of_convincing_is_a_near_miss_and_a_far_one_is_not() -> None:
     doubtful = replace(CLEAR, log_prob=-7.0, lift=1.0, margin=7.0, separation=0.5, similarity=0.4)
     near = replace(CLEAR, lift=2.0, separation=2.0)
-    assert TUNING.near_belief <= belief(near) <= 0 < belief(CLEAR)
-    assert belief(doubtful) < TUNING.near_belief
-    assert verdict(("pause", CLEAR)) == Verdict("pause")
-    assert verdict(("pause", near)) == Verdict(fragment=True, near="pause")
-    assert verdict(("pause", doubtful)) == Verdict(fragment=True)
+    assert TUNING.near_belief <= belief(near, Command.PAUSE) <= 0 < belief(CLEAR, Command.PAUSE)
+    assert belief(doubtful, Command.PAUSE) < TUNING.near_belief
+    assert verdict(Weighing("pause", Command.PAUSE, CLEAR)) == Verdict("pause")
+    assert verdict(Weighing("pause", Command.PAUSE, near)) == Verdict(fragment=True, near="pause")
+    assert verdict(Weighing("pause", Command.PAUSE, doubtful)) == Verdict(fragment=True)
+
+
+def test_a_commands_offset_moves_only_that_commands_verdict() -> None:
+    near = replace(CLEAR, lift=2.0, separation=2.0)  # just short of convincing
+    shipped = moonshine_evidence.fitted()
+    leaning = moonshine_evidence.JudgeWeights(
+        shipped.bias, shipped.weights, {**shipped.offsets, Command.PAIN: 2.0}
+    )
+    base = belief(near, Command.PAIN, shipped) - shipped.offsets.get(Command.PAIN, 0.0)
+    assert belief(near, Command.PAIN, leaning) == pytest.approx(base + 2.0)
+    assert belief(near, Command.PAUSE, leaning) == belief(near, Command.PAUSE, shipped)
+    pain, pause = Weighing("pain", Command.PAIN, near), Weighing("pause", Command.PAUSE, near)
+    assert verdict(pain, leaning) == Verdict("pain")
+    assert verdict(pause, leaning) == verdict(pause, shipped)
+
+
+def test_the_shipped_offsets_lean_as_the_fit_allows() -> None:
+    """Pain and the emergency words are never made harder to say, next and skip never easier
+    (benchmarks/fit_judge.py, OFFSET_LEANS)."""
+    offsets = moonshine_evidence.fitted().offsets
+    assert all(offsets.get(c, 0.0) >= 0 for c in (Command.PAIN, Command.HALT, Command.STOP))
+    assert all(offsets.get(c, 0.0) <= 0 for c in (Command.NEXT, Command.SKIP))

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from companion.domain.events import Command
 from companion.errors import UserError
 from companion.speech_in.engines.moonshine.evidence import (
     FEATURES,
@@ -23,8 +24,15 @@ def test_the_shipped_file_gives_a_weight_to_every_measurement() -> None:
 
 
 def test_what_fit_judge_writes_reads_back_the_same() -> None:
-    judge = JudgeWeights(-1.5, {name: 0.25 for name in FEATURES})
+    offsets = {Command.PAIN: 1.0, Command.HEAVIER: -1.75}
+    judge = JudgeWeights(-1.5, {name: 0.25 for name in FEATURES}, offsets)
     assert parse_weights(json.dumps(judge.as_json()), "judge.json") == judge
+
+
+def test_a_file_without_offsets_gives_every_command_none() -> None:
+    weights = {name: 0.25 for name in FEATURES}
+    text = json.dumps({"bias": -1.5, "weights": weights})
+    assert parse_weights(text, "judge.json") == JudgeWeights(-1.5, weights, {})
 
 
 WEIGHTS = ", ".join(f'"{name}": 0.1' for name in FEATURES)
@@ -41,6 +49,15 @@ WEIGHTS = ", ".join(f'"{name}": 0.1' for name in FEATURES)
         (
             f'{{"bias": 1, "weights": {{{WEIGHTS.replace("0.1", chr(34) + "x" + chr(34), 1)}}}}}',
             "weights.log_prob must be a number",
+        ),
+        (f'{{"bias": 1, "weights": {{{WEIGHTS}}}, "offsets": []}}', "offsets must be an object"),
+        (
+            f'{{"bias": 1, "weights": {{{WEIGHTS}}}, "offsets": {{"pian": 1}}}}',
+            "offsets.pian is not a command",
+        ),
+        (
+            f'{{"bias": 1, "weights": {{{WEIGHTS}}}, "offsets": {{"pain": "1"}}}}',
+            "offsets.pain must be a number",
         ),
     ],
 )

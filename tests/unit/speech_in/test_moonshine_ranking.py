@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 
 from companion.audio.pcm import Samples
+from companion.domain.events import Command
 from companion.speech_in.engines.moonshine.engine import (
     TUNING,
     MoonshineEngine,
     NumberSaid,
     Unheard,
     Verdict,
+    Weighing,
     spelled,
 )
 from companion.speech_in.engines.moonshine.model import Transcript
@@ -70,10 +72,9 @@ def test_a_phrase_likely_whatever_is_heard_loses_to_the_one_the_audio_raised() -
     engine = MoonshineEngine(load_vocabulary("en"), Decoder(), Voice(1.0))  # type: ignore[arg-type]
     assert max(GIVEN_SPEECH, key=lambda p: GIVEN_SPEECH[p]) == spelled("no")  # raw best
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
-    assert not isinstance(weighed, Unheard)
-    assert isinstance(weighed, tuple)  # a command, not a number
-    phrase, evidence = weighed
-    assert phrase == "pain"
+    assert isinstance(weighed, Weighing)  # a command, not a number
+    assert (weighed.phrase, weighed.command) == ("pain", Command.PAIN)
+    evidence = weighed.evidence
     assert evidence.log_prob == -7.0
     assert evidence.lift == pytest.approx(-7.0 + PRIOR_WEIGHT * 13.0)
     assert evidence.separation == pytest.approx(evidence.lift - (-6.0 + PRIOR_WEIGHT * 8.0))
@@ -103,17 +104,17 @@ def test_a_count_that_fits_better_than_any_command_is_no_command() -> None:
     assert engine.judge(np.full(16000, 0.1, np.float32)) == Verdict(fragment=True)
     heard["One"] = -8.0  # now "done" fits best, and is weighed against commands only
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
-    assert not isinstance(weighed, Unheard) and isinstance(weighed, tuple) and weighed[0] == "done"
-    assert weighed[1].separation == pytest.approx(weighed[1].lift - (-30.0 + 30.0 * PRIOR_WEIGHT))
+    assert isinstance(weighed, Weighing) and weighed.phrase == "done"
+    evidence = weighed.evidence
+    assert evidence.separation == pytest.approx(evidence.lift - (-30.0 + 30.0 * PRIOR_WEIGHT))
 
 
 def test_the_ranking_is_the_one_weigh_chooses_from() -> None:
     engine = MoonshineEngine(load_vocabulary("en"), Decoder(), Voice(1.0))  # type: ignore[arg-type]
     ranked = engine.ranked(np.full(16000, 0.1, np.float32))
     weighed = engine.weigh(np.full(16000, 0.1, np.float32))
-    assert not isinstance(weighed, Unheard)
-    assert isinstance(weighed, tuple)  # a command, not a number
-    assert ranked[:2] == [weighed[0], "no"] == ["pain", "no"]  # lifted 3.4 and 0.4
+    assert isinstance(weighed, Weighing)  # a command, not a number
+    assert ranked[:2] == [weighed.phrase, "no"] == ["pain", "no"]  # lifted 3.4 and 0.4
     # Every command phrase and every count, call or number, once each.
     vocabulary = load_vocabulary("en")
     assert sorted(ranked) == sorted([*vocabulary.phrases, *vocabulary.alternatives])

@@ -16,8 +16,8 @@ into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
 3. the model also transcribes freely. A transcript of more than `MoonshineTuning.extra_words`
    words past the candidate's is chatter that may merely contain a command, and is dropped at once;
 4. otherwise the candidate, the free transcript and the runner-up command make the `Evidence`
-   that `evidence.belief` weighs: above 0 it is taken; a little below it
-   (`MoonshineTuning.near_belief`), a near miss.
+   that `evidence.belief` weighs, with the candidate's command's own offset: above 0 it is
+   taken; a little below it (`MoonshineTuning.near_belief`), a near miss.
 
 Steps 2 and 3 drop an utterance outright rather than weigh it, which saves a decoding (weighing
 them too gained nothing worth it: benchmarks/TUNING.md, "Moonshine").
@@ -124,7 +124,16 @@ class Verdict:
     near: str | None = None  # the command phrase a fragment fell just short of
 
 
-Weighed = tuple[str, Evidence] | NumberSaid | Unheard
+@dataclass(frozen=True)
+class Weighing:
+    """An utterance's best command phrase, the command it means, and the evidence for it."""
+
+    phrase: str
+    command: Command
+    evidence: Evidence
+
+
+Weighed = Weighing | NumberSaid | Unheard
 
 
 def verdict(
@@ -138,11 +147,10 @@ def verdict(
         return Verdict(weighed.phrase)
     if isinstance(weighed, Unheard):
         return Verdict(fragment=weighed is Unheard.NOT_A_COMMAND)
-    phrase, evidence = weighed
-    odds = belief(evidence, judge)
+    odds = belief(weighed.evidence, weighed.command, judge)
     if odds > 0:
-        return Verdict(phrase)
-    return Verdict(fragment=True, near=phrase if odds >= near_belief else None)
+        return Verdict(weighed.phrase)
+    return Verdict(fragment=True, near=weighed.phrase if odds >= near_belief else None)
 
 
 class Judge(Protocol):
@@ -357,7 +365,7 @@ class MoonshineEngine:
             similarity=similarity(free.text, phrase),
             seconds=len(samples) / SAMPLE_RATE,
         )
-        return phrase, evidence
+        return Weighing(phrase, command, evidence)
 
     def _number(self, encoded: Encoded, candidate: str) -> NumberSaid | Unheard:
         """A not-command fits best: the number it names when it is one and the free transcript

@@ -3,14 +3,17 @@
 The best-ranked command phrase is nearly always the right one when a command was said (see
 `MoonshineTuning.prior_weight`); the hard part is telling when no command was said at all, or
 when the audio was too damaged to trust. Six measurements of the utterance weigh in, and a
-logistic model combines them: accept when `bias + sum(weights[f] * evidence.f) > 0`.
+logistic model combines them: accept when `bias + offsets[command] + sum(weights[f] * evidence.f)
+> 0`, where the command is the one the phrase means.
 
 The weights are data, `judge.json` beside this module, written by `benchmarks/fit_judge.py` from
 the benchmark's training split only (espeak-ng voices with white, pink and chatter noise, clean,
 10 and 5 dB SNR): positives are utterances whose best phrase was the command said, negatives are
 chatter, counts, cues and commands whose best phrase was wrong. The bias is set so that false
-accepts on that split, pooled over its conditions, stay at or below 1 %. What they give, and what
-was tried: benchmarks/TUNING.md, "Moonshine verdict".
+accepts on that split, pooled over its conditions, stay at or below 1 %. The per-command offsets
+are fitted after, on training material only, so that a command whose phrases chatter and cues
+resemble ("halfway there" and "heavier") needs more evidence, and pain less. What they give, and
+what was tried: benchmarks/TUNING.md, "Moonshine verdict".
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import difflib
 import functools
 import json
 import re
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import TypeGuard
 
+from companion.domain.events import Command
 from companion.errors import UserError
 
 LETTERS = re.compile(r"[^\w' ]+")
@@ -59,13 +63,16 @@ JUDGE_FILE = "judge.json"
 
 @dataclass(frozen=True)
 class JudgeWeights:
-    """The fitted verdict: `bias` and one weight per `Evidence` field."""
+    """The fitted verdict: `bias`, one weight per `Evidence` field, and what each command's
+    phrases add to the log-odds (a command not in `offsets` adds 0)."""
 
     bias: float
     weights: dict[str, float]
+    offsets: dict[Command, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        return {"bias": self.bias, "weights": self.weights}
+        offsets = {command.value: value for command, value in self.offsets.items()}
+        return {"bias": self.bias, "weights": self.weights, "offsets": offsets}
 
 
 def parse_weights(text: str, where: str) -> JudgeWeights:
@@ -85,7 +92,22 @@ def parse_weights(text: str, where: str) -> JudgeWeights:
     for name, value in weights.items():
         if not _is_number(value):
             raise UserError(f"{where}: weights.{name} must be a number")
-    return JudgeWeights(float(bias), {name: float(weights[name]) for name in FEATURES})
+    ordered = {name: float(weights[name]) for name in FEATURES}
+    return JudgeWeights(float(bias), ordered, _offsets(data.get("offsets", {}), where))
+
+
+def _offsets(table: object, where: str) -> dict[Command, float]:
+    if not isinstance(table, dict):
+        raise UserError(f"{where}: offsets must be an object of command = number")
+    known = {command.value for command in Command}
+    offsets: dict[Command, float] = {}
+    for name, value in table.items():
+        if name not in known:
+            raise UserError(f"{where}: offsets.{name} is not a command")
+        if not _is_number(value):
+            raise UserError(f"{where}: offsets.{name} must be a number")
+        offsets[Command(name)] = float(value)
+    return offsets
 
 
 def _is_number(value: object) -> TypeGuard[float]:
@@ -109,9 +131,10 @@ def similarity(transcript: str, phrase: str) -> float:
     return difflib.SequenceMatcher(None, " ".join(words), phrase.lower()).ratio()
 
 
-def belief(evidence: Evidence, judge: JudgeWeights | None = None) -> float:
-    """The verdict's log-odds that the phrase was said: above 0 it is accepted. `judge`: the
-    weights to use; the shipped ones by default."""
+def belief(evidence: Evidence, command: Command, judge: JudgeWeights | None = None) -> float:
+    """The verdict's log-odds that a phrase of `command` was said: above 0 it is accepted.
+    `judge`: the weights to use; the shipped ones by default."""
     judge = judge or fitted()
     row = zip(FEATURES, evidence.as_row(), strict=True)
-    return judge.bias + sum(judge.weights[name] * value for name, value in row)
+    offset = judge.offsets.get(command, 0.0)
+    return judge.bias + offset + sum(judge.weights[name] * value for name, value in row)
