@@ -144,6 +144,10 @@ def evaluate(
     heard_for = None if listening is None else {c.value for c in listening | SAFETY}
     counts: dict[str, dict[str, int]] = {}
     latencies: list[float] = []
+    # Every condition's together: how often each command was taken right, and which commands
+    # the non-commands were taken for (pain's row is the one safety rests on).
+    by_command: dict[str, list[int]] = {}
+    false_by_command: dict[str, int] = {}
     audio_s: dict[str, float] = {}
     busy_s: dict[str, float] = {}
     for name, mix in conditions:
@@ -160,10 +164,15 @@ def evaluate(
             if expected is None or (heard_for is not None and expected not in heard_for):
                 tally["others"] += 1
                 tally["false_accepts"] += bool(commands)
+                for command in commands:
+                    false_by_command[command] = false_by_command.get(command, 0) + 1
                 continue
             tally["commands"] += 1
+            taken = by_command.setdefault(expected, [0, 0])
+            taken[1] += 1
             if commands == {expected}:
                 tally["right"] += 1
+                taken[0] += 1
                 # From the end of speech to the moment a live listener would have decided.
                 latencies.append(found[0].live_s - speech_end_s)
         # A long run's progress, as each condition ends.
@@ -181,6 +190,8 @@ def evaluate(
         "real_time_factor": round(sum(busy_s.values()) / sum(audio_s.values()), 4),
         "real_time_factor_by_condition": {n: round(busy_s[n] / audio_s[n], 4) for n in busy_s},
         "counts": counts,
+        "right_by_command": {c: f"{r} of {n}" for c, (r, n) in sorted(by_command.items())},
+        "false_accepts_by_command": dict(sorted(false_by_command.items())),
     }
 
 

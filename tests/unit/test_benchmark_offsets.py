@@ -1,0 +1,44 @@
+"""`benchmarks/fit_judge.py`'s per-command offsets, on log-odds made up so that the answer can be
+worked out by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from fit_judge import Key, fit_offsets
+
+
+def test_offsets_stop_a_commands_false_accepts_and_catch_pain_within_their_leans() -> None:
+    expected: dict[Key, str | None] = {}
+    rows: list[dict[str, Any]] = []
+    odds: list[float] = []
+
+    def utterance(said: str | None, heard: str, log_odds: float) -> None:
+        key = ("clean", len(expected))
+        expected[key] = said
+        rows.append({"key": key, "command": heard, "row": None})
+        odds.append(log_odds)
+
+    for _ in range(2):
+        utterance("heavier", "heavier", 3.0)  # clear: taken at any offset down to -2.75
+        utterance("pain", "pain", -0.5)  # just short: taken from an offset of +0.75
+        utterance("next", "next", -0.5)  # just short, but next may only be made harder
+    for _ in range(5):
+        utterance(None, "heavier", 0.5)  # "halfway there" taken for "heavier"
+    utterance(None, "pain", 0.5)  # one false pain: 1 % of the non-commands
+    for _ in range(94):
+        utterance(None, "yes", -4.0)
+
+    offsets = fit_offsets(expected, rows, np.array(odds))
+
+    assert offsets == {"heavier": -0.5, "pain": 0.75}
+
+
+def test_no_offsets_when_a_false_accept_can_only_be_made_harder_by_the_lean() -> None:
+    # Two false pains in 100: pain may not be made harder, so only the bias can help.
+    expected: dict[Key, str | None] = {("clean", i): None for i in range(100)}
+    expected["clean", 100] = "yes"
+    rows = [{"key": ("clean", i), "command": "pain", "row": None} for i in range(2)]
+    rows.append({"key": ("clean", 100), "command": "yes", "row": None})
+    assert fit_offsets(expected, rows, np.array([0.5, 0.5, 3.0])) is None
