@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import neural_voices
@@ -102,11 +103,12 @@ RUNNING = frozenset(
 
 @pytest.mark.parametrize("voice", ["slt", "awb"])
 def test_listening_for_a_steps_commands_keeps_an_echoed_cue_from_becoming_another(
-    engine: MoonshineEngine, tmp_path: Path, voice: str
+    engine: MoonshineEngine, tmp_path: Path, voice: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # People echo "switch sides" as the companion moves them to the other side; with every
-    # command listened for, it is "switch exercise" (easier), which means something only after a
-    # pain report.
+    # command listened for, the verdict without its per-command offsets takes it for "switch
+    # exercise" (easier), which means something only after a pain report.
+    monkeypatch.setattr(engine, "judge_weights", replace(engine.judge_weights, offsets={}))
     said = flite("switch sides", tmp_path / "s.wav", voice)
     assert heard(engine, said) == [(Command.EASIER, "switch exercise")]
     assert heard(engine, said, RUNNING) == []
@@ -114,6 +116,15 @@ def test_listening_for_a_steps_commands_keeps_an_echoed_cue_from_becoming_anothe
     assert heard(engine, flite("next set", tmp_path / "n.wav", voice), RUNNING) == [
         (Command.NEXT, "next set")
     ]
+
+
+def test_easiers_offset_keeps_an_echoed_cue_from_becoming_easier(
+    engine: MoonshineEngine, tmp_path: Path
+) -> None:
+    # The shipped verdict asks more of "easier" (judge.json's offsets): slt's "switch sides" is
+    # no command even with every command listened for (above, without the offsets, it was).
+    assert engine.judge_weights.offsets[Command.EASIER] < 0
+    assert heard(engine, flite("switch sides", tmp_path / "s.wav", "slt")) == []
 
 
 def test_the_commands_not_listened_for_are_not_scored_at_all(engine: MoonshineEngine) -> None:
@@ -200,9 +211,9 @@ def test_listen_can_be_told_what_to_listen_for(
 ) -> None:
     from companion.cli import main
 
-    said = str(flite("switch sides", tmp_path / "s.wav"))
+    said = str(flite("skip exercise", tmp_path / "s.wav"))
     assert main(["listen", "--json", said]) == 0
     assert main(["listen", "--json", "--listen-for", "next,pause", said]) == 0
     every, narrowed = (json.loads(line) for line in capsys.readouterr().out.splitlines())
-    assert [c["command"] for c in every["commands"]] == ["easier"]
+    assert [c["command"] for c in every["commands"]] == ["skip"]
     assert narrowed["commands"] == []
