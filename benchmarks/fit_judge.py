@@ -175,14 +175,22 @@ def fit(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> tuple[np.ndarray[An
     return w / spread, b - float(np.sum(w * mean / spread))
 
 
-def outcome(
+def heard_in(
     expected: dict[Key, str | None], rows: list[dict[str, Any]], accepted: np.ndarray[Any, Any]
-) -> dict[str, Any]:
-    """Accuracy and false accepts per condition, counted as benchmarks/commands.py counts them."""
+) -> dict[Key, set[str]]:
+    """The commands each utterance gave: those of its rows `accepted`."""
     heard: dict[Key, set[str]] = {key: set() for key in expected}
     for row, yes in zip(rows, accepted, strict=True):
         if yes:
             heard[row["key"]].add(row["command"])
+    return heard
+
+
+def outcome(
+    expected: dict[Key, str | None], rows: list[dict[str, Any]], accepted: np.ndarray[Any, Any]
+) -> dict[str, Any]:
+    """Accuracy and false accepts per condition, counted as benchmarks/commands.py counts them."""
+    heard = heard_in(expected, rows, accepted)
     result: dict[str, Any] = {}
     for name in dict.fromkeys(k[0] for k in expected):
         keys = [k for k in expected if k[0] == name]
@@ -206,10 +214,7 @@ def tally(
     expected: dict[Key, str | None], rows: list[dict[str, Any]], accepted: np.ndarray[Any, Any]
 ) -> tuple[int, int]:
     """Commands right and non-commands accepted, every condition's together."""
-    heard: dict[Key, set[str]] = {key: set() for key in expected}
-    for row, yes in zip(rows, accepted, strict=True):
-        if yes:
-            heard[row["key"]].add(row["command"])
+    heard = heard_in(expected, rows, accepted)
     right = sum(heard[k] == {e} for k, e in expected.items() if e is not None)
     false = sum(bool(heard[k]) for k, e in expected.items() if e is None)
     return right, false
