@@ -232,22 +232,19 @@ def fit_offsets(
     outcomes keep the offset nearer 0."""
     commands = [r["command"] for r in rows]
     names = sorted({*commands, *(e for e in expected.values() if e is not None)})
+
+    def gain(offsets: dict[str, float], cost: int) -> int:
+        right, false = tally(expected, rows, odds + np.array([offsets[c] for c in commands]) > 0)
+        return right - cost * false
+
     for cost in FALSE_ACCEPT_COSTS:
         offsets = dict.fromkeys(names, 0.0)
         for _ in range(OFFSET_ROUNDS):
             for name in names:
                 lean = OFFSET_LEANS.get(name, 0)
-                steps = [v for v in OFFSET_STEPS if lean * v >= 0]
-                best: tuple[float, float] | None = None
-                for value in sorted(steps, key=abs):
-                    trial = {**offsets, name: value}
-                    shift = np.array([trial[c] for c in commands])
-                    right, false = tally(expected, rows, odds + shift > 0)
-                    gain = right - cost * false
-                    if best is None or gain > best[0]:
-                        best = (gain, value)
-                assert best is not None
-                offsets[name] = best[1]
+                steps = sorted((v for v in OFFSET_STEPS if lean * v >= 0), key=abs)
+                # `max` keeps the first of equal gains: the step nearest 0.
+                offsets[name] = max(steps, key=lambda v: gain({**offsets, name: v}, cost))
         shift = np.array([offsets[c] for c in commands])
         if false_accepts_ok(outcome(expected, rows, odds + shift > 0)):
             return {name: value for name, value in offsets.items() if value != 0.0}
