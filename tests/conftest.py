@@ -11,11 +11,25 @@ import pytest
 from pulse import ENV_KEYS, PulseLab
 
 
+@pytest.fixture(scope="session", autouse=True)
+def prepared_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The speech models as the engines run them (`wheel_models.open_prepared`), made once for
+    the whole run as a user's cache keeps them, rather than seconds over again in every test.
+    Fixtures that outlive a test (an engine loaded once per module) keep them here too."""
+    cache = tmp_path_factory.mktemp("cache")
+    (cache / "models").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COMPANION_CACHE_DIR", str(cache))
+        yield cache / "models"
+
+
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared_models: Path) -> Path:
     """No test reads or writes the real user's history, cache or config."""
     monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "models").symlink_to(prepared_models)
     monkeypatch.setenv("COMPANION_CONFIG", str(tmp_path / "config.toml"))
     return tmp_path
 

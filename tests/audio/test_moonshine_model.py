@@ -1,7 +1,9 @@
 """The Moonshine model as the engine runs it: the wheel's int8 ORT-format files rewritten as ONNX
-(`wheel_models.widened`), and the phrases scored in groups of one length against one copy of the
-audio's cross-attention entries (`MoonshineModel.score`). Both are there for speed alone
-(benchmarks/moonshine_speed.py), so both must compute what the plain way computes."""
+and kept in the cache (`wheel_models.open_prepared`), the decoder's matrix products in int8, and
+the phrases scored in groups of one length against one copy of the audio's cross-attention
+entries (`MoonshineModel.score`). All are there for speed alone (benchmarks/moonshine_speed.py),
+so they must compute what the plain way computes: exactly, or for int8 within what was measured
+(benchmarks/TUNING.md, "Moonshine's speed")."""
 
 from __future__ import annotations
 
@@ -16,11 +18,12 @@ from speech_in_audio import espeak
 from companion.audio.resample import resample
 from companion.audio.wav import read_wav
 from companion.errors import UserError
+from companion.speech_in import wheel_models
 from companion.speech_in.engine import SAMPLE_RATE
 from companion.speech_in.engines.moonshine.engine import MoonshineEngine, padded, spelled
-from companion.speech_in.engines.moonshine.model import FILES, bundled_model_dir
+from companion.speech_in.engines.moonshine.model import FILES, MoonshineModel, bundled_model_dir
 from companion.speech_in.vocabulary import load_vocabulary
-from companion.speech_in.wheel_models import open_session, widened
+from companion.speech_in.wheel_models import open_prepared, open_session
 
 
 def model_file(name: str) -> Path:
@@ -50,9 +53,9 @@ def random_feeds(session: Any) -> dict[str, np.ndarray[Any, Any]]:
 
 
 @pytest.mark.parametrize("name", FILES[:2])
-def test_the_widened_model_computes_what_the_shipped_file_does(name: str) -> None:
+def test_the_rewritten_model_computes_what_the_shipped_file_does(name: str) -> None:
     shipped = open_session(model_file(name))
-    rewritten = open_session(widened(model_file(name)))
+    rewritten = open_prepared(model_file(name))
     feeds = random_feeds(shipped)
     expected = shipped.run(None, feeds)
     got = rewritten.run(None, feeds)
@@ -63,12 +66,87 @@ def test_the_widened_model_computes_what_the_shipped_file_does(name: str) -> Non
         np.testing.assert_allclose(have, want, rtol=1e-3, atol=1e-3)
 
 
-def test_a_missing_onnx_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+def models_kept(cache: Path) -> list[str]:
+    return sorted(p.name for p in (cache / "models").iterdir())
+
+
+def test_a_prepared_model_is_kept_and_opened_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "empty"))
+    made = open_prepared(model_file(FILES[0]))
+    (kept,) = models_kept(tmp_path / "empty")
+    assert kept.startswith("encoder_model-") and kept.endswith(".onnx")
+
+    def made_again(*_: object) -> Path:
+        raise AssertionError("the kept model was made again")
+
+    monkeypatch.setattr(wheel_models, "_widen", made_again)
+    opened = open_prepared(model_file(FILES[0]))
+    feeds = random_feeds(made)
+    for want, have in zip(made.run(None, feeds), opened.run(None, feeds), strict=True):
+        np.testing.assert_array_equal(have, want)
+
+
+def test_a_new_recipe_makes_the_model_anew_and_drops_the_old_one_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path))
+    open_prepared(model_file(FILES[0]))
+    open_prepared(model_file(FILES[0]), int8=True)
+    before = models_kept(tmp_path)
+    monkeypatch.setattr(wheel_models, "RECIPE", "another")
+    open_prepared(model_file(FILES[0]))
+    after = models_kept(tmp_path)
+    assert len(before) == len(after) == 2
+    int8 = [name for name in before if name.startswith("encoder_model-int8-")]
+    assert int8 and int8[0] in after, "the int8 model is another model: kept"
+    assert set(before) - set(after), "the float one was made anew, under another name"
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("")
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(in_the_way))  # no directory can go under it
+    session = open_prepared(model_file(FILES[0]))
+    feeds = random_feeds(session)
+    (hidden,) = session.run(None, feeds)
+    assert hidden.shape[0] == 1 and np.isfinite(hidden).all()
+
+
+def test_a_damaged_kept_model_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path))
+    open_prepared(model_file(FILES[0]))
+    (kept,) = models_kept(tmp_path)
+    (tmp_path / "models" / kept).write_bytes(b"cut short by a full disk")
+    session = open_prepared(model_file(FILES[0]))
+    assert session.run(None, random_feeds(session))[0].shape[0] == 1
+    assert (tmp_path / "models" / kept).stat().st_size > 1_000_000
+
+
+def test_a_missing_onnx_ir_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path))  # nothing made yet
+    monkeypatch.delitem(sys.modules, "onnxruntime.quantization.matmul_nbits_quantizer", False)
+    monkeypatch.setitem(sys.modules, "onnx_ir", None)  # as if it were not installed
+    with pytest.raises(UserError, match=r"onnx-ir, .* is missing; run: .*pip install onnx-ir"):
+        open_prepared(model_file(FILES[0]), int8=True)
+
+
+def test_a_missing_onnx_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path))  # nothing made yet
     monkeypatch.setitem(sys.modules, "onnx", None)  # as if it were not installed
     with pytest.raises(
         UserError, match=r"onnx, which loads the speech model, is missing; run: .*pip install onnx"
     ):
-        widened(model_file(FILES[0]))
+        open_prepared(model_file(FILES[0]))
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +166,21 @@ def test_a_phrase_scores_the_same_alone_as_among_phrases_of_every_length(
     together = model.score(encoded, spellings)
     alone = [model.score(encoded, [spelling])[0] for spelling in spellings]
     np.testing.assert_allclose(together, alone, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("said", ["next set", "pain", "switch sides"])
+def test_the_int8_decoder_ranks_and_transcribes_as_the_float_one(
+    engine: MoonshineEngine, tmp_path: Path, said: str
+) -> None:
+    model = engine._model
+    plain = MoonshineModel(model._encoder, open_prepared(model_file(FILES[1])), model.tokenizer)
+    samples, rate = read_wav(espeak(said, tmp_path / "said.wav"), whole=True)
+    audio = padded(resample(samples, rate, SAMPLE_RATE))
+    spellings = [model.tokenizer.encode(spelled(text)) for text in engine.candidates().texts]
+    encoded, encoded_plain = model.encode(audio), plain.encode(audio)
+    scores = np.array(model.score(encoded, spellings))
+    plain_scores = np.array(plain.score(encoded_plain, spellings))
+    assert np.argmax(scores) == np.argmax(plain_scores)
+    # Measured on 60 utterances: 0.17 nats apart on average, at most 0.96 (TUNING.md).
+    assert np.abs(scores - plain_scores).max() < 1.0
+    assert model.transcribe(encoded, 6).text == plain.transcribe(encoded_plain, 6).text

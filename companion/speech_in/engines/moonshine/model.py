@@ -23,7 +23,7 @@ import numpy as np
 
 from companion.audio.pcm import Samples
 from companion.speech_in.engines.moonshine.tokens import BOS, EOS, Tokenizer
-from companion.speech_in.wheel_models import open_session, package_path, widened
+from companion.speech_in.wheel_models import open_prepared, package_path
 
 MODEL_SUBDIR = ("models", "base-en")
 FILES = ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin")
@@ -83,8 +83,11 @@ class MoonshineModel:
     @classmethod
     def load(cls, directory: Path, threads: int = 0) -> MoonshineModel:
         """`threads`: onnxruntime's, 0 for its default (TUNING.md, "Moonshine's speed")."""
-        sessions = (open_session(widened(directory / name), threads) for name in FILES[:2])
-        encoder, decoder = sessions
+        encoder = open_prepared(directory / FILES[0], threads)
+        # The decoder's matrix products in int8: it runs for every phrase scored and every word
+        # transcribed. The encoder, once per judgement, is left in float (TUNING.md, "Moonshine's
+        # speed").
+        decoder = open_prepared(directory / FILES[1], threads, int8=True)
         return cls(encoder, decoder, Tokenizer.load(directory / FILES[2]))
 
     def encode(self, samples: Samples) -> Encoded:
