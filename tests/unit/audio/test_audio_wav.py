@@ -135,9 +135,11 @@ def test_written_clips_read_back_as_stored(tmp_path: Path, rate: int) -> None:
 
 
 def test_a_failed_write_leaves_neither_the_clip_nor_a_temporary_file(tmp_path: Path) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
     with pytest.raises(wave.Error):
-        write_wav(tmp_path / "clip.wav", np.zeros(10, np.float32), 0)  # no such rate
-    assert list(tmp_path.iterdir()) == []
+        write_wav(folder / "clip.wav", np.zeros(10, np.float32), 0)  # no such rate
+    assert list(folder.iterdir()) == []
 
 
 def test_blocks_read_as_the_whole_file_does(tmp_path: Path) -> None:
