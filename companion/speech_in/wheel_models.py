@@ -36,9 +36,9 @@ def package_path(package: str, *parts: str) -> Path | None:
     return path if path.exists() else None
 
 
-def open_session(model: Path | bytes, threads: int = 0) -> Any:
-    """An onnxruntime inference session on the CPU for a model file or a serialised ONNX model;
-    `threads` 0 lets onnxruntime choose."""
+def open_session(model: Path, threads: int = 0) -> Any:
+    """An onnxruntime inference session on the CPU for a model file; `threads` 0 lets
+    onnxruntime choose."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -48,8 +48,7 @@ def open_session(model: Path | bytes, threads: int = 0) -> Any:
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = threads
-    source = model if isinstance(model, bytes) else str(model)
-    return onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
 # How `open_prepared` makes a model: a new recipe leaves the files made by an older one unused.
