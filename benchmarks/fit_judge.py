@@ -233,8 +233,12 @@ def fit_offsets(
     commands = [r["command"] for r in rows]
     names = sorted({*commands, *(e for e in expected.values() if e is not None)})
 
+    def accepted(offsets: dict[str, float]) -> np.ndarray[Any, Any]:
+        shifted: np.ndarray[Any, Any] = odds + np.array([offsets[c] for c in commands]) > 0
+        return shifted
+
     def gain(offsets: dict[str, float], cost: int) -> int:
-        right, false = tally(expected, rows, odds + np.array([offsets[c] for c in commands]) > 0)
+        right, false = tally(expected, rows, accepted(offsets))
         return right - cost * false
 
     for cost in FALSE_ACCEPT_COSTS:
@@ -245,8 +249,7 @@ def fit_offsets(
                 steps = sorted((v for v in OFFSET_STEPS if lean * v >= 0), key=abs)
                 # `max` keeps the first of equal gains: the step nearest 0.
                 offsets[name] = max(steps, key=lambda v: gain({**offsets, name: v}, cost))
-        shift = np.array([offsets[c] for c in commands])
-        if false_accepts_ok(outcome(expected, rows, odds + shift > 0)):
+        if false_accepts_ok(outcome(expected, rows, accepted(offsets))):
             return {name: value for name, value in offsets.items() if value != 0.0}
     return None
 
