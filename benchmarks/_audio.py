@@ -22,10 +22,13 @@ This is independent of the player's own clock estimate (that one comes from the 
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -148,6 +151,17 @@ def sound_between(recording: Recording, start: float, end: float) -> float:
     """Peak level of the recording between two monotonic times."""
     segment = recording.samples[max(0, recording.index(start)) : max(0, recording.index(end))]
     return float(np.max(np.abs(segment))) if len(segment) else 0.0
+
+
+def load_pulse_lab() -> Any:
+    """`tests/pulse.py`'s PulseLab class, for benchmarks run as scripts (the tests import it)."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "pulse.py"
+    spec = importlib.util.spec_from_file_location("companion_pulse_lab", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while building the class
+    spec.loader.exec_module(module)
+    return module.PulseLab
 
 
 _warm_servers: set[str] = set()

@@ -23,7 +23,6 @@ for how the recording's clock is mapped to the monotonic clock).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import pty
@@ -41,7 +40,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _audio import MonitorRecorder, Recording, find_onset, wait_until_warm  # noqa: E402
+from _audio import (  # noqa: E402
+    MonitorRecorder,
+    Recording,
+    find_onset,
+    load_pulse_lab,
+    wait_until_warm,
+)
 
 COUNTS = ("one", "two", "three", "four", "five")
 CHATTER = "Keep your ribs down and your chin tucked, and drive through your heels."
@@ -53,15 +58,6 @@ REST_CALLS = (
     (30.0, "sixty seconds"), (60.0, "thirty seconds"), (80.0, "ten seconds"),
     (87.0, "three"), (88.0, "two"), (89.0, "one"), (90.0, "go"),
 )
-
-
-def _load_pulse_lab() -> Any:
-    spec = importlib.util.spec_from_file_location("companion_pulse_lab", ROOT / "tests/pulse.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while building the class
-    spec.loader.exec_module(module)
-    return module.PulseLab
 
 
 def _wait_prepared(speaker: Any, phrases: list[str], timeout: float = 20.0) -> None:
@@ -222,7 +218,7 @@ def main() -> int:
     parser.add_argument("--first-cue-only", action="store_true",
                         help="measure only first_cue_ms (skips the two-minute playback part)")
     args = parser.parse_args()
-    lab = _load_pulse_lab().start()
+    lab = load_pulse_lab().start()
     scratch = Path(tempfile.mkdtemp(prefix="companion-tempo-"))
     os.environ["PULSE_SERVER"] = lab.server
     for key in ("PULSE_SINK", "PULSE_SOURCE"):
