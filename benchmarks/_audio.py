@@ -164,6 +164,27 @@ def load_pulse_lab() -> Any:
     return module.PulseLab
 
 
+def use_lab(server: str, scratch: Path) -> None:
+    """Points this process, and the ones it starts, at the lab's audio server (its default sink
+    and source) and at fresh user dirs under `scratch`: a benchmark measures a first session and
+    never writes the real user's cache."""
+    os.environ["PULSE_SERVER"] = server
+    for key in ("PULSE_SINK", "PULSE_SOURCE"):
+        os.environ.pop(key, None)
+    os.environ["COMPANION_CACHE_DIR"] = str(scratch / "cache")
+    os.environ["COMPANION_DATA_DIR"] = str(scratch / "data")
+    os.environ["COMPANION_CONFIG"] = str(scratch / "config.toml")
+
+
+def wait_prepared(speaker: Any, phrases: list[str], timeout: float = 20.0) -> None:
+    """Until `speaker` has rendered every phrase (`Speaker.prepare` renders in the background)."""
+    deadline = time.monotonic() + timeout
+    while any(speaker.clip(p) is None for p in phrases):
+        if time.monotonic() > deadline:
+            raise RuntimeError("phrases were not rendered in time")
+        time.sleep(0.02)
+
+
 _warm_servers: set[str] = set()
 
 

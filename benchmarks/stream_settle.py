@@ -17,31 +17,38 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _audio import MonitorRecorder, find_onset, load_pulse_lab, wait_until_warm
+from _audio import (
+    MonitorRecorder,
+    find_onset,
+    load_pulse_lab,
+    use_lab,
+    wait_prepared,
+    wait_until_warm,
+)
+from tempo import CHATTER, COUNTS
 
-COUNTS = ("one", "two", "three", "four", "five")
-CHATTER = "Keep your ribs down and your chin tucked, and drive through your heels."
 BEAT_S = 0.9
 DRIFT_LIMIT_MS = 4.0  # the bound tests/audio/test_speech_out.py asserts
 
 
-def one_stream(after: float) -> float:
-    """Drift (ms) of a five-count eccentric begun `after` s after its stream was opened."""
+def one_stream(after: float, scratch: Path) -> float:
+    """Drift (ms) of a five-count eccentric begun `after` s after its stream was opened;
+    `scratch`: where the companion's user dirs go."""
     from companion.domain.effects import Priority
     from companion.speech_out.settings import SpeechSettings
     from companion.speech_out.speaker import Speaker, open_speech_out
 
     lab = load_pulse_lab().start()
-    os.environ["PULSE_SERVER"] = lab.server
     try:
+        use_lab(lab.server, scratch)
         import sounddevice as sd
 
         sd._terminate()  # PortAudio lists devices once: make it see this daemon
@@ -52,8 +59,7 @@ def one_stream(after: float) -> float:
         opened = time.monotonic()
         phrases = [*COUNTS, CHATTER]
         speaker.prepare(phrases)
-        while any(speaker.clip(p) is None for p in phrases):
-            time.sleep(0.02)
+        wait_prepared(speaker, phrases)
         recorder = MonitorRecorder()
         recorder.start()
         time.sleep(max(0.2, opened + after - time.monotonic()))
@@ -81,7 +87,8 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, Any] = {}
     for after in args.after:
-        drifts = [one_stream(after) for _ in range(args.streams)]
+        with tempfile.TemporaryDirectory(prefix="companion-settle-") as scratch:
+            drifts = [one_stream(after, Path(scratch)) for _ in range(args.streams)]
         results[f"{after:g}"] = {
             "drift_ms": drifts,
             "max_abs_ms": max(abs(d) for d in drifts),

@@ -45,6 +45,8 @@ from _audio import (  # noqa: E402
     Recording,
     find_onset,
     load_pulse_lab,
+    use_lab,
+    wait_prepared,
     wait_until_warm,
 )
 
@@ -60,14 +62,6 @@ REST_CALLS = (
 )
 
 
-def _wait_prepared(speaker: Any, phrases: list[str], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while any(speaker.clip(p) is None for p in phrases):
-        if time.monotonic() > deadline:
-            raise RuntimeError("phrases were not rendered in time")
-        time.sleep(0.02)
-
-
 def measure_speaker(compress: float) -> dict[str, Any]:
     from companion.domain.effects import Priority
     from companion.speech_out.settings import SpeechSettings
@@ -78,7 +72,7 @@ def measure_speaker(compress: float) -> dict[str, Any]:
         raise RuntimeError(speaker.status().detail)
     phrases = [*COUNTS, CHATTER, CUE, SAFETY, NEXT_STEP, *(text for _, text in REST_CALLS)]
     speaker.prepare(phrases)
-    _wait_prepared(speaker, phrases)
+    wait_prepared(speaker, phrases)
     recorder = MonitorRecorder()
     recorder.start()
     time.sleep(0.3)
@@ -220,13 +214,7 @@ def main() -> int:
     args = parser.parse_args()
     lab = load_pulse_lab().start()
     scratch = Path(tempfile.mkdtemp(prefix="companion-tempo-"))
-    os.environ["PULSE_SERVER"] = lab.server
-    for key in ("PULSE_SINK", "PULSE_SOURCE"):
-        os.environ.pop(key, None)
-    # A fresh cache and user dirs: the numbers are for a first session, not a warmed one.
-    os.environ["COMPANION_CACHE_DIR"] = str(scratch / "cache")
-    os.environ["COMPANION_DATA_DIR"] = str(scratch / "data")
-    os.environ["COMPANION_CONFIG"] = str(scratch / "config.toml")
+    use_lab(lab.server, scratch)  # a fresh cache: the numbers are for a first session
     try:
         wait_until_warm()
         result: dict[str, Any] = {}
