@@ -1,7 +1,7 @@
 """Fits the Moonshine verdict's weights on the training split and writes them to the judge file
 the package ships (`companion/speech_in/engines/moonshine/judge.json`, read by `evidence.fitted`).
 
-    python benchmarks/fit_judge.py [--out PATH] [--gym] [--offsets-only]
+    python benchmarks/fit_judge.py [--out PATH] [--gym] [--offsets-only] [--rows PATH]
 
 Runs the training split (espeak-ng voices; white, pink and chatter noise) through the Moonshine
 recognizer block by block, as `companion listen` does, clean and at 10 and 5 dB SNR after 5 s of
@@ -150,8 +150,27 @@ def collect(
             samples, _ = mix(index, utterance, rng)
             for weighed in recorder.used(samples):
                 command = weighed.command.value
-                rows.append({"key": (name, index), "command": command, "row": weighed.evidence})
+                row = weighed.evidence.as_row()
+                rows.append({"key": (name, index), "command": command, "row": row})
         print(f"{name}: {sum(r['key'][0] == name for r in rows)} judgements", file=sys.stderr)
+    return expected, rows
+
+
+def save_rows(path: Path, expected: dict[Key, str | None], rows: list[dict[str, Any]]) -> None:
+    kept = {
+        "expected": [[*key, command] for key, command in expected.items()],
+        "rows": [[*r["key"], r["command"], r["row"]] for r in rows],
+    }
+    path.write_text(json.dumps(kept), encoding="utf-8")
+
+
+def load_rows(path: Path) -> tuple[dict[Key, str | None], list[dict[str, Any]]]:
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    expected = {(name, index): command for name, index, command in kept["expected"]}
+    rows = [
+        {"key": (name, index), "command": command, "row": row}
+        for name, index, command, row in kept["rows"]
+    ]
     return expected, rows
 
 
@@ -268,10 +287,20 @@ def main() -> int:
         "--offsets-only", action="store_true",
         help="keep the shipped weights and bias; fit only the per-command offsets",
     )
+    parser.add_argument(
+        "--rows", type=Path, metavar="PATH",
+        help="the judgements' evidence: read from PATH if it exists, else collected and written"
+        " there (to fit again without judging again; only for the same code and conditions)",
+    )
     args = parser.parse_args()
     engine = MoonshineEngine.load(load_vocabulary("en"))
-    expected, rows = collect(Recorder(engine), conditions(args.gym))
-    x = np.array([r["row"].as_row() for r in rows])
+    if args.rows is not None and args.rows.exists():
+        expected, rows = load_rows(args.rows)
+    else:
+        expected, rows = collect(Recorder(engine), conditions(args.gym))
+        if args.rows is not None:
+            save_rows(args.rows, expected, rows)
+    x = np.array([r["row"] for r in rows])
     if args.offsets_only:
         shipped = engine.judge_weights
         weights, bias = np.array([shipped.weights[n] for n in FEATURES]), shipped.bias
