@@ -3,10 +3,11 @@ worked out by hand."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fit_judge import Key, fit_offsets
+from fit_judge import Key, fit_offsets, load_rows, save_rows
 
 
 def test_offsets_stop_a_commands_false_accepts_and_catch_pain_within_their_leans() -> None:
@@ -42,3 +43,17 @@ def test_no_offsets_when_a_false_accept_can_only_be_made_harder_by_the_lean() ->
     rows = [{"key": ("clean", i), "command": "pain", "row": None} for i in range(2)]
     rows.append({"key": ("clean", 100), "command": "yes", "row": None})
     assert fit_offsets(expected, rows, np.array([0.5, 0.5, 3.0])) is None
+
+
+def test_the_kept_evidence_reads_back_as_it_was_collected(tmp_path: Path) -> None:
+    expected: dict[Key, str | None] = {("clean", 0): "pain", ("gym 10dB", 7): None}
+    rows: list[dict[str, Any]] = [
+        {"key": ("clean", 0), "command": "pain", "row": (-3.5, 2.25, 0.0, 1.5, 1.0, 0.8)},
+        {"key": ("gym 10dB", 7), "command": "next", "row": (-9.0, 0.5, 1.0, 0.0, 0.4, 1.2)},
+    ]
+    save_rows(tmp_path / "rows.json", expected, rows)
+    read_expected, read_rows = load_rows(tmp_path / "rows.json")
+    assert read_expected == expected
+    assert [(r["key"], r["command"], tuple(r["row"])) for r in read_rows] == [
+        (r["key"], r["command"], r["row"]) for r in rows
+    ]
