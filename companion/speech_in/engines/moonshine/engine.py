@@ -6,10 +6,11 @@ into utterances by `endpoint.Endpointer`, and each one is judged as a whole:
 
 1. a cut with no voice in it (`voice_activity`, below `MoonshineTuning.voice_peak`) is noise, and
    dropped;
-2. the utterance is slowed to `MoonshineTuning.rate` of its speed (`stretch.slowed`, same pitch);
-   then every command phrase is scored: how probable is this phrase, and nothing after it, as the
-   transcript of this audio (`MoonshineModel.score`), less `MoonshineTuning.prior_weight` times
-   how probable it is as the transcript of silence; the best one is the candidate. The
+2. the room between and around the words is turned down (`expander.expanded`), and the utterance
+   is slowed to `MoonshineTuning.rate` of its speed (`stretch.slowed`, same pitch); then every
+   command phrase is scored: how probable is this phrase, and nothing after it, as the transcript
+   of this audio (`MoonshineModel.score`), less `MoonshineTuning.prior_weight` times how probable
+   it is as the transcript of silence; the best one is the candidate. The
    vocabulary's `not_commands` (counts, calls) are scored alongside: when one of them is best,
    the person said that, not a command. When it is a number (`Vocabulary.numbers`), it is heard
    as that number if the model's free transcript (step 3) is that number and nothing else;
@@ -30,7 +31,7 @@ half of a command that noise cut in two: it is judged again with speech that fol
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
@@ -51,6 +52,7 @@ from companion.speech_in.engines.moonshine.evidence import (
 from companion.speech_in.engines.moonshine.model import Encoded, MoonshineModel, bundled_model_dir
 from companion.speech_in.engines.moonshine.voice_activity import VoiceActivity, bundled_vad_model
 from companion.speech_in.engines.utterances import MAX_UTTERANCE_S, UtteranceRecognizer
+from companion.speech_in.expander import Expander, expanded
 from companion.speech_in.matcher import Hypothesis
 from companion.speech_in.stretch import slowed
 from companion.speech_in.vocabulary import Vocabulary
@@ -61,6 +63,8 @@ class MoonshineTuning:
     """Moonshine's measured knobs; why each has its value: benchmarks/TUNING.md, "Moonshine"."""
 
     rate: float = 0.8  # the speed the model hears each utterance at (slowed, same pitch)
+    # How the room between and around the words is turned down before the model hears them.
+    expander: Expander = field(default_factory=Expander)
     prior_weight: float = 0.8  # share of a phrase's log-probability given silence taken off it
     voice_peak: float = 0.5  # Silero's speech probability a cut must reach to be judged at all
     extra_words: int = 3  # free transcript words past the candidate's that make it chatter
@@ -195,8 +199,7 @@ class MoonshineRecognizer(UtteranceRecognizer):
         missed = self._near_missed()
         found = super().accept(pcm)
         pausing = (
-            self._endpointer.in_speech
-            and self._endpointer.quiet_s >= self._tuning.early_pause_s
+            self._endpointer.in_speech and self._endpointer.quiet_s >= self._tuning.early_pause_s
         )
         if pausing and self._open:
             voiced = self._endpointer.voiced_s
@@ -343,7 +346,7 @@ class MoonshineEngine:
             return Unheard.NO_VOICE
         candidates = self.candidates(listening)
         phrases = candidates.phrases
-        encoded = self._model.encode(slowed(samples, self.tuning.rate))
+        encoded = self._encoded(samples)
         scores, lifted, ranked = self._scored(encoded, candidates)
         best = ranked[0]
         if best >= len(phrases):
@@ -383,9 +386,13 @@ class MoonshineEngine:
     def ranked(self, samples: Samples) -> list[str]:
         """Every phrase scored, the not-commands too, best first, as `weigh` ranks them (with no
         voice check): what a perfect verdict would have to choose from."""
-        encoded = self._model.encode(slowed(samples, self.tuning.rate))
+        encoded = self._encoded(samples)
         _, _, order = self._scored(encoded, self._every)
         return [self._every.texts[i] for i in order]
+
+    def _encoded(self, samples: Samples) -> Encoded:
+        """The utterance as the model hears it: the room turned down, then slowed."""
+        return self._model.encode(slowed(expanded(samples, self.tuning.expander), self.tuning.rate))
 
     def _scored(
         self, encoded: Encoded, candidates: Candidates

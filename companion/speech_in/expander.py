@@ -1,0 +1,51 @@
+"""Turning down what is well below an utterance's loudest parts (a downward expander).
+
+In a noisy room the endpointer's cut holds the person's words and the room around and between
+them at nearly the same level. Turning down the frames that are much quieter than the cut's loud
+ones leaves the words louder than the room the model hears with them. The settings and what they
+were measured to do: benchmarks/TUNING.md, "Moonshine".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from companion.audio.pcm import Samples
+
+FRAME = 320  # 20 ms at 16 kHz: shorter than a syllable, long enough for a steady level
+
+
+@dataclass(frozen=True)
+class Expander:
+    """How far below the loud frames a frame is turned down, and by how much."""
+
+    loud_percentile: float = 90.0  # the level of the cut's loud frames: this percentile of them
+    below_db: float = 8.0  # a frame this far under the loud level is left as it is
+    ratio: float = 1.0  # dB turned down for each dB further under
+    max_db: float = 20.0  # the most any frame is turned down
+
+
+def expanded(samples: Samples, expander: Expander) -> Samples:
+    """`samples` (float audio) with frames far below the loud ones turned down, as float32.
+
+    A frame is turned down only as far as the least of its own and its neighbours' attenuation,
+    so a word's quiet first and last frames, next to loud ones, keep their level. Gains are
+    interpolated between frame centres, so no step is heard at a frame's edge."""
+    frames = len(samples) // FRAME
+    if frames < 3:  # too short to tell the words from the room
+        return samples.astype(np.float32, copy=False)
+    power = np.mean(
+        np.square(samples[: frames * FRAME].reshape(frames, FRAME), dtype=np.float64), axis=1
+    )
+    level = 10 * np.log10(power + 1e-12)
+    loud = np.percentile(level, expander.loud_percentile)
+    under = np.clip(loud - expander.below_db - level, 0.0, None)
+    attenuation = np.minimum(under * expander.ratio, expander.max_db)
+    edged = np.pad(attenuation, 1, mode="edge")
+    attenuation = np.minimum(np.minimum(edged[:-2], edged[1:-1]), edged[2:])
+    centres = np.arange(frames) * FRAME + FRAME / 2
+    gain = np.interp(np.arange(len(samples)), centres, 10 ** (-attenuation / 20))
+    result: Samples = (samples * gain).astype(np.float32)
+    return result
