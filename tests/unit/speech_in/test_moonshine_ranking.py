@@ -20,6 +20,8 @@ from companion.speech_in.engines.moonshine.engine import (
     spelled,
 )
 from companion.speech_in.engines.moonshine.model import Transcript
+from companion.speech_in.expander import expanded
+from companion.speech_in.stretch import slowed
 from companion.speech_in.vocabulary import load_vocabulary
 
 PRIOR_WEIGHT = TUNING.prior_weight
@@ -144,3 +146,34 @@ def test_a_number_that_fits_best_is_heard_only_when_said_alone(
     else:
         assert weighed == NumberSaid(heard)
         assert engine.judge(np.full(16000, 0.1, np.float32)) == Verdict(heard)
+
+
+class Listening(Decoder):
+    """Keeps what the model was given to hear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heard: list[Samples] = []
+
+    def encode(self, samples: Samples) -> str:
+        self.heard.append(samples)
+        return super().encode(samples)
+
+
+def test_the_model_hears_the_room_turned_down_and_the_words_slowed() -> None:
+    decoder = Listening()
+    heard = decoder.heard
+    engine = MoonshineEngine(load_vocabulary("en"), decoder, Voice(1.0))  # type: ignore[arg-type]
+    t = np.arange(8000) / 16000
+    word = (0.3 * np.sin(2 * np.pi * 200 * t)).astype(np.float32)
+    room = (0.003 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)  # 40 dB under the words
+    cut = np.concatenate([word, room, word])
+    heard.clear()
+    engine.weigh(cut)
+    assert len(heard) == 1
+    np.testing.assert_array_equal(heard[0], slowed(expanded(cut, TUNING.expander), TUNING.rate))
+    # The room, there, is turned down by the expander's limit.
+    as_cut = slowed(cut, TUNING.rate)
+    middle = slice(int(0.7 / TUNING.rate * 16000), int(0.8 / TUNING.rate * 16000))
+    drop = np.sqrt(np.mean(as_cut[middle] ** 2) / np.mean(heard[0][middle] ** 2))
+    assert drop == pytest.approx(10 ** (TUNING.expander.max_db / 20), rel=0.05)
