@@ -156,16 +156,24 @@ def collect(
     return expected, rows
 
 
-def save_rows(path: Path, expected: dict[Key, str | None], rows: list[dict[str, Any]]) -> None:
+def save_rows(
+    path: Path, gym: bool, expected: dict[Key, str | None], rows: list[dict[str, Any]]
+) -> None:
+    """Keeps the evidence, with the conditions it came from (`--gym` or not). The rows also
+    depend on the code and on the verdict in force (`Recorder`), which the file does not
+    record: keep it only as long as neither changes."""
     kept = {
+        "gym": gym,
         "expected": [[*key, command] for key, command in expected.items()],
         "rows": [[*r["key"], r["command"], r["row"]] for r in rows],
     }
     path.write_text(json.dumps(kept), encoding="utf-8")
 
 
-def load_rows(path: Path) -> tuple[dict[Key, str | None], list[dict[str, Any]]]:
+def load_rows(path: Path, gym: bool) -> tuple[dict[Key, str | None], list[dict[str, Any]]]:
     kept = json.loads(path.read_text(encoding="utf-8"))
+    if kept["gym"] != gym:
+        sys.exit(f"{path} holds evidence collected {'with' if kept['gym'] else 'without'} --gym")
     expected = {(name, index): command for name, index, command in kept["expected"]}
     rows = [
         {"key": (name, index), "command": command, "row": row}
@@ -295,11 +303,11 @@ def main() -> int:
     args = parser.parse_args()
     engine = MoonshineEngine.load(load_vocabulary("en"))
     if args.rows is not None and args.rows.exists():
-        expected, rows = load_rows(args.rows)
+        expected, rows = load_rows(args.rows, args.gym)
     else:
         expected, rows = collect(Recorder(engine), conditions(args.gym))
         if args.rows is not None:
-            save_rows(args.rows, expected, rows)
+            save_rows(args.rows, args.gym, expected, rows)
     x = np.array([r["row"] for r in rows])
     if args.offsets_only:
         shipped = engine.judge_weights

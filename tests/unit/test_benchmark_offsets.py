@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from fit_judge import Key, fit_offsets, load_rows, save_rows
 
 
@@ -51,9 +52,15 @@ def test_the_kept_evidence_reads_back_as_it_was_collected(tmp_path: Path) -> Non
         {"key": ("clean", 0), "command": "pain", "row": (-3.5, 2.25, 0.0, 1.5, 1.0, 0.8)},
         {"key": ("gym 10dB", 7), "command": "next", "row": (-9.0, 0.5, 1.0, 0.0, 0.4, 1.2)},
     ]
-    save_rows(tmp_path / "rows.json", expected, rows)
-    read_expected, read_rows = load_rows(tmp_path / "rows.json")
+    save_rows(tmp_path / "rows.json", True, expected, rows)
+    read_expected, read_rows = load_rows(tmp_path / "rows.json", gym=True)
     assert read_expected == expected
     assert [(r["key"], r["command"], tuple(r["row"])) for r in read_rows] == [
         (r["key"], r["command"], r["row"]) for r in rows
     ]
+
+
+def test_evidence_kept_from_other_conditions_is_not_read(tmp_path: Path) -> None:
+    save_rows(tmp_path / "rows.json", False, {("clean", 0): None}, [])
+    with pytest.raises(SystemExit, match=r"rows\.json holds evidence collected without --gym"):
+        load_rows(tmp_path / "rows.json", gym=True)
