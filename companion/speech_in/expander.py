@@ -21,18 +21,24 @@ FRAME = 320  # 20 ms at 16 kHz: shorter than a syllable, long enough for a stead
 class Expander:
     """How far below the loud frames a frame is turned down, and by how much."""
 
-    loud_percentile: float = 90.0  # the level of the cut's loud frames: this percentile of them
-    below_db: float = 8.0  # a frame this far under the loud level is left as it is
+    loud_percentile: float = 90.0  # the cut's loud level: this percentile of its frames' levels
+    below_db: float = 8.0  # a frame up to this far under the loud level is left as it is
     ratio: float = 1.0  # dB turned down for each dB further under
     max_db: float = 20.0  # the most any frame is turned down
 
 
 def expanded(samples: Samples, expander: Expander) -> Samples:
-    """`samples` (float audio) with frames far below the loud ones turned down, as float32.
+    """`samples` (float audio, full scale 1) with frames far below the loud ones turned down, as
+    float32.
+
+    The loud level is a percentile of every frame's, silent ones too: the engine passes the cut
+    with its padding (`MoonshineTuning.pad_s` of silence either side), so the shorter the cut,
+    the lower that percentile falls among its voiced frames, and the less the room is turned
+    down. That is how it was measured (benchmarks/TUNING.md, "Moonshine").
 
     A frame is turned down only as far as the least of its own and its neighbours' attenuation,
-    so a word's quiet first and last frames, next to loud ones, keep their level. Gains are
-    interpolated between frame centres, so no step is heard at a frame's edge."""
+    so a quiet frame next to a loud one (a word's first or last) keeps its level at its centre.
+    Gains are interpolated between frame centres, so no step is heard at a frame's edge."""
     frames = len(samples) // FRAME
     if frames < 3:  # too short to tell the words from the room
         return samples.astype(np.float32, copy=False)
