@@ -92,8 +92,8 @@ def test_too_short_to_tell_words_from_room_is_left_as_it_is() -> None:
 
 def test_the_length_is_kept_when_it_is_not_a_whole_number_of_frames() -> None:
     # Words, then the room alone to the end, and a third of a frame more of it.
-    room = tone(26, -40, 1000)
-    source = np.concatenate([tone(25, -10, 400), room, room[: FRAME // 3]])
+    alone = tone(26, -40, 1000)
+    source = np.concatenate([tone(25, -10, 400), alone, alone[: FRAME // 3]])
     result = expanded(source, Expander())
     assert len(result) == len(source) and result.dtype == np.float32
     # The part frame at the end is turned down as the last whole frame is: the full 20 dB.
