@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from companion.audio.pcm import Samples
+from companion.speech_in.engine import SAMPLE_RATE
 
-FRAME = 320  # 20 ms at 16 kHz: shorter than a syllable, long enough for a steady level
+FRAME = SAMPLE_RATE // 50  # 20 ms: shorter than a syllable, long enough for a steady level
 
 
 @dataclass(frozen=True)
